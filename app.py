@@ -1,0 +1,64 @@
+"""Autoencoder Lab — home page. Imports no TensorFlow, so it opens fast."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from lab_ui import dataset_picker
+
+st.set_page_config(page_title="Autoencoder Lab", page_icon="🧪", layout="wide")
+
+st.title("Autoencoder Lab")
+st.markdown(
+    """
+Build and train autoencoders live in your browser, and see what they learn.
+
+An **autoencoder** is a neural network trained to copy its input to its output through a
+narrow middle:
+
+**image → encoder → code → decoder → reconstruction**
+
+The *encoder* squeezes each image (784 pixels for MNIST) into a short **code**, a handful of
+numbers; the *decoder* rebuilds the image from the code alone. Training lowers the
+**reconstruction loss**, the difference between input and output. Because the code is too small to
+hold every pixel, the network must learn what images have in common: strokes, shapes, styles.
+"""
+)
+
+st.subheader("The four hyperparameters that shape it")
+st.markdown(
+    """
+| hyperparameter | what it sets | try |
+|---|---|---|
+| **Code size** | numbers in the bottleneck; 2 lets you plot every image as a point | 2, then 32: sharper reconstructions, a map that needs PCA to draw |
+| **Number of layers** | hidden layers in the encoder (the decoder mirrors them); more layers can learn more curved maps | 0 layers is close to PCA |
+| **Nodes per layer** | width of each layer; by default each halves the one before, a "sandwich" | 400-200-100-50 is the classic tutorial net |
+| **Loss** | *MSE* treats pixels as numbers; *binary cross-entropy* treats each pixel as a probability of ink | BCE often gives crisper digits |
+
+Activation, epochs, batch size, learning rate and seed are there too, and a seed makes a run
+repeatable.
+"""
+)
+
+st.subheader("Four things autoencoders do")
+apps = [
+    ("pages/1_Dimensionality_Reduction.py", "Dimensionality reduction",
+     "Train live and watch digits sort themselves in a 2-D code; compare it with PCA and t-SNE "
+     "of the same points, with scores for each map."),
+    ("pages/2_Denoising.py", "Denoising",
+     "Corrupt images and train the network to restore the clean ones (PSNR / SSIM)."),
+    ("pages/3_Variational_Autoencoder.py", "Variational autoencoder",
+     "A code you can sample from: latent grids, random samples and interpolations."),
+    ("pages/4_Anomaly_Detection.py", "Anomaly detection",
+     "Trained on normal data only, it reconstructs anomalies badly: threshold the error."),
+]
+here = Path(__file__).parent
+for page, title, text in apps:
+    if (here / page).exists():
+        st.page_link(page, label=f"**{title}** — {text}", icon="➡️")
+    else:
+        st.markdown(f"- **{title}** — {text} *(page not built yet)*")
+
+st.divider()
+data = dataset_picker()
+st.caption(f"Dataset for every page: **{data.name}** — pick another in the sidebar.")

@@ -1,0 +1,127 @@
+"""Dimensionality reduction: train an autoencoder live and compare its code with PCA and t-SNE."""
+
+import numpy as np
+import streamlit as st
+
+from aecore import plots
+from aecore.data import evaluation_points
+from aecore.embed import Map2D, code_map, tsne_map
+from aecore.recipe import dimensionality_reduction_code
+from aecore.spec import DEFAULT_SPEC, SEED_TUTORIAL_SPEC
+from lab_ui import LivePanel, dataset_picker, hyperparameter_controls, request_training, train_live
+
+st.set_page_config(page_title="Dimensionality reduction · Autoencoder Lab", layout="wide")
+TRAIN_FLAG, RESULT = "dr_train_requested", "dr_result"
+
+
+@st.cache_data(show_spinner="Computing t-SNE of the held-out points (once per dataset)…")
+def cached_tsne(dataset_key: str, _x_eval: np.ndarray) -> Map2D:
+    """t-SNE depends only on the data: one per dataset, shared by every session."""
+    return tsne_map(_x_eval)
+
+
+st.title("Dimensionality reduction")
+st.markdown("Squeeze every image into a **code** of a few numbers, watch the digits sort "
+            "themselves while it trains, then compare the map with PCA and t-SNE of the same "
+            "held-out images.")
+
+data = dataset_picker()
+dataset_key = st.session_state["dataset"]
+x_eval, y_eval = evaluation_points(data)
+training = st.session_state.pop(TRAIN_FLAG, False)
+
+with st.sidebar:
+    n_train = st.slider("Training images", min_value=min(100, len(data.x_train)),
+                        max_value=len(data.x_train), value=len(data.x_train), step=50,
+                        key="dr_n_train", disabled=training,
+                        help="Fewer images train faster; the held-out images stay the same.")
+x_train = data.x_train[:n_train]
+
+st.subheader("1 · Build the network")
+spec = hyperparameter_controls({"App defaults": DEFAULT_SPEC,
+                                "Seed tutorial (784-400-200-100-50-2)": SEED_TUTORIAL_SPEC},
+                               x_train, disabled=training)
+if spec is not None:
+    st.caption(f"Network: {spec.architecture(data.input_dim)} · {spec.activation} · "
+               f"{spec.loss.upper()} · Adam, learning rate {spec.learning_rate:g}")
+
+st.subheader("2 · Train it live")
+c1, c2, _ = st.columns([1, 1, 4])
+c1.button("Train", type="primary", on_click=request_training, args=(TRAIN_FLAG,),
+          disabled=training or spec is None, width="stretch")
+c2.button("Stop", disabled=not training, width="stretch",
+          help="Stops within one epoch and keeps the model trained so far.")
+
+if training and spec is not None:
+    from aecore.training import TrainingRun  # imports TensorFlow: only once someone trains
+
+    try:
+        run = TrainingRun.create(spec, x_train)
+    except ValueError as err:
+        st.error(str(err))
+        st.stop()
+    st.session_state[RESULT] = {"run": run, "dataset": dataset_key, "n_train": n_train}
+    train_live(run, LivePanel(y_eval), x=x_train, validation_data=(x_eval, x_eval), probe=x_eval)
+    st.rerun()
+
+result = st.session_state.get(RESULT)
+if result is None:
+    st.info("Pick the hyperparameters and press **Train**. The loss curves and the 2-D code of "
+            f"{len(x_eval):,} held-out images will update every epoch.")
+    st.stop()
+if result["dataset"] != dataset_key:
+    st.info(f"The last model was trained on another dataset; press **Train** to train one on "
+            f"{data.name}.")
+    st.stop()
+
+run = result["run"]
+if run.epochs_done == 0:
+    st.warning("Training stopped before the first epoch ended; there is nothing to show yet.")
+    st.stop()
+if run.status == "stopped":
+    st.warning(f"Stopped after {run.epochs_done} of {run.spec.epochs} epochs "
+               f"({run.seconds:.1f} s); the model trained so far is kept.")
+else:
+    st.success(f"Trained {run.epochs_done} epochs in {run.seconds:.1f} s "
+               f"on {result['n_train']:,} images.")
+
+left, right = st.columns(2)
+left.plotly_chart(plots.loss_curves(run.history), key="final_loss")
+epoch = right.slider("Replay the latent space: epoch", 1, run.epochs_done, run.epochs_done,
+                     key="dr_replay") if run.epochs_done > 1 else 1
+right.plotly_chart(plots.latent_scatter(code_map(run.events[epoch - 1].frame, 0).points, y_eval,
+                                        f"Latent space, epoch {epoch}"), key="replay_latent")
+
+st.subheader("3 · Side by side: autoencoder, PCA and t-SNE")
+if "comparison" not in result:
+    from aecore.evaluate import compare_with_baselines
+
+    tsne = cached_tsne(dataset_key, x_eval)
+    with st.spinner("Scoring the three maps…"):
+        result["comparison"] = compare_with_baselines(run, x_train, x_eval, y_eval, tsne)
+maps, scores = result["comparison"]
+for col, m in zip(st.columns(3), maps):
+    col.plotly_chart(plots.latent_scatter(m.points, y_eval, m.method, height=360),
+                     key=f"map_{m.method}")
+    if m.note:
+        col.caption(m.note)
+st.dataframe(scores.style.format({"5-NN accuracy": "{:.3f}", "trustworthiness": "{:.3f}",
+                                  "reconstruction MSE": "{:.4f}", "seconds": "{:.1f}"},
+                                 na_rep="—"))
+st.caption(f"Scores on {len(x_eval):,} held-out images. **5-NN accuracy**: how often a point's "
+           "5 nearest neighbours in the map share its label (5-fold cross-validated). "
+           "**Trustworthiness**: how far the map's neighbourhoods are true neighbourhoods of the "
+           f"images (1 is best). **Reconstruction MSE** per pixel: PCA uses {run.spec.code_size} "
+           "components, as many as the code. **Seconds**: training time for the autoencoder, "
+           "fitting time for PCA and t-SNE.")
+
+st.subheader("4 · Reconstructions")
+picks = [int(np.flatnonzero(y_eval == label)[0]) for label in np.unique(y_eval)]
+originals = x_eval[picks]
+st.plotly_chart(plots.image_rows([originals, run.reconstruct(originals)], data.image_shape,
+                                 ["original", "reconstruction"],
+                                 captions=[str(y_eval[i]) for i in picks]), key="gallery")
+
+with st.expander("Reproduce this run in Python"):
+    st.code(dimensionality_reduction_code(dataset_key, run.spec,
+                                          result["n_train"]), language="python")

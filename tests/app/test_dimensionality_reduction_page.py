@@ -1,0 +1,58 @@
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "1_Dimensionality_Reduction.py")
+
+
+def open_page(**state) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_page_opens_with_defaults_and_no_error():
+    at = open_page()
+    assert not at.exception
+    assert not at.error
+    assert button(at, "Train").disabled is False
+    assert button(at, "Stop").disabled is True
+
+
+def test_tiny_training_shows_maps_scores_and_gallery():
+    at = open_page(dr_n_train=300, hp_epochs=2, hp_hidden_layers="32, 16", hp_n_layers=2)
+    at = button(at, "Train").click().run()
+    assert not at.exception, at.exception
+    assert not at.error
+    assert any("Trained 2 epochs" in s.value for s in at.success)
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    titles = [c["layout"].get("title", {}).get("text", "") for c in charts]
+    for title in ("Autoencoder", "PCA", "t-SNE"):
+        assert title in titles
+    scores = at.dataframe[0].value
+    assert list(scores.index) == ["Autoencoder", "PCA", "t-SNE"]
+    assert 0 <= scores.loc["PCA", "5-NN accuracy"] <= 1
+    heatmaps = [c for c in charts if c["data"][0]["type"] == "heatmap"]
+    assert heatmaps, "the reconstruction gallery is missing"
+    assert "TrainingRun.create" in at.code[0].value
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("hp_hidden_layers", "400, two", "whole numbers"),
+    ("hp_code_size", 200, "at least as many nodes as the code"),
+    ("hp_code_size", 64, "smaller than the input size"),
+])
+def test_bad_input_shows_an_error_and_disables_training(field, value, message):
+    at = open_page(dataset="digits", hp_hidden_layers="64, 64", hp_n_layers=2)
+    widget = at.text_input(key=field) if field == "hp_hidden_layers" else at.number_input(key=field)
+    at = widget.set_value(value).run()
+    assert not at.exception
+    assert any(message in e.value for e in at.error)
+    assert button(at, "Train").disabled is True
