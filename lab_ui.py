@@ -60,22 +60,15 @@ def _spec_values(spec: AESpec) -> dict[str, Any]:
 
 
 def _refresh_layers(prefix: str) -> None:
-    """Number of layers or first width changed: rebuild the halving sandwich."""
+    """Number of layers or first width changed: rebuild the halving sandwich.
+
+    Only this direction is automatic: widths typed by hand never rewrite the two numbers, since a
+    widget changed from Python can race with the browser's copy of it and undo the user's edit.
+    """
     state = st.session_state
     layers = sandwich(state[f"{prefix}first_layer"], state[f"{prefix}n_layers"],
                       state[f"{prefix}code_size"])
     state[f"{prefix}hidden_layers"] = ", ".join(map(str, layers))
-
-
-def _sync_layer_count(prefix: str) -> None:
-    """Widths typed by hand: make the layer count and first width agree with them."""
-    try:
-        layers = parse_layers(st.session_state[f"{prefix}hidden_layers"])
-    except ValueError:
-        return  # the form shows the error
-    st.session_state[f"{prefix}n_layers"] = min(len(layers), int(PARAMS["n_layers"].max))
-    if layers:
-        st.session_state[f"{prefix}first_layer"] = min(max(layers[0], 2), 2048)
 
 
 def hyperparameter_controls(presets: dict[str, AESpec], x_train: np.ndarray,
@@ -89,7 +82,7 @@ def hyperparameter_controls(presets: dict[str, AESpec], x_train: np.ndarray,
     for name, value in _spec_values(default).items():
         st.session_state.setdefault(f"{prefix}{name}", value)
     cols = st.columns(len(presets))
-    for col, (title, spec) in zip(cols, presets.items()):
+    for col, (title, spec) in zip(cols, presets.items(), strict=False):
         col.button(title, key=f"{prefix}preset_{title}", on_click=_set_state,
                    args=(prefix, _spec_values(spec)), disabled=disabled, width="stretch")
 
@@ -100,7 +93,7 @@ def hyperparameter_controls(presets: dict[str, AESpec], x_train: np.ndarray,
                     on_change=_refresh_layers, args=(prefix,), **k("n_layers"))
     c3.number_input(min_value=2, max_value=int(PARAMS["first_layer"].max), step=16,
                     on_change=_refresh_layers, args=(prefix,), **k("first_layer"))
-    layers_text = st.text_input(on_change=_sync_layer_count, args=(prefix,), **k("hidden_layers"))
+    layers_text = st.text_input(**k("hidden_layers"))
     c1, c2, c3 = st.columns(3)
     c1.selectbox(options=list(LOSSES), format_func=LOSSES.get, **k("loss"))
     c2.selectbox(options=list(ACTIVATIONS), **k("activation"))
@@ -172,12 +165,22 @@ def request_training(flag: str) -> None:
     st.session_state[flag] = True
 
 
+def wait_for_interrupted_training() -> None:
+    """Block until this session's previous fit, if any, has unwound.
+
+    With fast reruns Streamlit starts the new script run in a new thread while the interrupted
+    one is still inside its epoch; reading the run before it unwinds would show it as running.
+    """
+    with _session_lock():
+        pass
+
+
 def train_live(run: TrainingRun, panel: LivePanel, **fit_args: Any) -> None:
     """Fit ``run`` in this script run, drawing ``panel`` every epoch.
 
     A Stop click (or any rerun) interrupts the fit at the next epoch's drawing; the run keeps the
-    model and history so far and marks itself stopped. The per-session lock makes a new run wait
-    until an interrupted fit has unwound, so one session never trains twice at once.
+    model and history so far and marks itself stopped. The per-session lock makes a new fit wait
+    until an interrupted one has unwound, so one session never trains twice at once.
     """
     with _session_lock():
         run.fit(on_epoch=panel.on_epoch, **fit_args)

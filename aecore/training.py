@@ -8,8 +8,9 @@ store it first; if the fit is interrupted by anything, even an exception that is
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Literal
+from typing import Literal
 
 import keras
 import numpy as np

@@ -8,7 +8,14 @@ from aecore.data import evaluation_points
 from aecore.embed import Map2D, code_map, tsne_map
 from aecore.recipe import dimensionality_reduction_code
 from aecore.spec import DEFAULT_SPEC, SEED_TUTORIAL_SPEC
-from lab_ui import LivePanel, dataset_picker, hyperparameter_controls, request_training, train_live
+from lab_ui import (
+    LivePanel,
+    dataset_picker,
+    hyperparameter_controls,
+    request_training,
+    train_live,
+    wait_for_interrupted_training,
+)
 
 st.set_page_config(page_title="Dimensionality reduction · Autoencoder Lab", layout="wide")
 TRAIN_FLAG, RESULT = "dr_train_requested", "dr_result"
@@ -49,7 +56,7 @@ st.subheader("2 · Train it live")
 c1, c2, _ = st.columns([1, 1, 4])
 c1.button("Train", type="primary", on_click=request_training, args=(TRAIN_FLAG,),
           disabled=training or spec is None, width="stretch")
-c2.button("Stop", disabled=not training, width="stretch",
+c2.button("Stop training", disabled=not training, width="stretch",
           help="Stops within one epoch and keeps the model trained so far.")
 
 if training and spec is not None:
@@ -64,6 +71,7 @@ if training and spec is not None:
     train_live(run, LivePanel(y_eval), x=x_train, validation_data=(x_eval, x_eval), probe=x_eval)
     st.rerun()
 
+wait_for_interrupted_training()
 result = st.session_state.get(RESULT)
 if result is None:
     st.info("Pick the hyperparameters and press **Train**. The loss curves and the 2-D code of "
@@ -100,7 +108,7 @@ if "comparison" not in result:
     with st.spinner("Scoring the three maps…"):
         result["comparison"] = compare_with_baselines(run, x_train, x_eval, y_eval, tsne)
 maps, scores = result["comparison"]
-for col, m in zip(st.columns(3), maps):
+for col, m in zip(st.columns(3), maps, strict=False):
     col.plotly_chart(plots.latent_scatter(m.points, y_eval, m.method, height=360),
                      key=f"map_{m.method}")
     if m.note:

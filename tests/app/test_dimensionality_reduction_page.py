@@ -23,7 +23,7 @@ def test_page_opens_with_defaults_and_no_error():
     assert not at.exception
     assert not at.error
     assert button(at, "Train").disabled is False
-    assert button(at, "Stop").disabled is True
+    assert button(at, "Stop training").disabled is True
 
 
 def test_tiny_training_shows_maps_scores_and_gallery():

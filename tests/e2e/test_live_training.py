@@ -1,0 +1,55 @@
+"""What AppTest cannot see: charts redrawn while training runs, and Stop."""
+
+import re
+import time
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+LATENT_TITLE = re.compile(r"Latent space, epoch (\d+)")
+
+
+def open_dimensionality_reduction(page, app_url: str, epochs: int) -> None:
+    page.goto(f"{app_url}/Dimensionality_Reduction")
+    page.get_by_role("button", name="Train", exact=True).wait_for()
+    layers = page.get_by_label("Nodes per layer", exact=True)
+    layers.fill("64, 32")
+    layers.press("Enter")
+    field = page.get_by_label("Epochs", exact=True)
+    field.fill(str(epochs))
+    field.press("Enter")
+    page.wait_for_timeout(500)  # let Streamlit take the new values before Train is clicked
+
+
+def chart_titles(page) -> list[str]:
+    return page.eval_on_selector_all(".gtitle", "nodes => nodes.map(n => n.textContent)")
+
+
+def test_latent_chart_redraws_while_training_then_results_appear(page, app_url):
+    open_dimensionality_reduction(page, app_url, epochs=12)
+    page.get_by_role("button", name="Train", exact=True).click()
+    seen: set[int] = set()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not page.get_by_text("Trained 12 epochs").count():
+        seen |= {int(m[1]) for t in chart_titles(page) if (m := LATENT_TITLE.fullmatch(t))}
+        page.wait_for_timeout(50)
+    assert page.get_by_text("Trained 12 epochs").count(), "training did not finish"
+    assert len(seen) >= 2, f"the latent chart was drawn for epochs {sorted(seen)} only"
+    page.get_by_text("Side by side").wait_for()
+    page.wait_for_function(
+        "() => ['PCA', 't-SNE'].every(t => [...document.querySelectorAll('.gtitle')]"
+        ".some(n => n.textContent === t))", timeout=90_000)
+
+
+def test_stop_ends_training_early_and_keeps_the_model(page, app_url):
+    open_dimensionality_reduction(page, app_url, epochs=300)
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_text(re.compile(r"Epoch [3-9]/300")).first.wait_for(timeout=90_000)
+    page.get_by_role("button", name="Stop training", exact=True).click()
+    stopped = page.get_by_text(re.compile(r"Stopped after \d+ of 300 epochs"))
+    stopped.wait_for(timeout=30_000)
+    done = int(re.search(r"after (\d+) of", stopped.inner_text())[1])
+    assert 3 <= done < 300
+    page.get_by_text("Reconstructions").wait_for(timeout=90_000)
+    assert page.get_by_role("button", name="Train", exact=True).is_enabled()

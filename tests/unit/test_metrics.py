@@ -1,0 +1,57 @@
+import numpy as np
+import pytest
+
+from aecore.embed import code_map, pca_map, tsne_map
+from aecore.metrics import (
+    knn_accuracy,
+    pca_reconstruction_mse,
+    reconstruction_mse,
+    trustworthiness,
+)
+
+
+def two_blobs(rng, n=40):
+    points = np.vstack([rng.normal(0, 0.1, (n, 2)), rng.normal(5, 0.1, (n, 2))])
+    return points, np.repeat([0, 1], n)
+
+
+def test_knn_accuracy_is_one_for_separated_blobs_and_chance_for_noise(rng):
+    points, labels = two_blobs(rng)
+    assert knn_accuracy(points, labels) == 1.0
+    shuffled = rng.permutation(labels)
+    assert knn_accuracy(points, shuffled) < 0.75
+
+
+def test_knn_accuracy_needs_two_points_per_label():
+    with pytest.raises(ValueError, match="at least two points"):
+        knn_accuracy(np.zeros((3, 2)), np.array([0, 0, 1]))
+
+
+def test_trustworthiness_of_an_identity_map_is_one(rng):
+    x = rng.normal(size=(60, 2))
+    assert trustworthiness(x, x) == pytest.approx(1.0)
+    assert trustworthiness(x, rng.normal(size=(60, 2))) < 0.8
+
+
+def test_reconstruction_mse_on_known_values():
+    assert reconstruction_mse(np.zeros((2, 2)), np.full((2, 2), 0.5)) == pytest.approx(0.25)
+
+
+def test_pca_with_all_components_reconstructs_exactly(rng):
+    x = rng.normal(size=(50, 4))
+    assert pca_reconstruction_mse(x, x, 4) == pytest.approx(0.0, abs=1e-12)
+    assert pca_reconstruction_mse(x, x, 1) > 0.1
+
+
+def test_maps_give_two_coordinates_per_point(digits):
+    x = digits.x_test[:120]
+    assert pca_map(digits.x_train, x).points.shape == (120, 2)
+    tsne = tsne_map(x)
+    assert tsne.points.shape == (120, 2) and tsne.seconds > 0
+
+
+def test_wide_codes_are_drawn_through_pca_and_say_so(rng):
+    assert code_map(rng.normal(size=(30, 2)), 1.0).note == ""
+    wide = code_map(rng.normal(size=(30, 8)), 1.0)
+    assert wide.points.shape == (30, 2) and "first two principal components" in wide.note
+    assert code_map(rng.normal(size=(30, 1)), 1.0).points.shape == (30, 2)

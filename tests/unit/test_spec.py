@@ -1,0 +1,60 @@
+import numpy as np
+import pytest
+
+from aecore.spec import DEFAULT_SPEC, PARAMS, SEED_TUTORIAL_SPEC, AESpec, parse_layers, sandwich
+
+
+def test_sandwich_halves_per_layer_and_never_undercuts_the_code():
+    assert sandwich(400, 4) == (400, 200, 100, 50)
+    assert sandwich(16, 4, code_size=5) == (16, 8, 5, 5)
+    assert sandwich(64, 0) == ()
+
+
+def test_seed_tutorial_preset_is_the_classic_network():
+    assert SEED_TUTORIAL_SPEC.architecture(784) == "784-400-200-100-50-2-50-100-200-400-784"
+    assert SEED_TUTORIAL_SPEC.loss == "mse" and SEED_TUTORIAL_SPEC.activation == "relu"
+
+
+def test_defaults_lie_inside_the_ranges_the_widgets_use():
+    for name in ("code_size", "epochs", "batch_size", "learning_rate", "seed"):
+        assert PARAMS[name].min <= getattr(DEFAULT_SPEC, name) <= PARAMS[name].max
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"code_size": 0}, "Code size must be between"),
+    ({"epochs": 0}, "Epochs must be between"),
+    ({"learning_rate": 2.0}, "Learning rate must be between"),
+    ({"loss": "hinge"}, "Loss must be one of"),
+    ({"activation": "swishy"}, "Activation must be one of"),
+    ({"hidden_layers": (64, 1), "code_size": 2}, "at least as many nodes as the code"),
+    ({"hidden_layers": (8,) * 9}, "At most 8 hidden layers"),
+])
+def test_invalid_hyperparameters_raise_clear_value_errors(changes, message):
+    with pytest.raises(ValueError, match=message):
+        DEFAULT_SPEC.replace(**changes)
+
+
+def test_code_as_wide_as_the_input_is_rejected_for_that_data():
+    spec = AESpec(code_size=64, hidden_layers=(64,), batch_size=8)
+    with pytest.raises(ValueError, match="smaller than the input size"):
+        spec.checked_for(np.zeros((10, 64)))
+    assert spec.checked_for(np.zeros((10, 65))) is spec
+
+
+def test_bce_on_data_outside_unit_interval_is_rejected():
+    x = np.linspace(-1, 1, 200).reshape(10, 20)
+    with pytest.raises(ValueError, match=r"needs pixels in \[0, 1\]"):
+        AESpec(loss="bce", hidden_layers=(8,), batch_size=8).checked_for(x)
+    AESpec(loss="mse", hidden_layers=(8,), batch_size=8).checked_for(x)
+
+
+def test_batch_larger_than_the_training_set_is_rejected():
+    with pytest.raises(ValueError, match="exceeds the 10 training images"):
+        AESpec(batch_size=64, hidden_layers=(8,)).checked_for(np.zeros((10, 20)))
+
+
+def test_layer_text_parses_or_explains():
+    assert parse_layers("400, 200 ,100") == (400, 200, 100)
+    assert parse_layers("") == ()
+    with pytest.raises(ValueError, match="whole numbers"):
+        parse_layers("400, lots")

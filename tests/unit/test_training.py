@@ -1,0 +1,69 @@
+import keras
+import numpy as np
+import pytest
+
+from aecore.models import build_dense_autoencoder
+from aecore.recipe import dimensionality_reduction_code
+from aecore.spec import AESpec
+from aecore.training import TrainingRun
+
+TINY = AESpec(code_size=2, hidden_layers=(32, 16), epochs=3, batch_size=32, seed=1)
+
+
+def test_built_shapes_follow_the_spec():
+    net = build_dense_autoencoder(AESpec(code_size=3, hidden_layers=(40, 20)), 64)
+    assert net.encoder.output_shape == (None, 3)
+    assert net.model.output_shape == (None, 64)
+    dense = [layer.units for layer in net.model.layers[1].layers + net.model.layers[2].layers
+             if isinstance(layer, keras.layers.Dense)]
+    assert dense == [40, 20, 3, 20, 40, 64]
+
+
+def test_training_lowers_the_loss_and_emits_one_event_per_epoch(digits):
+    events = []
+    run = TrainingRun.create(TINY.replace(epochs=5), digits.x_train).fit(
+        digits.x_train, validation_data=(digits.x_test, digits.x_test),
+        probe=digits.x_test[:50], on_epoch=events.append)
+    assert run.status == "finished"
+    assert [e.epoch for e in events] == [1, 2, 3, 4, 5]
+    assert run.history["loss"][-1] < run.history["loss"][0]
+    assert run.history["val_loss"][-1] < run.history["val_loss"][0]
+    assert events[-1].frame.shape == (50, 2)
+    assert events[-1].elapsed >= events[0].elapsed > 0
+
+
+def test_stop_ends_training_early_and_keeps_the_trained_weights(digits):
+    run = TrainingRun.create(TINY.replace(epochs=50), digits.x_train)
+    untrained = run.reconstruct(digits.x_test[:20])
+    run.fit(digits.x_train, should_stop=lambda: run.epochs_done >= 2)
+    assert run.status == "stopped" and run.epochs_done == 2
+    assert not np.allclose(run.reconstruct(digits.x_test[:20]), untrained)
+
+
+def test_an_interrupting_exception_still_leaves_a_stopped_run_with_its_history(digits):
+    class Rerun(BaseException):
+        """Like Streamlit's rerun: not an Exception."""
+
+    def interrupt(event):
+        if event.epoch == 2:
+            raise Rerun
+
+    run = TrainingRun.create(TINY.replace(epochs=10), digits.x_train)
+    with pytest.raises(Rerun):
+        run.fit(digits.x_train, on_epoch=interrupt)
+    assert run.status == "stopped" and run.epochs_done == 2
+    with pytest.raises(RuntimeError, match="create a new run"):
+        run.fit(digits.x_train)
+
+
+def test_same_seed_same_result(digits):
+    first = TrainingRun.create(TINY, digits.x_train).fit(digits.x_train)
+    second = TrainingRun.create(TINY, digits.x_train).fit(digits.x_train)
+    np.testing.assert_allclose(first.history["loss"], second.history["loss"], rtol=1e-5)
+
+
+def test_reproduction_snippet_runs_and_prints_the_scores(capsys):
+    spec = TINY.replace(epochs=1)
+    exec(dimensionality_reduction_code("digits", spec, n_train=200), {})
+    printed = capsys.readouterr().out
+    assert "5-NN accuracy" in printed and "t-SNE" in printed
