@@ -87,23 +87,22 @@ def hyperparameter_controls(presets: dict[str, AESpec], x_train: np.ndarray,
                    args=(prefix, _spec_values(spec)), disabled=disabled, width="stretch")
 
     k = lambda name: dict(key=f"{prefix}{name}", disabled=disabled, **_widget_args(name))  # noqa: E731
-    c1, c2, c3 = st.columns(3)
+    c1, c2 = st.columns(2)
     c1.number_input(min_value=1, max_value=int(PARAMS["code_size"].max), step=1, **k("code_size"))
     c2.number_input(min_value=0, max_value=int(PARAMS["n_layers"].max), step=1,
                     on_change=_refresh_layers, args=(prefix,), **k("n_layers"))
-    c3.number_input(min_value=2, max_value=int(PARAMS["first_layer"].max), step=16,
+    c1.number_input(min_value=2, max_value=int(PARAMS["first_layer"].max), step=16,
                     on_change=_refresh_layers, args=(prefix,), **k("first_layer"))
-    layers_text = st.text_input(**k("hidden_layers"))
-    c1, c2, c3 = st.columns(3)
+    layers_text = c2.text_input(**k("hidden_layers"))
+    c1, c2 = st.columns(2)
     c1.selectbox(options=list(LOSSES), format_func=LOSSES.get, **k("loss"))
     c2.selectbox(options=list(ACTIVATIONS), **k("activation"))
-    c3.number_input(min_value=PARAMS["learning_rate"].min, max_value=PARAMS["learning_rate"].max,
-                    step=1e-4, format="%.5f", **k("learning_rate"))
-    c1, c2, c3 = st.columns(3)
     c1.number_input(min_value=1, max_value=int(PARAMS["epochs"].max), step=1, **k("epochs"))
     c2.number_input(min_value=1, max_value=int(PARAMS["batch_size"].max), step=16,
                     **k("batch_size"))
-    c3.number_input(min_value=0, max_value=int(PARAMS["seed"].max), step=1, **k("seed"))
+    c1.number_input(min_value=PARAMS["learning_rate"].min, max_value=PARAMS["learning_rate"].max,
+                    step=1e-4, format="%.5f", **k("learning_rate"))
+    c2.number_input(min_value=0, max_value=int(PARAMS["seed"].max), step=1, **k("seed"))
 
     state = st.session_state
     try:

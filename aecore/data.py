@@ -103,8 +103,15 @@ def _load_keras(module: str, cached_name: str, title: str, allow_download: bool)
                    image_shape=(28, 28), name=title, source=f"keras.datasets.{module}.load_data()")
 
 
-def load_keras_dataset(key: str, allow_download: bool = True) -> Dataset:
+def downloads_allowed() -> bool:
+    """False when ``AECORE_OFFLINE=1``: the tests set it so that nothing is ever downloaded."""
+    return os.environ.get("AECORE_OFFLINE") != "1"
+
+
+def load_keras_dataset(key: str, allow_download: bool | None = None) -> Dataset:
     """Full MNIST or Fashion-MNIST through Keras' own loaders (downloads on first use)."""
+    if allow_download is None:
+        allow_download = downloads_allowed()
     module, cached_name, title = {
         "mnist": ("mnist", "mnist.npz", "MNIST"),
         "fashion_mnist": ("fashion_mnist", "fashion-mnist", "Fashion-MNIST"),

@@ -44,61 +44,65 @@ with st.sidebar:
                         help="Fewer images train faster; the held-out images stay the same.")
 x_train = data.x_train[:n_train]
 
-st.subheader("1 · Build the network")
-spec = hyperparameter_controls({"App defaults": DEFAULT_SPEC,
-                                "Seed tutorial (784-400-200-100-50-2)": SEED_TUTORIAL_SPEC},
-                               x_train, disabled=training)
-if spec is not None:
-    st.caption(f"Network: {spec.architecture(data.input_dim)} · {spec.activation} · "
-               f"{spec.loss.upper()} · Adam, learning rate {spec.learning_rate:g}")
+controls, live = st.columns([2, 3], gap="large")
+with controls:
+    st.subheader("1 · Build the network")
+    spec = hyperparameter_controls({"App defaults": DEFAULT_SPEC,
+                                    "Seed tutorial (784-400-200-100-50-2)": SEED_TUTORIAL_SPEC},
+                                   x_train, disabled=training)
+    if spec is not None:
+        st.caption(f"Network: {spec.architecture(data.input_dim)} · {spec.activation} · "
+                   f"{spec.loss.upper()} · Adam, learning rate {spec.learning_rate:g}")
 
-st.subheader("2 · Train it live")
-c1, c2, _ = st.columns([1, 1, 4])
-c1.button("Train", type="primary", on_click=request_training, args=(TRAIN_FLAG,),
-          disabled=training or spec is None, width="stretch")
-c2.button("Stop training", disabled=not training, width="stretch",
-          help="Stops within one epoch and keeps the model trained so far.")
+with live:
+    st.subheader("2 · Train it live")
+    c1, c2 = st.columns(2)
+    c1.button("Train", type="primary", on_click=request_training, args=(TRAIN_FLAG,),
+              disabled=training or spec is None, width="stretch")
+    c2.button("Stop training", disabled=not training, width="stretch",
+              help="Stops within one epoch and keeps the model trained so far.")
 
-if training and spec is not None:
-    from aecore.training import TrainingRun  # imports TensorFlow: only once someone trains
+    if training and spec is not None:
+        from aecore.training import TrainingRun  # imports TensorFlow: only once someone trains
 
-    try:
-        run = TrainingRun.create(spec, x_train)
-    except ValueError as err:
-        st.error(str(err))
+        try:
+            run = TrainingRun.create(spec, x_train)
+        except ValueError as err:
+            st.error(str(err))
+            st.stop()
+        st.session_state[RESULT] = {"run": run, "dataset": dataset_key, "n_train": n_train}
+        train_live(run, LivePanel(y_eval), x=x_train, validation_data=(x_eval, x_eval),
+                   probe=x_eval)
+        st.rerun()
+
+    wait_for_interrupted_training()
+    result = st.session_state.get(RESULT)
+    if result is None:
+        st.info("Pick the hyperparameters and press **Train**. The loss curves and the 2-D code "
+                f"of {len(x_eval):,} held-out images will update every epoch.")
         st.stop()
-    st.session_state[RESULT] = {"run": run, "dataset": dataset_key, "n_train": n_train}
-    train_live(run, LivePanel(y_eval), x=x_train, validation_data=(x_eval, x_eval), probe=x_eval)
-    st.rerun()
+    if result["dataset"] != dataset_key:
+        st.info(f"The last model was trained on another dataset; press **Train** to train one "
+                f"on {data.name}.")
+        st.stop()
 
-wait_for_interrupted_training()
-result = st.session_state.get(RESULT)
-if result is None:
-    st.info("Pick the hyperparameters and press **Train**. The loss curves and the 2-D code of "
-            f"{len(x_eval):,} held-out images will update every epoch.")
-    st.stop()
-if result["dataset"] != dataset_key:
-    st.info(f"The last model was trained on another dataset; press **Train** to train one on "
-            f"{data.name}.")
-    st.stop()
-
-run = result["run"]
-if run.epochs_done == 0:
-    st.warning("Training stopped before the first epoch ended; there is nothing to show yet.")
-    st.stop()
-if run.status == "stopped":
-    st.warning(f"Stopped after {run.epochs_done} of {run.spec.epochs} epochs "
-               f"({run.seconds:.1f} s); the model trained so far is kept.")
-else:
-    st.success(f"Trained {run.epochs_done} epochs in {run.seconds:.1f} s "
-               f"on {result['n_train']:,} images.")
-
-left, right = st.columns(2)
-left.plotly_chart(plots.loss_curves(run.history), key="final_loss")
-epoch = right.slider("Replay the latent space: epoch", 1, run.epochs_done, run.epochs_done,
-                     key="dr_replay") if run.epochs_done > 1 else 1
-right.plotly_chart(plots.latent_scatter(code_map(run.events[epoch - 1].frame, 0).points, y_eval,
-                                        f"Latent space, epoch {epoch}"), key="replay_latent")
+    run = result["run"]
+    if run.epochs_done == 0:
+        st.warning("Training stopped before the first epoch ended; there is nothing to show yet.")
+        st.stop()
+    if run.status == "stopped":
+        st.warning(f"Stopped after {run.epochs_done} of {run.spec.epochs} epochs "
+                   f"({run.seconds:.1f} s); the model trained so far is kept.")
+    else:
+        st.success(f"Trained {run.epochs_done} epochs in {run.seconds:.1f} s "
+                   f"on {result['n_train']:,} images.")
+    left, right = st.columns(2)
+    left.plotly_chart(plots.loss_curves(run.history), key="final_loss")
+    epoch = right.slider("Replay the latent space: epoch", 1, run.epochs_done,
+                         run.epochs_done, key="dr_replay") if run.epochs_done > 1 else 1
+    right.plotly_chart(plots.latent_scatter(code_map(run.events[epoch - 1].frame, 0).points,
+                                            y_eval, f"Latent space, epoch {epoch}"),
+                       key="replay_latent")
 
 st.subheader("3 · Side by side: autoencoder, PCA and t-SNE")
 if "comparison" not in result:
@@ -108,14 +112,26 @@ if "comparison" not in result:
     with st.spinner("Scoring the three maps…"):
         result["comparison"] = compare_with_baselines(run, x_train, x_eval, y_eval, tsne)
 maps, scores = result["comparison"]
-for col, m in zip(st.columns(3), maps, strict=False):
-    col.plotly_chart(plots.latent_scatter(m.points, y_eval, m.method, height=360),
-                     key=f"map_{m.method}")
+clicked: list[int] = []
+for col, m in zip(st.columns(3), maps, strict=True):
+    event = col.plotly_chart(plots.latent_scatter(m.points, y_eval, m.method, height=360),
+                             key=f"map_{m.method}", on_select="rerun", selection_mode="points")
+    clicked += [p["point_index"] for p in event.selection.points]
     if m.note:
         col.caption(m.note)
-st.dataframe(scores.style.format({"5-NN accuracy": "{:.3f}", "trustworthiness": "{:.3f}",
-                                  "reconstruction MSE": "{:.4f}", "seconds": "{:.1f}"},
-                                 na_rep="—"))
+if clicked:
+    i = clicked[0]
+    st.markdown(f"**Point #{i}**, label **{y_eval[i]}**: the image and its reconstruction")
+    st.plotly_chart(plots.image_rows([x_eval[[i]], run.reconstruct(x_eval[[i]])],
+                                     data.image_shape, ["original", "reconstruction"],
+                                     height_per_row=120), key="clicked_point", width=260)
+else:
+    st.caption("Click a point in any map to see its image and reconstruction.")
+number = st.column_config.NumberColumn
+st.dataframe(scores, column_config={
+    "5-NN accuracy": number(format="%.3f"), "trustworthiness": number(format="%.3f"),
+    "reconstruction MSE": number(format="%.4f", help="Blank: t-SNE has no decoder"),
+    "seconds": number(format="%.1f")})
 st.caption(f"Scores on {len(x_eval):,} held-out images. **5-NN accuracy**: how often a point's "
            "5 nearest neighbours in the map share its label (5-fold cross-validated). "
            "**Trustworthiness**: how far the map's neighbourhoods are true neighbourhoods of the "

@@ -1,5 +1,9 @@
+import os
+
 import numpy as np
 import pytest
+
+os.environ["AECORE_OFFLINE"] = "1"  # tests never download; set before any app or server starts
 
 from aecore.data import load_dataset
 

@@ -1,0 +1,37 @@
+import subprocess
+import sys
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_home_page_explains_the_autoencoder_and_links_the_pages():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    for words in ("encoder", "code", "decoder", "Code size", "Number of layers",
+                  "Nodes per layer", "Loss", "Denoising", "Anomaly detection"):
+        assert words in text
+    assert at.sidebar.selectbox(key="dataset").value == "mnist_sample"
+
+
+def test_pages_that_do_not_train_open_without_importing_tensorflow():
+    script = (
+        "import sys\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        f"for page in ['app.py', 'pages/1_Dimensionality_Reduction.py']:\n"
+        f"    at = AppTest.from_file({str(ROOT)!r} + '/' + page, default_timeout=60).run()\n"
+        "    assert not at.exception, at.exception\n"
+        "assert 'tensorflow' not in sys.modules, 'TensorFlow was imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True, timeout=120)
+
+
+def test_a_dataset_that_needs_a_download_shows_a_clear_message(tmp_path, monkeypatch):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at = at.sidebar.selectbox(key="dataset").set_value("fashion_mnist").run()
+    assert not at.exception
+    assert any("offline datasets" in e.value for e in at.error)
