@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -86,7 +86,10 @@ def hyperparameter_controls(presets: dict[str, AESpec], x_train: np.ndarray,
         col.button(title, key=f"{prefix}preset_{title}", on_click=_set_state,
                    args=(prefix, _spec_values(spec)), disabled=disabled, width="stretch")
 
-    k = lambda name: dict(key=f"{prefix}{name}", disabled=disabled, **_widget_args(name))  # noqa: E731
+    def k(name: str) -> dict[str, Any]:  # a widget's key, label and help; kept across pages
+        return dict(key=f"{prefix}{name}", disabled=disabled, persist_state="session",
+                    **_widget_args(name))
+
     c1, c2 = st.columns(2)
     c1.number_input(min_value=1, max_value=int(PARAMS["code_size"].max), step=1, **k("code_size"))
     c2.number_input(min_value=0, max_value=int(PARAMS["n_layers"].max), step=1,
@@ -97,22 +100,19 @@ def hyperparameter_controls(presets: dict[str, AESpec], x_train: np.ndarray,
     c1, c2 = st.columns(2)
     c1.selectbox(options=list(LOSSES), format_func=LOSSES.get, **k("loss"))
     c2.selectbox(options=list(ACTIVATIONS), **k("activation"))
+    c1.number_input(min_value=PARAMS["learning_rate"].min, max_value=PARAMS["learning_rate"].max,
+                    step=1e-4, format="%.5f", **k("learning_rate"))
+    c2.number_input(min_value=PARAMS["input_noise"].min, max_value=PARAMS["input_noise"].max,
+                    step=0.05, format="%.2f", **k("input_noise"))
     c1.number_input(min_value=1, max_value=int(PARAMS["epochs"].max), step=1, **k("epochs"))
     c2.number_input(min_value=1, max_value=int(PARAMS["batch_size"].max), step=16,
                     **k("batch_size"))
-    c1.number_input(min_value=PARAMS["learning_rate"].min, max_value=PARAMS["learning_rate"].max,
-                    step=1e-4, format="%.5f", **k("learning_rate"))
-    c2.number_input(min_value=0, max_value=int(PARAMS["seed"].max), step=1, **k("seed"))
+    c1.number_input(min_value=0, max_value=int(PARAMS["seed"].max), step=1, **k("seed"))
 
-    state = st.session_state
+    values = {f.name: st.session_state[f"{prefix}{f.name}"] for f in fields(AESpec)}
     try:
-        return AESpec(code_size=int(state[f"{prefix}code_size"]),
-                      hidden_layers=parse_layers(layers_text), loss=state[f"{prefix}loss"],
-                      activation=state[f"{prefix}activation"],
-                      epochs=int(state[f"{prefix}epochs"]),
-                      batch_size=int(state[f"{prefix}batch_size"]),
-                      learning_rate=float(state[f"{prefix}learning_rate"]),
-                      seed=int(state[f"{prefix}seed"])).checked_for(x_train)
+        values["hidden_layers"] = parse_layers(layers_text)
+        return AESpec(**values).checked_for(x_train)
     except ValueError as err:
         st.error(str(err))
         return None
@@ -126,8 +126,8 @@ class LivePanel:
     progress bar moves every epoch, which also lets Streamlit see a Stop click within one epoch.
     """
 
+    run: TrainingRun
     labels: np.ndarray
-    history: dict[str, list[float]] = field(default_factory=dict, init=False)
     _last_draw: float = field(default=0.0, init=False)
     _draws: int = field(default=0, init=False)
 
@@ -137,8 +137,6 @@ class LivePanel:
         self.loss_chart, self.latent_chart = left.empty(), right.empty()
 
     def on_epoch(self, event: EpochEvent) -> None:
-        for name, value in event.logs.items():
-            self.history.setdefault(name, []).append(value)
         losses = ", ".join(f"{k} {v:.4f}" for k, v in event.logs.items())
         self.progress.progress(event.epoch / event.epochs,
                                text=f"Epoch {event.epoch}/{event.epochs} · {losses} · "
@@ -148,7 +146,7 @@ class LivePanel:
             return
         self._last_draw = now
         self._draws += 1  # distinct keys: the same chart is redrawn within one script run
-        self.loss_chart.plotly_chart(plots.loss_curves(self.history, event.epochs),
+        self.loss_chart.plotly_chart(plots.loss_curves(self.run.history, event.epochs),
                                      key=f"live_loss_{self._draws}")
         if event.frame is not None:
             fig = plots.latent_scatter(code_map(event.frame, 0).points, self.labels,
@@ -174,12 +172,13 @@ def wait_for_interrupted_training() -> None:
         pass
 
 
-def train_live(run: TrainingRun, panel: LivePanel, **fit_args: Any) -> None:
-    """Fit ``run`` in this script run, drawing ``panel`` every epoch.
+def train_live(run: TrainingRun, probe_labels: np.ndarray, **fit_args: Any) -> None:
+    """Fit ``run`` in this script run, drawing a :class:`LivePanel` here every epoch.
 
     A Stop click (or any rerun) interrupts the fit at the next epoch's drawing; the run keeps the
     model and history so far and marks itself stopped. The per-session lock makes a new fit wait
     until an interrupted one has unwound, so one session never trains twice at once.
     """
+    panel = LivePanel(run, probe_labels)
     with _session_lock():
         run.fit(on_epoch=panel.on_epoch, **fit_args)

@@ -23,11 +23,15 @@ class Autoencoder:
 def build_dense_autoencoder(spec: AESpec, input_dim: int) -> Autoencoder:
     """Stacked dense autoencoder: hidden layers, a linear code, mirrored layers, sigmoid output.
 
+    With ``spec.input_noise`` > 0 the encoder first adds Gaussian noise, in training only.
+
     The seed is set here, so the same spec always starts from the same weights.
     """
     keras.utils.set_random_seed(spec.seed)
     inputs = keras.Input((input_dim,), name="image")
     h = inputs
+    if spec.input_noise > 0:  # active in training only
+        h = keras.layers.GaussianNoise(spec.input_noise, seed=spec.seed, name="input_noise")(h)
     for i, width in enumerate(spec.hidden_layers):
         h = keras.layers.Dense(width, activation=spec.activation, name=f"encoder_{i}")(h)
     code = keras.layers.Dense(spec.code_size, name="code")(h)

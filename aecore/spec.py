@@ -41,6 +41,9 @@ PARAMS: dict[str, Param] = {
     "activation": Param("Activation", "Non-linearity of the hidden layers. The code layer is "
                         "linear, the output a sigmoid (pixels lie in [0, 1]).",
                         choices=ACTIVATIONS),
+    "input_noise": Param("Input noise σ", "Gaussian noise added to the inputs while training "
+                         "only, so the network learns to rebuild clean images from noisy ones "
+                         "(a denoising autoencoder); it makes the code more robust.", 0.0, 1.0),
     "epochs": Param("Epochs", "Passes over the training images.", 1, 500),
     "batch_size": Param("Batch size", "Images per gradient step.", 1, 4096),
     "learning_rate": Param("Learning rate", "Adam's step size.", 1e-5, 1.0),
@@ -62,6 +65,7 @@ class AESpec:
     hidden_layers: tuple[int, ...] = (512, 256, 128)
     loss: str = "bce"
     activation: str = "relu"
+    input_noise: float = 0.0
     epochs: int = 60
     batch_size: int = 64
     learning_rate: float = 1e-3
@@ -72,7 +76,7 @@ class AESpec:
         self._check_ranges()
 
     def _check_ranges(self) -> None:
-        for name in ("code_size", "epochs", "batch_size", "learning_rate", "seed"):
+        for name in ("code_size", "input_noise", "epochs", "batch_size", "learning_rate", "seed"):
             _check_range(name, getattr(self, name))
         if len(self.hidden_layers) > PARAMS["n_layers"].max:
             raise ValueError(f"At most {PARAMS['n_layers'].max:g} hidden layers are supported; "

@@ -9,7 +9,6 @@ from aecore.embed import Map2D, code_map, tsne_map
 from aecore.recipe import dimensionality_reduction_code
 from aecore.spec import DEFAULT_SPEC, SEED_TUTORIAL_SPEC
 from lab_ui import (
-    LivePanel,
     dataset_picker,
     hyperparameter_controls,
     request_training,
@@ -40,7 +39,7 @@ training = st.session_state.pop(TRAIN_FLAG, False)
 with st.sidebar:
     n_train = st.slider("Training images", min_value=min(100, len(data.x_train)),
                         max_value=len(data.x_train), value=len(data.x_train), step=50,
-                        key="dr_n_train", disabled=training,
+                        key="dr_n_train", disabled=training, persist_state="session",
                         help="Fewer images train faster; the held-out images stay the same.")
 x_train = data.x_train[:n_train]
 
@@ -71,8 +70,7 @@ with live:
             st.error(str(err))
             st.stop()
         st.session_state[RESULT] = {"run": run, "dataset": dataset_key, "n_train": n_train}
-        train_live(run, LivePanel(y_eval), x=x_train, validation_data=(x_eval, x_eval),
-                   probe=x_eval)
+        train_live(run, y_eval, x=x_train, validation_data=(x_eval, x_eval), probe=x_eval)
         st.rerun()
 
     wait_for_interrupted_training()

@@ -67,3 +67,11 @@ def test_reproduction_snippet_runs_and_prints_the_scores(capsys):
     exec(dimensionality_reduction_code("digits", spec, n_train=200), {})
     printed = capsys.readouterr().out
     assert "5-NN accuracy" in printed and "t-SNE" in printed
+
+
+def test_input_noise_acts_in_training_only():
+    net = build_dense_autoencoder(AESpec(hidden_layers=(16,), input_noise=0.5), 20)
+    x = np.full((4, 20), 0.5, dtype="float32")
+    inference = np.asarray(net.model(x, training=False))
+    np.testing.assert_array_equal(inference, np.asarray(net.model(x, training=False)))
+    assert not np.allclose(inference, np.asarray(net.model(x, training=True)))
