@@ -62,11 +62,11 @@ class AESpec:
     """A dense autoencoder: input → hidden_layers → code → mirrored hidden layers → input."""
 
     code_size: int = 2
-    hidden_layers: tuple[int, ...] = (512, 256, 128)
+    hidden_layers: tuple[int, ...] = (1000, 500, 250)
     loss: str = "bce"
     activation: str = "relu"
-    input_noise: float = 0.0
-    epochs: int = 60
+    input_noise: float = 0.3
+    epochs: int = 100
     batch_size: int = 64
     learning_rate: float = 1e-3
     seed: int = 0
@@ -142,6 +142,8 @@ def parse_layers(text: str) -> tuple[int, ...]:
                          f"like '400, 200, 100'; got {text!r}.") from None
 
 
+# Chosen on the MNIST sample (bench/quality.py): a wide net with input noise keeps 2-D digit
+# clusters apart on held-out images (5-NN accuracy ≥ 0.75) where the tutorial net reaches ~0.56.
 DEFAULT_SPEC = AESpec()
 SEED_TUTORIAL_SPEC = AESpec(code_size=2, hidden_layers=(400, 200, 100, 50), loss="mse",
                             activation="relu", epochs=20, batch_size=128, learning_rate=1e-3)

@@ -43,6 +43,10 @@ def test_tiny_training_shows_maps_scores_and_gallery():
     assert heatmaps, "the reconstruction gallery is missing"
     assert "TrainingRun.create" in at.code[0].value
 
+    at = at.selectbox(key="dataset").set_value("digits").run()
+    assert not at.exception
+    assert any("trained on another dataset" in i.value for i in at.info)
+
 
 @pytest.mark.parametrize("field, value, message", [
     ("hp_hidden_layers", "400, two", "whole numbers"),

@@ -62,7 +62,7 @@ def click_first_point(page, chart_title: str) -> None:
 def test_stop_ends_training_early_and_keeps_the_model(page, app_url):
     open_dimensionality_reduction(page, app_url, epochs=300)
     page.get_by_role("button", name="Train", exact=True).click()
-    page.get_by_text(re.compile(r"Epoch [3-9]/300")).first.wait_for(timeout=90_000)
+    page.get_by_text(re.compile(r"Epoch ([3-9]|\d\d+)/300")).first.wait_for(timeout=90_000)
     page.get_by_role("button", name="Stop training", exact=True).click()
     stopped = page.get_by_text(re.compile(r"Stopped after \d+ of 300 epochs"))
     stopped.wait_for(timeout=30_000)

@@ -1,0 +1,49 @@
+"""Seeded image corruptions for denoising. Inputs and outputs are flattened images in [0, 1]."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+Corruption = Callable[[np.ndarray, float, np.random.Generator], np.ndarray]
+
+
+def _gaussian(x: np.ndarray, sigma: float, rng: np.random.Generator) -> np.ndarray:
+    return x + sigma * rng.standard_normal(x.shape)
+
+
+def _speckle(x: np.ndarray, sigma: float, rng: np.random.Generator) -> np.ndarray:
+    return x + x * sigma * rng.standard_normal(x.shape)
+
+
+def _salt_and_pepper(x: np.ndarray, fraction: float, rng: np.random.Generator) -> np.ndarray:
+    hit = rng.random(x.shape) < fraction
+    return np.where(hit, rng.random(x.shape) < 0.5, x)
+
+
+def _masking(x: np.ndarray, fraction: float, rng: np.random.Generator) -> np.ndarray:
+    return np.where(rng.random(x.shape) < fraction, 0.0, x)
+
+
+NOISES: dict[str, tuple[str, Corruption]] = {
+    "gaussian": ("Gaussian (σ)", _gaussian),
+    "salt_and_pepper": ("Salt and pepper (fraction of pixels)", _salt_and_pepper),
+    "masking": ("Masking (fraction of pixels set to 0)", _masking),
+    "speckle": ("Speckle (σ, noise proportional to ink)", _speckle),
+}
+
+
+def corrupt(x: np.ndarray, kind: str, level: float, seed: int = 0) -> np.ndarray:
+    """Corrupt images with noise ``kind`` at ``level`` (σ or a fraction), clipped to [0, 1].
+
+    The same seed gives the same noise; level 0 returns the images unchanged.
+    """
+    if kind not in NOISES:
+        raise ValueError(f"Unknown noise {kind!r}; choose one of {', '.join(NOISES)}.")
+    if not 0 <= level <= 1:
+        raise ValueError(f"The noise level must be between 0 and 1; got {level:g}.")
+    if level == 0:
+        return np.array(x, dtype="float32")
+    noisy = NOISES[kind][1](np.asarray(x, dtype="float32"), level, np.random.default_rng(seed))
+    return np.clip(noisy, 0.0, 1.0).astype("float32")
