@@ -12,13 +12,29 @@ Run from the project root: python -m bench.browser [--epochs 20]
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import time
+from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 from bench.common import machine_header
 from tests.e2e.harness import free_port, launch_chromium, start_streamlit, wait_until_serving
+
+
+def chromium_cpu_seconds() -> float:
+    """CPU time used so far by all Chromium processes on this machine (Linux /proc)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            name = stat.read_text().split("(", 1)[1].split(")", 1)[0]
+        except (OSError, IndexError):
+            continue
+        if name.startswith("chrom"):
+            total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def plain_fit_seconds(epochs: int) -> float:
@@ -65,10 +81,12 @@ def main() -> None:
             epochs.fill(str(args.epochs))
             epochs.press("Enter")
             page.wait_for_timeout(1000)
+            browser_cpu = chromium_cpu_seconds()
             page.get_by_role("button", name="Train", exact=True).click()
             message = page.get_by_text(re.compile(rf"Trained {args.epochs} epochs in"))
             message.wait_for(timeout=600_000)
             live = float(re.search(r"in ([\d.]+) s", message.inner_text())[1])
+            browser_cpu = chromium_cpu_seconds() - browser_cpu
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -81,6 +99,8 @@ def main() -> None:
     print(f"seed tutorial net, {args.epochs} epochs: page (live, in browser) {live:.2f} s "
           f"({live / args.epochs:.3f} s/epoch); plain fit {plain:.2f} s "
           f"({plain / args.epochs:.3f} s/epoch); ratio {live / plain:.2f}")
+    print(f"Chromium's own CPU time during that training: {browser_cpu:.1f} s "
+          f"(it shares this machine's {os.cpu_count()} cores with the server)")
 
 
 if __name__ == "__main__":
