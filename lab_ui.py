@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 
 from aecore import plots
 from aecore.data import DATASETS, DEFAULT_DATASET, Dataset, load_dataset
 from aecore.embed import code_map
-from aecore.spec import ACTIVATIONS, LOSSES, PARAMS, AESpec, parse_layers, sandwich
+from aecore.spec import LOSSES, PARAMS, AESpec, TrainingSpec, parse_layers, sandwich
 
 if TYPE_CHECKING:  # importing aecore.training imports TensorFlow; pages do it when they train
     from aecore.training import EpochEvent, TrainingRun
@@ -41,19 +43,16 @@ def dataset_picker() -> Dataset:
     return data
 
 
-def _widget_args(name: str) -> dict[str, Any]:
-    param = PARAMS[name]
-    return {"label": param.label, "help": param.help}
-
-
 def _set_state(prefix: str, values: dict[str, Any]) -> None:
     for name, value in values.items():
         st.session_state[f"{prefix}{name}"] = value
 
 
-def _spec_values(spec: AESpec) -> dict[str, Any]:
+def _spec_values(spec: TrainingSpec) -> dict[str, Any]:
     """Widget values that show ``spec``."""
     values = spec.as_kwargs()
+    if not isinstance(spec, AESpec):
+        return values
     layers = values.pop("hidden_layers")
     return {**values, "n_layers": len(layers), "first_layer": layers[0] if layers else 256,
             "hidden_layers": ", ".join(map(str, layers))}
@@ -71,48 +70,59 @@ def _refresh_layers(prefix: str) -> None:
     state[f"{prefix}hidden_layers"] = ", ".join(map(str, layers))
 
 
-def hyperparameter_controls(presets: dict[str, AESpec], x_train: np.ndarray,
-                            prefix: str = "hp_", disabled: bool = False) -> AESpec | None:
-    """Widgets for every hyperparameter, with preset buttons; returns a spec valid for
-    ``x_train``, or None after showing why with ``st.error``.
+# Widgets drawn two to a row, in this order, for whichever of them a spec class has.
+_GRID_ORDER = ("loss", "activation", "filters", "depth", "learning_rate", "input_noise",
+               "epochs", "batch_size", "seed")
 
-    Ranges and help come from ``aecore.spec.PARAMS``.
+
+def _param_widget(container: Any, name: str, **widget_args: Any) -> Any:
+    """The widget for one hyperparameter, with label, help, range and step from PARAMS."""
+    param = PARAMS[name]
+    common = dict(label=param.label, help=param.help, persist_state="session", **widget_args)
+    if param.choices:
+        return container.selectbox(options=list(param.choices), format_func=
+                                   lambda c: LOSSES.get(c, c), **common)
+    if param.format:
+        return container.number_input(min_value=param.min, max_value=param.max, step=param.step,
+                                      format=param.format, **common)
+    return container.number_input(min_value=int(param.min), max_value=int(param.max),
+                                  step=int(param.step), **common)
+
+
+def model_controls(presets: dict[str, TrainingSpec], x_train: np.ndarray, prefix: str,
+                   disabled: bool = False) -> TrainingSpec | None:
+    """Preset buttons and a widget per hyperparameter of the presets' spec class (a dense
+    :class:`AESpec` also gets layer controls); returns a spec valid for ``x_train``, or None
+    after showing why with ``st.error``. Ranges and help come from ``aecore.spec.PARAMS``.
     """
-    default = next(iter(presets.values()))
-    for name, value in _spec_values(default).items():
+    spec_class = type(next(iter(presets.values())))
+    for name, value in _spec_values(next(iter(presets.values()))).items():
         st.session_state.setdefault(f"{prefix}{name}", value)
-    cols = st.columns(len(presets))
-    for col, (title, spec) in zip(cols, presets.items(), strict=False):
+    for col, (title, spec) in zip(st.columns(len(presets)), presets.items(), strict=True):
         col.button(title, key=f"{prefix}preset_{title}", on_click=_set_state,
                    args=(prefix, _spec_values(spec)), disabled=disabled, width="stretch")
 
-    def k(name: str) -> dict[str, Any]:  # a widget's key, label and help; kept across pages
-        return dict(key=f"{prefix}{name}", disabled=disabled, persist_state="session",
-                    **_widget_args(name))
+    def widget(container: Any, name: str, **extra: Any) -> Any:
+        return _param_widget(container, name, key=f"{prefix}{name}", disabled=disabled, **extra)
 
-    c1, c2 = st.columns(2)
-    c1.number_input(min_value=1, max_value=int(PARAMS["code_size"].max), step=1, **k("code_size"))
-    c2.number_input(min_value=0, max_value=int(PARAMS["n_layers"].max), step=1,
-                    on_change=_refresh_layers, args=(prefix,), **k("n_layers"))
-    c1.number_input(min_value=2, max_value=int(PARAMS["first_layer"].max), step=16,
-                    on_change=_refresh_layers, args=(prefix,), **k("first_layer"))
-    layers_text = c2.text_input(**k("hidden_layers"))
-    c1, c2 = st.columns(2)
-    c1.selectbox(options=list(LOSSES), format_func=LOSSES.get, **k("loss"))
-    c2.selectbox(options=list(ACTIVATIONS), **k("activation"))
-    c1.number_input(min_value=PARAMS["learning_rate"].min, max_value=PARAMS["learning_rate"].max,
-                    step=1e-4, format="%.5f", **k("learning_rate"))
-    c2.number_input(min_value=PARAMS["input_noise"].min, max_value=PARAMS["input_noise"].max,
-                    step=0.05, format="%.2f", **k("input_noise"))
-    c1.number_input(min_value=1, max_value=int(PARAMS["epochs"].max), step=1, **k("epochs"))
-    c2.number_input(min_value=1, max_value=int(PARAMS["batch_size"].max), step=16,
-                    **k("batch_size"))
-    c1.number_input(min_value=0, max_value=int(PARAMS["seed"].max), step=1, **k("seed"))
+    names = {f.name for f in fields(spec_class)}
+    if spec_class is AESpec:
+        c1, c2 = st.columns(2)
+        widget(c1, "code_size")
+        widget(c2, "n_layers", on_change=_refresh_layers, args=(prefix,))
+        widget(c1, "first_layer", on_change=_refresh_layers, args=(prefix,))
+        c2.text_input(key=f"{prefix}hidden_layers", disabled=disabled, persist_state="session",
+                      label=PARAMS["hidden_layers"].label, help=PARAMS["hidden_layers"].help)
+    grid = [name for name in _GRID_ORDER if name in names]
+    columns = st.columns(2)
+    for i, name in enumerate(grid):
+        widget(columns[i % 2], name)
 
-    values = {f.name: st.session_state[f"{prefix}{f.name}"] for f in fields(AESpec)}
+    values = {name: st.session_state[f"{prefix}{name}"] for name in names}
     try:
-        values["hidden_layers"] = parse_layers(layers_text)
-        return AESpec(**values).checked_for(x_train)
+        if spec_class is AESpec:
+            values["hidden_layers"] = parse_layers(values["hidden_layers"])
+        return spec_class(**values).checked_for(x_train)
     except ValueError as err:
         st.error(str(err))
         return None
@@ -120,21 +130,22 @@ def hyperparameter_controls(presets: dict[str, AESpec], x_train: np.ndarray,
 
 @dataclass
 class LivePanel:
-    """Placeholders redrawn after each epoch: progress, loss curves and the probe's latent map.
+    """Placeholders redrawn after each epoch: progress, loss curves and a page's own figure
+    (the latent map, a before/after gallery…) built from the epoch's event.
 
     Charts are redrawn at most every ``FRAME_INTERVAL_S`` (and always on the last epoch); the
     progress bar moves every epoch, which also lets Streamlit see a Stop click within one epoch.
     """
 
     run: TrainingRun
-    labels: np.ndarray
+    figure: Callable[[EpochEvent], go.Figure]
     _last_draw: float = field(default=0.0, init=False)
     _draws: int = field(default=0, init=False)
 
     def __post_init__(self) -> None:
         self.progress = st.progress(0.0, text="Starting…")
         left, right = st.columns(2)
-        self.loss_chart, self.latent_chart = left.empty(), right.empty()
+        self.loss_chart, self.page_chart = left.empty(), right.empty()
 
     def on_epoch(self, event: EpochEvent) -> None:
         losses = ", ".join(f"{k} {v:.4f}" for k, v in event.logs.items())
@@ -148,10 +159,21 @@ class LivePanel:
         self._draws += 1  # distinct keys: the same chart is redrawn within one script run
         self.loss_chart.plotly_chart(plots.loss_curves(self.run.history, event.epochs),
                                      key=f"live_loss_{self._draws}")
-        if event.frame is not None:
-            fig = plots.latent_scatter(code_map(event.frame, 0).points, self.labels,
-                                       f"Latent space, epoch {event.epoch}")
-            self.latent_chart.plotly_chart(fig, key=f"live_latent_{self._draws}")
+        self.page_chart.plotly_chart(self.figure(event), key=f"live_figure_{self._draws}")
+
+
+def latent_frame(labels: np.ndarray) -> Callable[[EpochEvent], go.Figure]:
+    """The live figure of the probe's codes, coloured by label."""
+    return lambda event: plots.latent_scatter(code_map(event.frame, 0).points, labels,
+                                              f"Latent space, epoch {event.epoch}")
+
+
+def training_subset_slider(data: Dataset, key: str, disabled: bool) -> int:
+    """Sidebar slider for how many training images to use (fewer train faster)."""
+    n = len(data.x_train)
+    return st.sidebar.slider("Training images", min_value=min(100, n), max_value=n, value=n,
+                             step=50, key=key, disabled=disabled, persist_state="session",
+                             help="Fewer images train faster; the held-out images stay the same.")
 
 
 def _session_lock() -> threading.Lock:
@@ -172,13 +194,14 @@ def wait_for_interrupted_training() -> None:
         pass
 
 
-def train_live(run: TrainingRun, probe_labels: np.ndarray, **fit_args: Any) -> None:
+def train_live(run: TrainingRun, figure: Callable[[EpochEvent], go.Figure],
+               **fit_args: Any) -> None:
     """Fit ``run`` in this script run, drawing a :class:`LivePanel` here every epoch.
 
     A Stop click (or any rerun) interrupts the fit at the next epoch's drawing; the run keeps the
     model and history so far and marks itself stopped. The per-session lock makes a new fit wait
     until an interrupted one has unwound, so one session never trains twice at once.
     """
-    panel = LivePanel(run, probe_labels)
+    panel = LivePanel(run, figure)
     with _session_lock():
         run.fit(on_epoch=panel.on_epoch, **fit_args)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import keras
 
-from aecore.spec import AESpec
+from aecore.spec import AESpec, ConvSpec, TrainingSpec, image_side
 
 KERAS_LOSSES = {"mse": "mse", "bce": "binary_crossentropy"}
 
@@ -44,7 +45,49 @@ def build_dense_autoencoder(spec: AESpec, input_dim: int) -> Autoencoder:
     outputs = keras.layers.Dense(input_dim, activation="sigmoid", name="reconstruction")(h)
     decoder = keras.Model(code_in, outputs, name="decoder")
 
+    return _assemble(encoder, decoder, spec)
+
+
+def _assemble(encoder: keras.Model, decoder: keras.Model, spec: TrainingSpec) -> Autoencoder:
+    """Chain the halves into one compiled model that shares their weights."""
+    inputs = keras.Input(encoder.input_shape[1:], name="input")
     model = keras.Model(inputs, decoder(encoder(inputs)), name="autoencoder")
     model.compile(optimizer=keras.optimizers.Adam(spec.learning_rate),
                   loss=KERAS_LOSSES[spec.loss])
     return Autoencoder(model, encoder, decoder)
+
+
+def build_conv_autoencoder(spec: ConvSpec, input_dim: int) -> Autoencoder:
+    """Conv2D encoder (stride 2 per block), Conv2DTranspose decoder, sigmoid output.
+
+    Takes and returns flattened images like the dense model, so the engine treats both alike;
+    the code is the encoder's last feature map, flattened.
+    """
+    keras.utils.set_random_seed(spec.seed)
+    side = image_side(input_dim)
+    inputs = keras.Input((input_dim,), name="image")
+    h = keras.layers.Reshape((side, side, 1))(inputs)
+    for i in range(spec.depth):
+        h = keras.layers.Conv2D(spec.filters * 2**i, 3, strides=2, padding="same",
+                                activation=spec.activation, name=f"encoder_conv_{i}")(h)
+    code_shape = tuple(h.shape[1:])
+    encoder = keras.Model(inputs, keras.layers.Flatten(name="code")(h), name="encoder")
+
+    code_in = keras.Input((math.prod(code_shape),), name="code_in")
+    h = keras.layers.Reshape(code_shape)(code_in)
+    for i in reversed(range(spec.depth)):
+        h = keras.layers.Conv2DTranspose(spec.filters * 2**i, 3, strides=2, padding="same",
+                                         activation=spec.activation, name=f"decoder_conv_{i}")(h)
+    h = keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid", name="pixels")(h)
+    decoder = keras.Model(code_in, keras.layers.Flatten(name="reconstruction")(h),
+                          name="decoder")
+    return _assemble(encoder, decoder, spec)
+
+
+def build_model(spec: TrainingSpec, input_dim: int) -> Autoencoder:
+    """The autoencoder a spec describes: dense for :class:`AESpec`, conv for :class:`ConvSpec`."""
+    if isinstance(spec, ConvSpec):
+        return build_conv_autoencoder(spec, input_dim)
+    if isinstance(spec, AESpec):
+        return build_dense_autoencoder(spec, input_dim)
+    raise TypeError(f"No model builder for {type(spec).__name__}.")

@@ -83,3 +83,17 @@ def image_rows(rows: list[np.ndarray], image_shape: tuple[int, int], row_names: 
     fig.update_layout(height=height_per_row * len(rows) + 40, margin=dict(l=10, r=10, t=10, b=10),
                       plot_bgcolor="white")
     return fig
+
+
+def matrix_heatmap(table, title: str, unit: str = "dB") -> go.Figure:
+    """A labelled heatmap of a DataFrame (e.g. PSNR by train level × test level)."""
+    fig = go.Figure(go.Heatmap(
+        z=table.to_numpy(), x=[f"{c:g}" for c in table.columns],
+        y=[f"{i:g}" for i in table.index], colorscale="Viridis",
+        text=table.to_numpy().round(1), texttemplate="%{text}",
+        hovertemplate=f"{table.index.name} %{{y}}<br>{table.columns.name} %{{x}}<br>"
+                      f"%{{z:.2f}} {unit}<extra></extra>",
+        colorbar=dict(title=unit)))
+    fig.update_layout(title=title, height=340, margin=dict(l=10, r=10, t=40, b=10),
+                      xaxis_title=table.columns.name, yaxis_title=table.index.name)
+    return fig

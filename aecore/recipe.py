@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aecore.spec import AESpec
+from aecore.spec import AESpec, TrainingSpec
 
 
 def dimensionality_reduction_code(dataset: str, spec: AESpec, n_train: int) -> str:
@@ -10,7 +10,7 @@ def dimensionality_reduction_code(dataset: str, spec: AESpec, n_train: int) -> s
     return f'''\
 from aecore.data import evaluation_points, load_dataset
 from aecore.evaluate import compare_with_baselines
-from aecore.spec import AESpec
+from aecore.spec import AESpec, TrainingSpec
 from aecore.training import TrainingRun
 
 data = load_dataset({dataset!r})
@@ -21,4 +21,26 @@ run = TrainingRun.create(spec, x_train).fit(
     x_train, validation_data=(data.x_test, data.x_test), probe=x_eval)
 maps, scores = compare_with_baselines(run, x_train, x_eval, y_eval)
 print(scores)
+'''
+
+
+def denoising_code(dataset: str, spec: TrainingSpec, n_train: int, noise: str, level: float,
+                   noise_seed: int) -> str:
+    """A script that retrains the denoiser and prints the PSNR/SSIM table the page shows."""
+    return f'''\
+from aecore.data import evaluation_points, load_dataset
+from aecore.denoise import denoising_scores
+from aecore.noise import corrupt
+from aecore.spec import {type(spec).__name__}
+from aecore.training import TrainingRun
+
+data = load_dataset({dataset!r})
+x_train = data.x_train[:{n_train}]
+x_eval, _ = evaluation_points(data)
+noisy_train = corrupt(x_train, {noise!r}, {level!r}, seed={noise_seed})
+noisy_eval = corrupt(x_eval, {noise!r}, {level!r}, seed={noise_seed + 1})
+spec = {spec!r}
+run = TrainingRun.create(spec, noisy_train).fit(
+    noisy_train, x_train, validation_data=(noisy_eval, x_eval))
+print(denoising_scores(x_eval, noisy_eval, run.reconstruct(noisy_eval), data.image_shape))
 '''

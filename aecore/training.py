@@ -15,8 +15,8 @@ from typing import Literal
 import keras
 import numpy as np
 
-from aecore.models import Autoencoder, build_dense_autoencoder
-from aecore.spec import AESpec
+from aecore.models import Autoencoder, build_model
+from aecore.spec import TrainingSpec
 
 Status = Literal["ready", "running", "finished", "stopped"]
 
@@ -34,15 +34,15 @@ class EpochEvent:
 
 @dataclass
 class TrainingRun:
-    spec: AESpec
+    spec: TrainingSpec
     net: Autoencoder
     events: list[EpochEvent] = field(default_factory=list)
     status: Status = "ready"
 
     @classmethod
-    def create(cls, spec: AESpec, x_train: np.ndarray) -> TrainingRun:
+    def create(cls, spec: TrainingSpec, x_train: np.ndarray) -> TrainingRun:
         """Validate ``spec`` against the data and build its (seeded) model."""
-        return cls(spec.checked_for(x_train), build_dense_autoencoder(spec, x_train.shape[1]))
+        return cls(spec.checked_for(x_train), build_model(spec, x_train.shape[1]))
 
     @property
     def epochs_done(self) -> int:

@@ -10,9 +10,11 @@ from aecore.recipe import dimensionality_reduction_code
 from aecore.spec import DEFAULT_SPEC, SEED_TUTORIAL_SPEC
 from lab_ui import (
     dataset_picker,
-    hyperparameter_controls,
+    latent_frame,
+    model_controls,
     request_training,
     train_live,
+    training_subset_slider,
     wait_for_interrupted_training,
 )
 
@@ -36,19 +38,15 @@ dataset_key = st.session_state["dataset"]
 x_eval, y_eval = evaluation_points(data)
 training = st.session_state.pop(TRAIN_FLAG, False)
 
-with st.sidebar:
-    n_train = st.slider("Training images", min_value=min(100, len(data.x_train)),
-                        max_value=len(data.x_train), value=len(data.x_train), step=50,
-                        key="dr_n_train", disabled=training, persist_state="session",
-                        help="Fewer images train faster; the held-out images stay the same.")
+n_train = training_subset_slider(data, "dr_n_train", disabled=training)
 x_train = data.x_train[:n_train]
 
 controls, live = st.columns([2, 3], gap="large")
 with controls:
     st.subheader("1 · Build the network")
-    spec = hyperparameter_controls({"App defaults": DEFAULT_SPEC,
-                                    "Seed tutorial (784-400-200-100-50-2)": SEED_TUTORIAL_SPEC},
-                                   x_train, disabled=training)
+    spec = model_controls({"App defaults": DEFAULT_SPEC,
+                           "Seed tutorial (784-400-200-100-50-2)": SEED_TUTORIAL_SPEC},
+                          x_train, prefix="hp_", disabled=training)
     if spec is not None:
         st.caption(f"Network: {spec.architecture(data.input_dim)} · {spec.activation} · "
                    f"{spec.loss.upper()} · Adam, learning rate {spec.learning_rate:g}")
@@ -70,7 +68,8 @@ with live:
             st.error(str(err))
             st.stop()
         st.session_state[RESULT] = {"run": run, "dataset": dataset_key, "n_train": n_train}
-        train_live(run, y_eval, x=x_train, validation_data=(x_eval, x_eval), probe=x_eval)
+        train_live(run, latent_frame(y_eval), x=x_train, validation_data=(x_eval, x_eval),
+                   probe=x_eval)
         st.rerun()
 
     wait_for_interrupted_training()

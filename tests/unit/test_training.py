@@ -75,3 +75,27 @@ def test_input_noise_acts_in_training_only():
     inference = np.asarray(net.model(x, training=False))
     np.testing.assert_array_equal(inference, np.asarray(net.model(x, training=False)))
     assert not np.allclose(inference, np.asarray(net.model(x, training=True)))
+
+
+def test_conv_autoencoder_shapes_and_depth_limits():
+    from aecore.models import build_conv_autoencoder
+    from aecore.spec import ConvSpec
+
+    net = build_conv_autoencoder(ConvSpec(filters=8, depth=2), 784)
+    assert net.model.output_shape == (None, 784)
+    assert net.encoder.output_shape == (None, 7 * 7 * 16)
+    assert ConvSpec(depth=3, batch_size=8).checked_for(np.zeros((10, 64))).depth == 3
+    with pytest.raises(ValueError, match="at most 2"):
+        ConvSpec(depth=3, batch_size=8).checked_for(np.zeros((10, 784)))
+    with pytest.raises(ValueError, match="square images"):
+        ConvSpec(batch_size=8).checked_for(np.zeros((10, 50)))
+
+
+def test_conv_denoiser_trains_on_noisy_inputs_towards_clean_targets(digits):
+    from aecore.noise import corrupt
+    from aecore.spec import ConvSpec
+
+    noisy = corrupt(digits.x_train, "gaussian", 0.3)
+    run = TrainingRun.create(ConvSpec(filters=8, depth=1, epochs=3, batch_size=64),
+                             noisy).fit(noisy, digits.x_train)
+    assert run.history["loss"][-1] < run.history["loss"][0]

@@ -1,0 +1,162 @@
+"""Denoising: corrupt images, train an autoencoder to restore them, and measure what it adds
+over classical filters."""
+
+import numpy as np
+import streamlit as st
+
+from aecore import plots
+from aecore.data import evaluation_points
+from aecore.denoise import denoising_scores, image_from_bytes, robustness_matrix
+from aecore.image_quality import psnr
+from aecore.noise import NOISES, corrupt
+from aecore.recipe import denoising_code
+from aecore.spec import AESpec, ConvSpec
+from lab_ui import (
+    dataset_picker,
+    model_controls,
+    request_training,
+    train_live,
+    training_subset_slider,
+    wait_for_interrupted_training,
+)
+
+st.set_page_config(page_title="Denoising · Autoencoder Lab", layout="wide")
+TRAIN_FLAG, RESULT = "dn_train_requested", "dn_result"
+GALLERY_SIZE = 8
+PRESETS = {
+    "Convolutional": {"Conv 32-64": ConvSpec(filters=32, depth=2, epochs=15, batch_size=128)},
+    "Dense": {"Dense 512-256-64": AESpec(code_size=64, hidden_layers=(512, 256), input_noise=0.0,
+                                        epochs=30, batch_size=128)},
+}
+
+
+def before_after(noisy, denoised, clean, shape):
+    """Noisy | denoised | clean rows, each column captioned with its PSNR before → after."""
+    captions = [f"{a:.1f}→{b:.1f} dB" for a, b in zip(psnr(clean, noisy), psnr(clean, denoised),
+                                                       strict=True)]
+    return plots.image_rows([noisy, denoised, clean], shape, ["noisy", "denoised", "clean"],
+                            captions=captions)
+
+
+st.title("Denoising")
+st.markdown("Corrupt images with noise, train an autoencoder to turn the **noisy** images back "
+            "into the **clean** ones, and see in PSNR and SSIM how much better it does than a "
+            "classical filter.")
+
+data = dataset_picker()
+dataset_key = st.session_state["dataset"]
+x_eval, _ = evaluation_points(data)
+training = st.session_state.pop(TRAIN_FLAG, False)
+n_train = training_subset_slider(data, "dn_n_train", disabled=training)
+x_train = data.x_train[:n_train]
+
+controls, live = st.columns([2, 3], gap="large")
+with controls:
+    st.subheader("1 · Corrupt")
+    noise = st.selectbox("Noise", list(NOISES), format_func=lambda k: NOISES[k][0],
+                         key="dn_noise", disabled=training, persist_state="session")
+    level = st.slider("Noise level", 0.0, 1.0, 0.5, 0.05, key="dn_level", disabled=training,
+                      persist_state="session", help="σ for Gaussian and speckle noise, the "
+                      "fraction of pixels hit for salt-and-pepper and masking.")
+    noise_seed = st.number_input("Noise seed", 0, 2**31 - 1, 0, key="dn_noise_seed",
+                                 disabled=training, persist_state="session")
+    st.subheader("2 · Build the denoiser")
+    architecture = st.radio("Architecture", list(PRESETS), horizontal=True, key="dn_arch",
+                            disabled=training, persist_state="session")
+    noisy_train = corrupt(x_train, noise, level, noise_seed)
+    spec = model_controls(PRESETS[architecture], noisy_train,
+                          prefix=f"dn_{architecture.lower()}_", disabled=training)
+    if spec is not None:
+        st.caption(f"Network: {spec.architecture(data.input_dim)}")
+
+noisy_eval = corrupt(x_eval, noise, level, noise_seed + 1)
+clean_g, noisy_g = x_eval[:GALLERY_SIZE], noisy_eval[:GALLERY_SIZE]
+with live:
+    st.subheader("3 · Train it live")
+    st.plotly_chart(plots.image_rows([clean_g, noisy_g], data.image_shape, ["clean", "noisy"],
+                                     captions=[f"{p:.1f} dB" for p in psnr(clean_g, noisy_g)]),
+                    key="preview")
+    st.caption(f"Preview of the corruption on held-out images: mean PSNR of the noisy input "
+               f"{np.mean(psnr(x_eval, noisy_eval)):.1f} dB.")
+    c1, c2 = st.columns(2)
+    c1.button("Train", type="primary", on_click=request_training, args=(TRAIN_FLAG,),
+              disabled=training or spec is None, width="stretch")
+    c2.button("Stop training", disabled=not training, width="stretch",
+              help="Stops within one epoch and keeps the model trained so far.")
+
+    if training and spec is not None:
+        from aecore.training import TrainingRun  # imports TensorFlow: only once someone trains
+
+        run = TrainingRun.create(spec, noisy_train)
+        st.session_state[RESULT] = {"run": run, "dataset": dataset_key, "n_train": n_train,
+                                    "noise": noise, "level": level, "noise_seed": noise_seed}
+        train_live(run, lambda e: before_after(noisy_g, run.reconstruct(noisy_g), clean_g,
+                                               data.image_shape),
+                   x=noisy_train, y=x_train, validation_data=(noisy_eval, x_eval))
+        st.rerun()
+
+    wait_for_interrupted_training()
+    result = st.session_state.get(RESULT)
+    if result is None or result["dataset"] != dataset_key:
+        st.info("Choose a noise and a model, then press **Train**. The before/after gallery "
+                "below the loss curve refreshes every epoch.")
+        st.stop()
+    run = result["run"]
+    if run.epochs_done == 0:
+        st.warning("Training stopped before the first epoch ended; there is nothing to show yet.")
+        st.stop()
+    if run.status == "stopped":
+        st.warning(f"Stopped after {run.epochs_done} of {run.spec.epochs} epochs "
+                   f"({run.seconds:.1f} s); the model trained so far is kept.")
+    else:
+        st.success(f"Trained {run.epochs_done} epochs in {run.seconds:.1f} s.")
+    st.plotly_chart(plots.loss_curves(run.history), key="final_loss")
+
+trained_on = f"{NOISES[result['noise']][0]} at {result['level']:g}"
+noisy_eval = corrupt(x_eval, result["noise"], result["level"], result["noise_seed"] + 1)
+st.subheader(f"4 · Before and after — trained and tested on {trained_on}")
+if "scores" not in result:
+    with st.spinner("Scoring the held-out images…"):
+        result["denoised"] = run.reconstruct(noisy_eval)
+        result["scores"] = denoising_scores(x_eval, noisy_eval, result["denoised"],
+                                            data.image_shape)
+st.plotly_chart(before_after(noisy_eval[:GALLERY_SIZE], result["denoised"][:GALLERY_SIZE],
+                             x_eval[:GALLERY_SIZE], data.image_shape), key="gallery")
+number = st.column_config.NumberColumn
+st.dataframe(result["scores"], column_config={"PSNR (dB)": number(format="%.2f"),
+                                              "SSIM": number(format="%.3f")})
+scores = result["scores"]["PSNR (dB)"]
+best_filter = scores.drop(["noisy input", "autoencoder"]).max()
+st.caption(f"Mean over {len(x_eval):,} held-out images. The autoencoder is "
+           f"{scores['autoencoder'] - best_filter:+.1f} dB against the best classical filter "
+           f"and {scores['autoencoder'] - scores['noisy input']:+.1f} dB against the noisy input.")
+
+st.subheader("5 · Robustness: other noise levels")
+st.markdown("Denoisers trained at one level and tested at others. Each row trains a model like "
+            f"yours for {min(run.spec.epochs, 5)} epochs, so this takes a while.")
+if st.button("Compute the robustness matrix"):
+    progress = st.progress(0.0)
+    result["robustness"] = robustness_matrix(
+        run.spec.replace(epochs=min(run.spec.epochs, 5)), x_train, x_eval, result["noise"],
+        train_levels=[0.1, 0.3, 0.5, 0.7], test_levels=[0.0, 0.1, 0.3, 0.5, 0.7, 0.9],
+        seed=result["noise_seed"], on_progress=lambda f, text: progress.progress(f, text=text))
+if "robustness" in result:
+    st.plotly_chart(plots.matrix_heatmap(result["robustness"], "Held-out PSNR"),
+                    key="robustness")
+
+st.subheader("6 · Try your own image")
+upload = st.file_uploader("A PNG or JPEG (a digit on plain paper works best)",
+                          type=["png", "jpg", "jpeg"], key="dn_upload")
+if upload is not None:
+    try:
+        own = image_from_bytes(upload.getvalue(), data.image_shape)
+    except ValueError as err:
+        st.error(str(err))
+    else:
+        own_noisy = corrupt(own, result["noise"], result["level"], result["noise_seed"])
+        st.plotly_chart(before_after(own_noisy, run.reconstruct(own_noisy), own,
+                                     data.image_shape), key="own", width=300)
+
+with st.expander("Reproduce this run in Python"):
+    st.code(denoising_code(dataset_key, run.spec, result["n_train"], result["noise"],
+                           result["level"], result["noise_seed"]), language="python")

@@ -1,0 +1,77 @@
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "2_Denoising.py")
+TINY_CONV = {"dn_n_train": 300, "dn_convolutional_epochs": 2, "dn_convolutional_filters": 4,
+             "dn_convolutional_batch_size": 64}
+
+
+def png_bytes() -> bytes:
+    paper = np.full((40, 40), 255, dtype="uint8")
+    paper[8:32, 18:23] = 0  # a dark "1"
+    buffer = io.BytesIO()
+    Image.fromarray(paper).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def open_page(**state) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=180)
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def chart_titles_and_types(at: AppTest) -> list[str]:
+    return [json.loads(c.proto.spec)["data"][0]["type"] for c in at.get("plotly_chart")]
+
+
+def test_page_previews_the_corruption_before_training():
+    at = open_page()
+    assert not at.exception and not at.error
+    assert any("Preview of the corruption" in c.value for c in at.caption)
+    assert button(at, "Train").disabled is False
+
+
+def test_tiny_training_shows_gallery_and_scores():
+    at = open_page(**TINY_CONV)
+    at = button(at, "Train").click().run()
+    assert not at.exception, at.exception
+    assert any("Trained 2 epochs" in s.value for s in at.success)
+    scores = at.dataframe[0].value
+    assert list(scores.index) == ["noisy input", "median filter 3×3", "Gaussian filter σ=1",
+                                  "autoencoder"]
+    assert scores.loc["noisy input", "PSNR (dB)"] < scores.loc["median filter 3×3", "PSNR (dB)"]
+    assert chart_titles_and_types(at).count("heatmap") >= 2  # preview and before/after gallery
+    assert "ConvSpec" in at.code[0].value
+
+    uploader = at.get("file_uploader")[0]
+    at = uploader.set_value(("digit.png", png_bytes(), "image/png")).run()
+    assert not at.exception and not at.error
+    assert "own" in [c.key for c in at.get("plotly_chart")]
+    at = at.get("file_uploader")[0].set_value(("fake.png", b"not a picture", "image/png")).run()
+    assert not at.exception
+    assert any("not a readable PNG or JPEG" in e.value for e in at.error)
+
+
+def test_a_depth_too_deep_for_the_images_is_explained():
+    at = open_page(dn_convolutional_depth=3)
+    assert not at.exception
+    assert any("cannot be halved 3 times" in e.value for e in at.error)
+    assert button(at, "Train").disabled is True
+
+
+def test_dense_denoiser_can_be_chosen():
+    at = open_page(dn_arch="Dense", dn_n_train=300, dn_dense_epochs=1,
+                   dn_dense_hidden_layers="64", dn_dense_n_layers=1)
+    at = button(at, "Train").click().run()
+    assert not at.exception, at.exception
+    assert "AESpec" in at.code[0].value

@@ -1,0 +1,92 @@
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from aecore.denoise import denoising_scores, image_from_bytes
+from aecore.image_quality import median_filter, psnr, ssim
+from aecore.noise import NOISES, corrupt
+
+
+@pytest.fixture
+def images(rng):
+    return rng.random((20, 64)).astype("float32")
+
+
+@pytest.mark.parametrize("kind", list(NOISES))
+def test_every_noise_keeps_pixels_in_range_is_seeded_and_identity_at_zero(kind, images):
+    noisy = corrupt(images, kind, 0.6, seed=3)
+    assert noisy.min() >= 0 and noisy.max() <= 1
+    np.testing.assert_array_equal(noisy, corrupt(images, kind, 0.6, seed=3))
+    assert not np.array_equal(noisy, corrupt(images, kind, 0.6, seed=4))
+    np.testing.assert_array_equal(corrupt(images, kind, 0.0), images)
+
+
+def test_salt_and_pepper_and_masking_hit_the_requested_fraction(rng):
+    x = np.full((200, 100), 0.5, dtype="float32")
+    assert np.mean(corrupt(x, "salt_and_pepper", 0.3) != 0.5) == pytest.approx(0.3, abs=0.01)
+    assert np.mean(corrupt(x, "masking", 0.2) == 0) == pytest.approx(0.2, abs=0.01)
+
+
+def test_bad_noise_requests_are_explained(images):
+    with pytest.raises(ValueError, match="choose one of"):
+        corrupt(images, "blur", 0.1)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        corrupt(images, "gaussian", 1.5)
+
+
+def test_psnr_on_known_values():
+    clean = np.zeros((2, 4))
+    assert psnr(clean, np.full((2, 4), 0.1)) == pytest.approx([20.0, 20.0])
+    assert psnr(clean, clean)[0] == np.inf
+
+
+def test_gaussian_noise_half_leaves_mnist_near_nine_db():
+    from aecore.data import evaluation_points, load_dataset
+
+    x, _ = evaluation_points(load_dataset("mnist_sample"))
+    assert np.mean(psnr(x, corrupt(x, "gaussian", 0.5))) == pytest.approx(9.3, abs=0.3)
+
+
+def test_ssim_is_one_for_identical_images_and_lower_for_noisy(images):
+    assert ssim(images, images, (8, 8)) == pytest.approx(np.ones(20))
+    assert np.all(ssim(images, corrupt(images, "gaussian", 0.5), (8, 8)) < 0.9)
+
+
+def test_median_filter_removes_a_single_outlier():
+    image = np.zeros((1, 25), dtype="float32")
+    image[0, 12] = 1.0
+    assert median_filter(image, (5, 5)).max() == 0
+
+
+def test_scores_compare_noisy_filters_and_autoencoder(images):
+    noisy = corrupt(images, "gaussian", 0.3)
+    table = denoising_scores(images, noisy, images, (8, 8))
+    assert list(table.index) == ["noisy input", "median filter 3×3", "Gaussian filter σ=1",
+                                 "autoencoder"]
+    assert table.loc["autoencoder", "SSIM"] == pytest.approx(1.0)
+
+
+def png_bytes(array: np.ndarray, fmt: str = "PNG") -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(array).save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+def test_uploaded_dark_on_light_image_is_resized_and_inverted():
+    paper = np.full((56, 40), 255, dtype="uint8")
+    paper[20:36, 18:22] = 0  # a dark stroke
+    image = image_from_bytes(png_bytes(paper, "JPEG"), (28, 28))
+    assert image.shape == (1, 784)
+    assert image.min() >= 0 and image.max() <= 1
+    assert np.median(image) < 0.1 and image.max() > 0.5  # dark background, bright ink
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"not an image at all", "not a readable PNG or JPEG"),
+    (png_bytes(np.zeros((4, 4), dtype="uint8"), "GIF"), "PNG or JPEG"),
+])
+def test_uploads_that_are_not_png_or_jpeg_are_refused(data, message):
+    with pytest.raises(ValueError, match=message):
+        image_from_bytes(data, (28, 28))
