@@ -12,9 +12,14 @@ from PIL import Image, UnidentifiedImageError
 
 from aecore.image_quality import CLASSICAL_FILTERS, psnr, ssim
 from aecore.noise import corrupt
-from aecore.spec import TrainingSpec
+from aecore.spec import AESpec, ConvSpec, TrainingSpec
 
 MAX_UPLOAD_PIXELS = 4096 * 4096
+DENOISERS: dict[str, TrainingSpec] = {  # the page's starting points, as benchmarked
+    "Convolutional": ConvSpec(filters=32, depth=2, epochs=15, batch_size=128),
+    "Dense": AESpec(code_size=64, hidden_layers=(512, 256), input_noise=0.0, epochs=30,
+                    batch_size=128),
+}
 
 
 def denoising_scores(clean: np.ndarray, noisy: np.ndarray, denoised: np.ndarray,

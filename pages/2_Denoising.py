@@ -6,11 +6,10 @@ import streamlit as st
 
 from aecore import plots
 from aecore.data import evaluation_points
-from aecore.denoise import denoising_scores, image_from_bytes, robustness_matrix
+from aecore.denoise import DENOISERS, denoising_scores, image_from_bytes, robustness_matrix
 from aecore.image_quality import psnr
 from aecore.noise import NOISES, corrupt
 from aecore.recipe import denoising_code
-from aecore.spec import AESpec, ConvSpec
 from lab_ui import (
     dataset_picker,
     model_controls,
@@ -23,11 +22,6 @@ from lab_ui import (
 st.set_page_config(page_title="Denoising · Autoencoder Lab", layout="wide")
 TRAIN_FLAG, RESULT = "dn_train_requested", "dn_result"
 GALLERY_SIZE = 8
-PRESETS = {
-    "Convolutional": {"Conv 32-64": ConvSpec(filters=32, depth=2, epochs=15, batch_size=128)},
-    "Dense": {"Dense 512-256-64": AESpec(code_size=64, hidden_layers=(512, 256), input_noise=0.0,
-                                        epochs=30, batch_size=128)},
-}
 
 
 def before_after(noisy, denoised, clean, shape):
@@ -61,10 +55,10 @@ with controls:
     noise_seed = st.number_input("Noise seed", 0, 2**31 - 1, 0, key="dn_noise_seed",
                                  disabled=training, persist_state="session")
     st.subheader("2 · Build the denoiser")
-    architecture = st.radio("Architecture", list(PRESETS), horizontal=True, key="dn_arch",
+    architecture = st.radio("Architecture", list(DENOISERS), horizontal=True, key="dn_arch",
                             disabled=training, persist_state="session")
     noisy_train = corrupt(x_train, noise, level, noise_seed)
-    spec = model_controls(PRESETS[architecture], noisy_train,
+    spec = model_controls({f"{architecture} preset": DENOISERS[architecture]}, noisy_train,
                           prefix=f"dn_{architecture.lower()}_", disabled=training)
     if spec is not None:
         st.caption(f"Network: {spec.architecture(data.input_dim)}")

@@ -1,0 +1,31 @@
+"""The denoising page in a real browser: a live training, then uploads."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def set_number(page, label: str, value: int) -> None:
+    field = page.get_by_label(label, exact=True)
+    field.fill(str(value))
+    field.press("Enter")
+    page.wait_for_timeout(400)
+
+
+def test_denoiser_trains_live_and_refuses_a_non_image_upload(page, app_url, tmp_path):
+    page.goto(f"{app_url}/Denoising")
+    page.get_by_role("button", name="Train", exact=True).wait_for()
+    set_number(page, "Filters", 8)
+    set_number(page, "Epochs", 3)
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_text(re.compile(r"Epoch [1-3]/3")).first.wait_for(timeout=120_000)
+    page.get_by_text("Trained 3 epochs").wait_for(timeout=180_000)
+    page.get_by_text(re.compile("Before and after")).wait_for()
+    page.get_by_text(re.compile(r"The autoencoder is [+-]\d")).wait_for(timeout=60_000)
+
+    fake = tmp_path / "fake.png"
+    fake.write_bytes(b"this is text, not a picture")
+    page.locator("input[type=file]").set_input_files(str(fake))
+    page.get_by_text("not a readable PNG or JPEG").wait_for(timeout=30_000)
