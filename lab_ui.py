@@ -17,7 +17,7 @@ import streamlit as st
 from aecore import plots
 from aecore.data import DATASETS, DEFAULT_DATASET, Dataset, load_dataset
 from aecore.embed import code_map
-from aecore.spec import LOSSES, PARAMS, AESpec, TrainingSpec, parse_layers, sandwich
+from aecore.spec import LOSSES, PARAMS, TrainingSpec, parse_layers, sandwich
 
 if TYPE_CHECKING:  # importing aecore.training imports TensorFlow; pages do it when they train
     from aecore.training import EpochEvent, TrainingRun
@@ -51,7 +51,7 @@ def _set_state(prefix: str, values: dict[str, Any]) -> None:
 def _spec_values(spec: TrainingSpec) -> dict[str, Any]:
     """Widget values that show ``spec``."""
     values = spec.as_kwargs()
-    if not isinstance(spec, AESpec):
+    if "hidden_layers" not in values:
         return values
     layers = values.pop("hidden_layers")
     return {**values, "n_layers": len(layers), "first_layer": layers[0] if layers else 256,
@@ -71,14 +71,16 @@ def _refresh_layers(prefix: str) -> None:
 
 
 # Widgets drawn two to a row, in this order, for whichever of them a spec class has.
-_GRID_ORDER = ("loss", "activation", "filters", "depth", "learning_rate", "input_noise",
-               "epochs", "batch_size", "seed")
+_GRID_ORDER = ("network", "loss", "activation", "filters", "depth", "beta", "warmup_epochs",
+               "learning_rate", "input_noise", "epochs", "batch_size", "seed", "conditional")
 
 
 def _param_widget(container: Any, name: str, **widget_args: Any) -> Any:
     """The widget for one hyperparameter, with label, help, range and step from PARAMS."""
     param = PARAMS[name]
     common = dict(label=param.label, help=param.help, persist_state="session", **widget_args)
+    if param.flag:
+        return container.checkbox(**common)
     if param.choices:
         return container.selectbox(options=list(param.choices), format_func=
                                    lambda c: LOSSES.get(c, c), **common)
@@ -106,7 +108,7 @@ def model_controls(presets: dict[str, TrainingSpec], x_train: np.ndarray, prefix
         return _param_widget(container, name, key=f"{prefix}{name}", disabled=disabled, **extra)
 
     names = {f.name for f in fields(spec_class)}
-    if spec_class is AESpec:
+    if "hidden_layers" in names:
         c1, c2 = st.columns(2)
         widget(c1, "code_size")
         widget(c2, "n_layers", on_change=_refresh_layers, args=(prefix,))
@@ -120,7 +122,7 @@ def model_controls(presets: dict[str, TrainingSpec], x_train: np.ndarray, prefix
 
     values = {name: st.session_state[f"{prefix}{name}"] for name in names}
     try:
-        if spec_class is AESpec:
+        if "hidden_layers" in names:
             values["hidden_layers"] = parse_layers(values["hidden_layers"])
         return spec_class(**values).checked_for(x_train)
     except ValueError as err:

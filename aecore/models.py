@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import keras
 
-from aecore.spec import AESpec, ConvSpec, TrainingSpec, image_side
+from aecore.spec import AESpec, ConvSpec, TrainingSpec, VAESpec, image_side
 
 KERAS_LOSSES = {"mse": "mse", "bce": "binary_crossentropy"}
 
 
 @dataclass
 class Autoencoder:
-    """An autoencoder and its two halves; the halves share weights with the whole."""
+    """An autoencoder and its two halves; the halves share weights with the whole.
+
+    ``encoder`` maps the model's input to the code the pages plot (a VAE's μ); ``callbacks``
+    are what the model needs during ``fit`` (a VAE's KL warm-up).
+    """
 
     model: keras.Model
     encoder: keras.Model
     decoder: keras.Model
+    callbacks: list[keras.callbacks.Callback] = field(default_factory=list)
 
 
 def build_dense_autoencoder(spec: AESpec, input_dim: int) -> Autoencoder:
@@ -85,7 +90,12 @@ def build_conv_autoencoder(spec: ConvSpec, input_dim: int) -> Autoencoder:
 
 
 def build_model(spec: TrainingSpec, input_dim: int) -> Autoencoder:
-    """The autoencoder a spec describes: dense for :class:`AESpec`, conv for :class:`ConvSpec`."""
+    """The autoencoder a spec describes: dense (:class:`AESpec`), convolutional
+    (:class:`ConvSpec`) or variational (:class:`VAESpec`)."""
+    if isinstance(spec, VAESpec):
+        from aecore.vae import build_vae  # aecore.vae builds on this module
+
+        return build_vae(spec, input_dim)
     if isinstance(spec, ConvSpec):
         return build_conv_autoencoder(spec, input_dim)
     if isinstance(spec, AESpec):

@@ -42,11 +42,11 @@ def latent_scatter(points: np.ndarray, labels: np.ndarray, title: str = "",
 
 def loss_curves(history: dict[str, list[float]], total_epochs: int | None = None,
                 height: int = 300) -> go.Figure:
-    """Loss per epoch, one line per history entry (e.g. loss and val_loss)."""
-    names = {"loss": "train", "val_loss": "validation"}
+    """Loss per epoch, one line per history entry: 'val_kl' is drawn as 'validation kl'."""
     fig = go.Figure([
         go.Scatter(x=np.arange(1, len(values) + 1), y=values, mode="lines+markers",
-                   name=names.get(key, key.replace("_", " ")))
+                   name=("validation " if key.startswith("val_") else "train ")
+                   + key.removeprefix("val_"))
         for key, values in history.items()
     ])
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10),
@@ -96,4 +96,12 @@ def matrix_heatmap(table, title: str, unit: str = "dB") -> go.Figure:
         colorbar=dict(title=unit)))
     fig.update_layout(title=title, height=340, margin=dict(l=10, r=10, t=40, b=10),
                       xaxis_title=table.columns.name, yaxis_title=table.index.name)
+    return fig
+
+
+def bar(values: np.ndarray, title: str, x_title: str) -> go.Figure:
+    """One bar per entry, e.g. KL per code dimension."""
+    fig = go.Figure(go.Bar(x=np.arange(len(values)), y=values))
+    fig.update_layout(title=title, height=300, margin=dict(l=10, r=10, t=40, b=10),
+                      xaxis=dict(title=x_title, tickmode="linear", dtick=1))
     return fig

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aecore.spec import AESpec, TrainingSpec
+from aecore.spec import AESpec, TrainingSpec, VAESpec
 
 
 def dimensionality_reduction_code(dataset: str, spec: AESpec, n_train: int) -> str:
@@ -10,7 +10,7 @@ def dimensionality_reduction_code(dataset: str, spec: AESpec, n_train: int) -> s
     return f'''\
 from aecore.data import evaluation_points, load_dataset
 from aecore.evaluate import compare_with_baselines
-from aecore.spec import AESpec, TrainingSpec
+from aecore.spec import AESpec, TrainingSpec, VAESpec
 from aecore.training import TrainingRun
 
 data = load_dataset({dataset!r})
@@ -43,4 +43,25 @@ spec = {spec!r}
 run = TrainingRun.create(spec, noisy_train).fit(
     noisy_train, x_train, validation_data=(noisy_eval, x_eval))
 print(denoising_scores(x_eval, noisy_eval, run.reconstruct(noisy_eval), data.image_shape))
+'''
+
+
+def vae_code(dataset: str, spec: VAESpec, n_train: int) -> str:
+    """A script that retrains the VAE, prints its held-out −ELBO and saves it."""
+    inputs = ("with_labels(x, y)" if spec.conditional else "x")
+    return f'''\
+from aecore.data import evaluation_points, load_dataset
+from aecore.spec import VAESpec
+from aecore.training import TrainingRun
+from aecore.vae import latent_grid, negative_elbo, with_labels
+
+data = load_dataset({dataset!r})
+model_input = lambda x, y: {inputs}
+x_train = model_input(data.x_train[:{n_train}], data.y_train[:{n_train}])
+x_eval = model_input(*evaluation_points(data))
+spec = {spec!r}
+run = TrainingRun.create(spec, x_train).fit(x_train, validation_data=(x_eval, x_eval))
+print("held-out -ELBO, nats per image:", negative_elbo(run.net.model, x_eval))
+grid = latent_grid(run.net.model, 10, spec.code_size)  # 100 decoded images
+run.net.model.save("vae.keras")
 '''

@@ -27,6 +27,7 @@ class Param:
     choices: tuple[str, ...] = ()
     step: float = 1  # a widget's increment
     format: str | None = None  # a widget's printf format, for fractional values
+    flag: bool = False  # a yes/no switch
 
 
 PARAMS: dict[str, Param] = {
@@ -52,6 +53,15 @@ PARAMS: dict[str, Param] = {
                      "doubles them.", 4, 128),
     "depth": Param("Depth", "Convolution blocks; each halves the image's side (28 → 14 → 7).",
                    1, 3),
+    "network": Param("Network", "Dense layers, or convolutions that see the image's "
+                          "2-D structure.", choices=("dense", "conv")),
+    "beta": Param("β (KL weight)", "Weight of the KL term that pulls codes toward the prior: "
+                  "0 gives a plain autoencoder, larger values a smoother but blurrier latent "
+                  "space.", 0.0, 10.0, step=0.1, format="%.2f"),
+    "warmup_epochs": Param("KL warm-up epochs", "Raise β linearly from 0 over this many epochs "
+                           "(0: full β from the start); helps avoid posterior collapse.", 0, 500),
+    "conditional": Param("Conditional on the label", "Feed the label to encoder and decoder, so "
+                         "you can ask the decoder for a chosen class.", flag=True),
     "epochs": Param("Epochs", "Passes over the training images.", 1, 500),
     "batch_size": Param("Batch size", "Images per gradient step.", 1, 4096, step=16),
     "learning_rate": Param("Learning rate", "Adam's step size.", 1e-5, 1.0, step=1e-4,
@@ -175,6 +185,59 @@ class ConvSpec(TrainingSpec):
         return (f"{side}×{side} → {widths} → code {code}×{code}×"
                 f"{self.filters * 2 ** (self.depth - 1)} → mirrored transposed convs → "
                 f"{side}×{side}")
+
+
+@dataclass(frozen=True)
+class VAESpec(TrainingSpec):
+    """A variational autoencoder: the encoder gives a mean and log-variance per code dimension,
+    a sampled code goes to the decoder, and β·KL(q(z|x) ‖ N(0, I)) joins the reconstruction
+    loss (summed over pixels, so losses are in nats per image for BCE)."""
+
+    epochs: int = 30
+    batch_size: int = 128
+    code_size: int = 2
+    hidden_layers: tuple[int, ...] = (512, 256)
+    activation: str = "relu"
+    network: str = "dense"
+    filters: int = 32
+    depth: int = 2
+    beta: float = 1.0
+    warmup_epochs: int = 0
+    conditional: bool = False
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        object.__setattr__(self, "hidden_layers", tuple(int(w) for w in self.hidden_layers))
+        for name in ("code_size", "filters", "depth", "beta", "warmup_epochs"):
+            _check_range(name, getattr(self, name))
+        for width in self.hidden_layers:
+            _check_range("hidden_layers", width)
+        if self.network not in PARAMS["network"].choices:
+            raise ValueError(f"Network must be 'dense' or 'conv'; got {self.network!r}.")
+        _check_activation(self.activation)
+
+    def checked_for(self, x: np.ndarray) -> VAESpec:
+        """``x`` holds flattened images, followed by one-hot labels when conditional."""
+        super().checked_for(x)
+        pixels = x.shape[1] - (N_CLASSES if self.conditional else 0)
+        if self.code_size >= pixels:
+            raise ValueError(f"The latent size ({self.code_size}) must be smaller than the "
+                             f"input size ({pixels} pixels).")
+        if self.network == "conv":
+            ConvSpec(filters=self.filters, depth=self.depth, batch_size=self.batch_size,
+                     loss=self.loss).checked_for(x[:, :pixels])
+        return self
+
+    def architecture(self, input_dim: int) -> str:
+        pixels = input_dim - (N_CLASSES if self.conditional else 0)
+        body = (ConvSpec(filters=self.filters, depth=self.depth).architecture(pixels)
+                if self.network == "conv" else
+                "-".join(map(str, (pixels, *self.hidden_layers))))
+        cond = ", conditioned on the label" if self.conditional else ""
+        return f"encoder {body} → μ, log σ² ({self.code_size}-D) → mirrored decoder{cond}"
+
+
+N_CLASSES = 10  # labels a conditional VAE is given, one-hot
 
 
 def image_side(input_dim: int) -> int:

@@ -80,7 +80,7 @@ class TrainingRun:
             self.net.model.fit(
                 x, x if y is None else y, validation_data=validation_data,
                 epochs=self.spec.epochs, batch_size=self.spec.batch_size,
-                shuffle=True, verbose=0, callbacks=[events_cb],
+                shuffle=True, verbose=0, callbacks=[*self.net.callbacks, events_cb],
             )
             self.status = "stopped" if events_cb.stopped else "finished"
         finally:

@@ -15,7 +15,7 @@ def test_latent_scatter_is_one_light_trace_with_a_fixed_colour_per_label():
 
 def test_loss_curves_names_train_and_validation():
     fig = plots.loss_curves({"loss": [3, 2, 1], "val_loss": [3.5, 2.5, 2]}, total_epochs=10)
-    assert [t.name for t in fig.data] == ["train", "validation"]
+    assert [t.name for t in fig.data] == ["train loss", "validation loss"]
     assert list(fig.layout.xaxis.range) == [0.5, 10.5]
 
 

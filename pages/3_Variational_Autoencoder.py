@@ -1,0 +1,180 @@
+"""Variational autoencoder: train it live, then sample, walk and steer its latent space."""
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+
+from aecore import plots
+from aecore.data import evaluation_points
+from aecore.embed import code_map
+from aecore.recipe import vae_code
+from aecore.spec import N_CLASSES, VAESpec
+from lab_ui import (
+    dataset_picker,
+    latent_frame,
+    model_controls,
+    request_training,
+    train_live,
+    training_subset_slider,
+    wait_for_interrupted_training,
+)
+
+st.set_page_config(page_title="Variational autoencoder · Autoencoder Lab", layout="wide")
+TRAIN_FLAG, RESULT = "vae_train_requested", "vae_result"
+PRESETS = {"Dense VAE": VAESpec(), "Convolutional VAE": VAESpec(network="conv", epochs=30)}
+
+st.title("Variational autoencoder")
+st.markdown("The encoder gives each image a **distribution** over codes (a mean μ and a "
+            "variance σ²); a code sampled from it goes to the decoder, and a **KL term** pulls "
+            "every distribution toward a standard normal prior. That is what lets you *sample* "
+            "new images and *walk* smoothly between codes.")
+
+data = dataset_picker()
+dataset_key = st.session_state["dataset"]
+x_eval, y_eval = evaluation_points(data)
+training = st.session_state.pop(TRAIN_FLAG, False)
+n_train = training_subset_slider(data, "vae_n_train", disabled=training)
+x_train, y_train = data.x_train[:n_train], data.y_train[:n_train]
+
+
+def model_inputs(spec: VAESpec, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """What the VAE takes: the images, followed by one-hot labels when it is conditional."""
+    if not spec.conditional:
+        return x
+    from aecore.vae import with_labels
+
+    return with_labels(x, y)
+
+
+controls, live = st.columns([2, 3], gap="large")
+with controls:
+    st.subheader("1 · Build the VAE")
+    conditional = st.session_state.get("vae_conditional", False)
+    spec = model_controls(PRESETS, model_inputs(VAESpec(conditional=conditional), x_train,
+                                                y_train), prefix="vae_", disabled=training)
+    if spec is not None:
+        st.caption(f"Network: {spec.architecture(data.input_dim + N_CLASSES * spec.conditional)}")
+
+with live:
+    st.subheader("2 · Train it live")
+    c1, c2 = st.columns(2)
+    c1.button("Train", type="primary", on_click=request_training, args=(TRAIN_FLAG,),
+              disabled=training or spec is None, width="stretch")
+    c2.button("Stop training", disabled=not training, width="stretch",
+              help="Stops within one epoch and keeps the model trained so far.")
+    if training and spec is not None:
+        from aecore.training import TrainingRun  # imports TensorFlow: only once someone trains
+
+        x_in, x_val = model_inputs(spec, x_train, y_train), model_inputs(spec, x_eval, y_eval)
+        run = TrainingRun.create(spec, x_in)
+        st.session_state[RESULT] = {"run": run, "dataset": dataset_key, "n_train": n_train}
+        train_live(run, latent_frame(y_eval), x=x_in, validation_data=(x_val, x_val),
+                   probe=x_val)
+        st.rerun()
+
+    wait_for_interrupted_training()
+    result = st.session_state.get(RESULT)
+    if result is None or result["dataset"] != dataset_key:
+        st.info("Press **Train**: the reconstruction loss, the KL term and their sum are drawn "
+                "separately, next to the map of held-out codes (μ), every epoch.")
+        st.stop()
+    run = result["run"]
+    if run.epochs_done == 0:
+        st.warning("Training stopped before the first epoch ended; there is nothing to show yet.")
+        st.stop()
+    if run.status == "stopped":
+        st.warning(f"Stopped after {run.epochs_done} of {run.spec.epochs} epochs "
+                   f"({run.seconds:.1f} s); the model trained so far is kept.")
+    else:
+        st.success(f"Trained {run.epochs_done} epochs in {run.seconds:.1f} s.")
+    st.plotly_chart(plots.loss_curves(run.history), key="final_loss")
+    st.caption("Losses per image: reconstruction summed over pixels, KL summed over code "
+               f"dimensions, loss = reconstruction + β·KL (β = {run.spec.beta:g}).")
+
+from aecore import vae as vae_maths  # noqa: E402  (TensorFlow, only once a model exists)
+
+spec, vae = run.spec, run.net.model
+x_val = model_inputs(spec, x_eval, y_eval)
+st.subheader("3 · The latent map: click a point to decode it")
+left, right = st.columns([3, 1])
+event = left.plotly_chart(plots.latent_scatter(code_map(run.encode(x_val), 0).points, y_eval,
+                                               "Held-out codes (μ)"),
+                          key="vae_map", on_select="rerun", selection_mode="points")
+if spec.code_size > 2:
+    left.caption(f"{spec.code_size}-D codes shown through their first two principal components.")
+if event.selection.points:
+    i = event.selection.points[0]["point_index"]
+    decoded = vae_maths.decode(vae, run.encode(x_val[[i]]), int(y_eval[i]))
+    right.plotly_chart(plots.image_rows([x_eval[[i]], decoded], data.image_shape,
+                                        ["image", "decoded μ"], height_per_row=130),
+                       key="vae_clicked")
+    right.caption(f"Point #{i}, label {y_eval[i]}")
+else:
+    right.caption("Click a point in the map to see its image and the decoding of its code.")
+
+st.subheader("4 · The latent grid")
+c1, c2, c3, c4 = st.columns(4)
+n = c1.slider("Grid size n", 3, 20, 10, key="vae_grid_n")
+tail = c2.slider("Quantile range", 0.01, 0.45, 0.05, 0.01, key="vae_grid_q",
+                 help="The grid spans the prior's quantiles from this to 1 − this.")
+dims = (0, 1)
+if spec.code_size > 2:
+    dims = (c3.selectbox("Horizontal dimension", range(spec.code_size), 0, key="vae_dim_x"),
+            c4.selectbox("Vertical dimension", range(spec.code_size), 1, key="vae_dim_y"))
+    if dims[0] == dims[1]:
+        st.error("Pick two different dimensions.")
+        st.stop()
+label = None
+if spec.conditional:
+    label = c3.selectbox("Generate the digit", range(10), 3, key="vae_grid_label")
+if spec.code_size >= 2:
+    grid = vae_maths.latent_grid(vae, n, spec.code_size, dims, tail, 1 - tail, label)
+    st.plotly_chart(plots.image_rows([grid[r * n:(r + 1) * n] for r in range(n)],
+                                     data.image_shape, [""] * n, height_per_row=60),
+                    key="vae_grid")
+    st.caption(f"Code dimensions {dims[0]} (→) and {dims[1]} (↑) at the prior's "
+               f"{tail:.0%}–{1 - tail:.0%} quantiles; other dimensions held at 0.")
+else:
+    st.info("A 1-D code has no grid; see the samples below.")
+
+st.subheader("5 · Sample and interpolate")
+c1, c2 = st.columns(2)
+if c1.button("Resample"):
+    st.session_state["vae_sample_seed"] = st.session_state.get("vae_sample_seed", 0) + 1
+samples = vae_maths.sample_prior(vae, 16, spec.code_size,
+                                 st.session_state.get("vae_sample_seed", 0), label)
+c1.plotly_chart(plots.image_rows([samples[:8], samples[8:]], data.image_shape, ["", ""]),
+                key="vae_samples")
+c1.caption("16 codes drawn from the prior N(0, I), decoded" +
+           (f" as the digit {label}." if label is not None else "."))
+a = c2.number_input("From held-out image #", 0, len(x_eval) - 1, 0, key="vae_from")
+b = c2.number_input("To held-out image #", 0, len(x_eval) - 1, 1, key="vae_to")
+path = vae_maths.interpolate(vae, x_val[a], x_val[b], steps=10)
+c2.plotly_chart(plots.image_rows([path], data.image_shape, [""],
+                                 captions=[f"{t:.1f}" for t in np.linspace(0, 1, 10)]),
+                key="vae_path")
+c2.caption(f"Decoded codes on the line from image #{a} (label {y_eval[a]}) to #{b} "
+           f"(label {y_eval[b]}).")
+
+st.subheader("6 · Diagnostics")
+kl = vae_maths.kl_per_dimension(vae, x_val)
+c1, c2 = st.columns(2)
+c1.plotly_chart(plots.bar(kl, "KL per code dimension (nats)", "dimension"), key="vae_kl")
+c1.caption("A dimension with KL near 0 is unused: its posterior has collapsed to the prior.")
+if spec.loss == "bce":
+    c2.metric("Held-out −ELBO (nats per image)", f"{vae_maths.negative_elbo(vae, x_val):.1f}",
+              help="Reconstruction (BCE summed over pixels) + KL, β = 1; lower is better. "
+                   "The Keras example reports 146.95 on full MNIST.")
+if "keras_file" not in result:
+    with tempfile.TemporaryDirectory() as folder:
+        file = Path(folder) / "vae.keras"
+        vae.save(file)
+        result["keras_file"] = file.read_bytes()
+c2.download_button("Download the trained VAE (.keras)", result["keras_file"],
+                   file_name="vae.keras", mime="application/octet-stream")
+c2.caption("Load it with `keras.models.load_model('vae.keras')` after `import aecore.vae`.")
+
+with st.expander("Reproduce this run in Python"):
+    st.code(vae_code(dataset_key, spec, result["n_train"]), language="python")

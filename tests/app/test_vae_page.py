@@ -1,0 +1,54 @@
+import json
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "3_Variational_Autoencoder.py")
+TINY = {"vae_n_train": 300, "vae_epochs": 2, "vae_hidden_layers": "32", "vae_n_layers": 1}
+
+
+def open_page(**state) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=180)
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def train(at: AppTest) -> AppTest:
+    return next(b for b in at.button if b.label == "Train").click().run()
+
+
+def chart(at: AppTest, key: str) -> dict:
+    element = next(c for c in at.get("plotly_chart") if c.key == key)
+    return json.loads(element.proto.spec)
+
+
+def test_tiny_training_shows_split_losses_grid_samples_and_diagnostics():
+    at = train(open_page(**TINY))
+    assert not at.exception, at.exception
+    assert any("Trained 2 epochs" in s.value for s in at.success)
+    names = {trace["name"] for trace in chart(at, "final_loss")["data"]}
+    assert {"train loss", "train reconstruction", "train kl", "validation kl"} <= names
+    for key in ("vae_map", "vae_grid", "vae_samples", "vae_path", "vae_kl"):
+        assert chart(at, key)["data"]
+    assert at.metric[0].label.startswith("Held-out −ELBO")
+    assert float(at.metric[0].value) > 0
+    assert "VAESpec" in at.code[0].value
+
+    grid_before = chart(at, "vae_grid")["data"][0]["z"]
+    at = at.slider(key="vae_grid_n").set_value(4).run()
+    assert chart(at, "vae_grid")["data"][0]["z"] != grid_before
+
+
+def test_conditional_vae_generates_a_chosen_digit():
+    at = train(open_page(**TINY, vae_conditional=True))
+    assert not at.exception, at.exception
+    at = at.selectbox(key="vae_grid_label").set_value(7).run()
+    assert not at.exception
+    assert any("as the digit 7" in c.value for c in at.caption)
+
+
+def test_latent_size_too_large_for_the_images_is_explained():
+    at = open_page(dataset="digits", vae_code_size=64, vae_hidden_layers="64", vae_n_layers=1)
+    assert not at.exception
+    assert any("latent size (64) must be smaller" in e.value for e in at.error)
