@@ -105,3 +105,61 @@ def bar(values: np.ndarray, title: str, x_title: str) -> go.Figure:
     fig.update_layout(title=title, height=300, margin=dict(l=10, r=10, t=40, b=10),
                       xaxis=dict(title=x_title, tickmode="linear", dtick=1))
     return fig
+
+
+def error_histograms(normal: np.ndarray, anomalous: np.ndarray, threshold: float | None = None,
+                     rules: dict[str, float] | None = None, title: str = "") -> go.Figure:
+    """Overlaid histograms of reconstruction error, normal vs anomalous, with threshold lines."""
+    bins = dict(start=0, end=float(max(normal.max(), anomalous.max())) * 1.001,
+                size=float(max(normal.max(), anomalous.max())) / 60 or 1.0)
+    fig = go.Figure([
+        go.Histogram(x=normal, name="normal", xbins=bins, opacity=0.6,
+                     marker_color=PALETTE[0], histnorm="probability"),
+        go.Histogram(x=anomalous, name="anomalous", xbins=bins, opacity=0.6,
+                     marker_color=PALETTE[1], histnorm="probability"),
+    ])
+    for i, (name, value) in enumerate((rules or {}).items()):
+        fig.add_vline(x=value, line_dash="dot", line_color=PALETTE[(i + 2) % len(PALETTE)],
+                      annotation_text=name, annotation_textangle=-90,
+                      annotation_font_size=10)
+    if threshold is not None:
+        fig.add_vline(x=threshold, line_color="black", line_width=2,
+                      annotation_text="threshold", annotation_position="top right")
+    fig.update_layout(barmode="overlay", title=title, height=360,
+                      margin=dict(l=10, r=10, t=40, b=10), xaxis_title="reconstruction error",
+                      yaxis_title="share of points", legend=dict(orientation="h"))
+    return fig
+
+
+def roc_and_pr(fpr, tpr, roc_auc, precision, recall, pr_auc, point: dict[str, float]) -> go.Figure:
+    """ROC and precision–recall curves side by side, the current operating point marked."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(1, 2, subplot_titles=(f"ROC (AUC {roc_auc:.3f})",
+                                              f"Precision–recall (AUC {pr_auc:.3f})"))
+    fig.add_trace(go.Scatter(x=fpr, y=tpr, name="ROC", mode="lines"), 1, 1)
+    fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="chance",
+                             line=dict(dash="dot", color="gray")), 1, 1)
+    fig.add_trace(go.Scatter(x=recall, y=precision, name="PR", mode="lines"), 1, 2)
+    marker = dict(size=12, color="black", symbol="x")
+    fig.add_trace(go.Scatter(x=[point["false-positive rate"]], y=[point["recall"]],
+                             mode="markers", marker=marker, name="threshold"), 1, 1)
+    fig.add_trace(go.Scatter(x=[point["recall"]], y=[point["precision"]], mode="markers",
+                             marker=marker, showlegend=False), 1, 2)
+    fig.update_xaxes(title_text="false-positive rate", range=[0, 1], row=1, col=1)
+    fig.update_yaxes(title_text="true-positive rate", range=[0, 1.02], row=1, col=1)
+    fig.update_xaxes(title_text="recall", range=[0, 1], row=1, col=2)
+    fig.update_yaxes(title_text="precision", range=[0, 1.02], row=1, col=2)
+    fig.update_layout(height=360, margin=dict(l=10, r=10, t=40, b=10))
+    return fig
+
+
+def confusion(counts: np.ndarray) -> go.Figure:
+    """A 2×2 confusion matrix: rows true normal/anomalous, columns flagged or not."""
+    names = ["normal", "anomalous"]
+    fig = go.Figure(go.Heatmap(z=counts, x=[f"predicted {n}" for n in names],
+                               y=[f"true {n}" for n in names], text=counts,
+                               texttemplate="%{text}", colorscale="Blues", showscale=False))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(height=260, margin=dict(l=10, r=10, t=10, b=10))
+    return fig

@@ -65,3 +65,27 @@ print("held-out -ELBO, nats per image:", negative_elbo(run.net.model, x_eval))
 grid = latent_grid(run.net.model, 10, spec.code_size)  # 100 decoded images
 run.net.model.save("vae.keras")
 '''
+
+
+def anomaly_code(dataset: str, source: str, digit: int | None, contamination: float,
+                 spec: AESpec) -> str:
+    """A script that retrains the detector and prints the threshold rules' scores."""
+    setup = (f"anomaly.breast_cancer_setup({contamination!r})" if source == "breast-cancer" else
+             f"anomaly.image_setup(load_dataset({dataset!r}), {source!r}, {digit!r}, "
+             f"{contamination!r})")
+    return f'''\
+from aecore import anomaly
+from aecore.data import load_dataset
+from aecore.spec import AESpec
+from aecore.training import TrainingRun
+
+setup = {setup}
+spec = {spec!r}
+run = TrainingRun.create(spec, setup.x_train).fit(
+    setup.x_train, validation_data=(setup.x_val, setup.x_val))
+scores = {{name: anomaly.reconstruction_errors(x, run.reconstruct(x))
+          for name, x in (("train", setup.x_train), ("val", setup.x_val), ("test", setup.x_test))}}
+rules = anomaly.threshold_rules(scores["train"], scores["val"], setup.y_val)
+print("test AUROC:", anomaly.curves(scores["test"], setup.y_test).roc_auc)
+print(anomaly.rules_table(rules, scores["test"], setup.y_test))
+'''

@@ -284,3 +284,7 @@ DEFAULT_SPEC = AESpec()
 SEED_TUTORIAL_SPEC = AESpec(code_size=2, hidden_layers=(400, 200, 100, 50), loss="mse",
                             activation="relu", input_noise=0.0, epochs=20, batch_size=128,
                             learning_rate=1e-3)
+VAE_PRESETS = {  # the VAE page's starting points, as benchmarked in bench/vae.py
+    "Dense VAE": VAESpec(),
+    "Convolutional VAE": VAESpec(network="conv"),
+}

@@ -10,7 +10,7 @@ from aecore import plots
 from aecore.data import evaluation_points
 from aecore.embed import code_map
 from aecore.recipe import vae_code
-from aecore.spec import N_CLASSES, VAESpec
+from aecore.spec import N_CLASSES, VAE_PRESETS, VAESpec
 from lab_ui import (
     dataset_picker,
     latent_frame,
@@ -23,7 +23,6 @@ from lab_ui import (
 
 st.set_page_config(page_title="Variational autoencoder · Autoencoder Lab", layout="wide")
 TRAIN_FLAG, RESULT = "vae_train_requested", "vae_result"
-PRESETS = {"Dense VAE": VAESpec(), "Convolutional VAE": VAESpec(network="conv", epochs=30)}
 
 st.title("Variational autoencoder")
 st.markdown("The encoder gives each image a **distribution** over codes (a mean μ and a "
@@ -52,7 +51,7 @@ controls, live = st.columns([2, 3], gap="large")
 with controls:
     st.subheader("1 · Build the VAE")
     conditional = st.session_state.get("vae_conditional", False)
-    spec = model_controls(PRESETS, model_inputs(VAESpec(conditional=conditional), x_train,
+    spec = model_controls(VAE_PRESETS, model_inputs(VAESpec(conditional=conditional), x_train,
                                                 y_train), prefix="vae_", disabled=training)
     if spec is not None:
         st.caption(f"Network: {spec.architecture(data.input_dim + N_CLASSES * spec.conditional)}")

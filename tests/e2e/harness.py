@@ -52,3 +52,18 @@ def launch_chromium(playwright):
         raise FileNotFoundError(f"{CHROMIUM} is missing: apt-get install chromium")
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                       args=CHROMIUM_ARGS)
+
+
+POINT_POSITION_JS = """title => {
+  const gd = [...document.querySelectorAll('.js-plotly-plot')]
+    .find(g => g.querySelector('.gtitle')?.textContent === title);
+  gd.scrollIntoView();
+  const layout = gd._fullLayout, trace = gd._fullData[0], box = gd.getBoundingClientRect();
+  return [box.left + layout._size.l + layout.xaxis.l2p(trace.x[0]),
+          box.top + layout._size.t + layout.yaxis.l2p(trace.y[0])];
+}"""
+
+
+def click_first_point(page, chart_title: str) -> None:
+    x, y = page.evaluate(POINT_POSITION_JS, chart_title)
+    page.mouse.click(x, y)

@@ -5,6 +5,8 @@ import time
 
 import pytest
 
+from tests.e2e.harness import click_first_point
+
 pytestmark = pytest.mark.e2e
 
 LATENT_TITLE = re.compile(r"Latent space, epoch (\d+)")
@@ -42,21 +44,6 @@ def test_latent_chart_redraws_while_training_then_results_appear(page, app_url):
         ".some(n => n.textContent === t))", timeout=90_000)
     click_first_point(page, "PCA")
     page.get_by_text("Point #0").wait_for(timeout=30_000)
-
-
-POINT_POSITION_JS = """title => {
-  const gd = [...document.querySelectorAll('.js-plotly-plot')]
-    .find(g => g.querySelector('.gtitle')?.textContent === title);
-  gd.scrollIntoView();
-  const layout = gd._fullLayout, trace = gd._fullData[0], box = gd.getBoundingClientRect();
-  return [box.left + layout._size.l + layout.xaxis.l2p(trace.x[0]),
-          box.top + layout._size.t + layout.yaxis.l2p(trace.y[0])];
-}"""
-
-
-def click_first_point(page, chart_title: str) -> None:
-    x, y = page.evaluate(POINT_POSITION_JS, chart_title)
-    page.mouse.click(x, y)
 
 
 def test_stop_ends_training_early_and_keeps_the_model(page, app_url):

@@ -1,0 +1,172 @@
+"""Anomaly detection: train on normal data only, then choose where to draw the line on the
+reconstruction error."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+from sklearn.metrics import confusion_matrix
+
+from aecore import anomaly, plots
+from aecore.recipe import anomaly_code
+from lab_ui import (
+    dataset_picker,
+    model_controls,
+    request_training,
+    train_live,
+    wait_for_interrupted_training,
+)
+
+st.set_page_config(page_title="Anomaly detection · Autoencoder Lab", layout="wide")
+TRAIN_FLAG, RESULT = "an_train_requested", "an_result"
+SOURCES = {"one-class": "Images: one class is normal", "hold-out": "Images: one class is the "
+           "anomaly", "breast-cancer": "Tabular: breast cancer (benign normal)"}
+GALLERY = 8
+
+st.title("Anomaly detection")
+st.markdown("An autoencoder trained only on **normal** data rebuilds normal inputs well and "
+            "**anomalies** badly, so a threshold on the reconstruction error flags anomalies. "
+            "Where to put the threshold is the hard part: compare the usual rules here.")
+
+data = dataset_picker()
+dataset_key = st.session_state["dataset"]
+training = st.session_state.pop(TRAIN_FLAG, False)
+
+controls, live = st.columns([2, 3], gap="large")
+with controls:
+    st.subheader("1 · What is normal?")
+    source = st.radio("Set-up", list(SOURCES), format_func=SOURCES.get, key="an_source",
+                      disabled=training, persist_state="session")
+    contamination = st.slider("Contamination of the training data", 0.0, 0.2, 0.0, 0.01,
+                              key="an_contamination", disabled=training, persist_state="session",
+                              help="Share of anomalies mixed into the training data, as happens "
+                                   "when 'normal' data are not checked by hand.")
+    tabular = source == "breast-cancer"
+    if tabular:
+        setup = anomaly.breast_cancer_setup(contamination)
+    else:
+        digit = st.selectbox("The class", [int(c) for c in np.unique(data.y_train)], key="an_digit",
+                             disabled=training, persist_state="session")
+        setup = anomaly.image_setup(data, source, digit, contamination)
+    st.caption(f"{setup.description}. {len(setup.x_train):,} training rows "
+               f"({setup.train_is_anomaly.sum()} anomalies mixed in), {len(setup.x_val):,} "
+               f"validation and {len(setup.x_test):,} test rows.")
+    st.subheader("2 · Build the detector")
+    preset = anomaly.TABULAR_DETECTOR if tabular else anomaly.IMAGE_DETECTOR
+    spec = model_controls({"Detector preset": preset}, setup.x_train,
+                          prefix="an_tab_" if tabular else "an_img_", disabled=training)
+
+
+def live_histogram(run):
+    """Per epoch: held-out validation errors, normal vs anomalous."""
+    def figure(event):
+        scores = anomaly.reconstruction_errors(setup.x_val, run.reconstruct(setup.x_val))
+        return plots.error_histograms(scores[setup.y_val == 0], scores[setup.y_val == 1],
+                                      title=f"Validation errors, epoch {event.epoch}")
+    return figure
+
+
+with live:
+    st.subheader("3 · Train it live")
+    c1, c2 = st.columns(2)
+    c1.button("Train", type="primary", on_click=request_training, args=(TRAIN_FLAG,),
+              disabled=training or spec is None, width="stretch")
+    c2.button("Stop training", disabled=not training, width="stretch",
+              help="Stops within one epoch and keeps the model trained so far.")
+    if training and spec is not None:
+        from aecore.training import TrainingRun  # imports TensorFlow: only once someone trains
+
+        run = TrainingRun.create(spec, setup.x_train)
+        st.session_state[RESULT] = {"run": run, "setup": setup, "dataset": dataset_key,
+                                    "source": source, "contamination": contamination,
+                                    "digit": None if tabular else digit}
+        train_live(run, live_histogram(run), x=setup.x_train,
+                   validation_data=(setup.x_val, setup.x_val))
+        st.rerun()
+
+    wait_for_interrupted_training()
+    result = st.session_state.get(RESULT)
+    if result is None or (result["source"] != "breast-cancer" and result["dataset"] != dataset_key):
+        st.info("Choose what is normal and press **Train**: the error histograms of held-out "
+                "normal and anomalous points refresh every epoch.")
+        st.stop()
+    run, setup = result["run"], result["setup"]
+    if run.epochs_done == 0:
+        st.warning("Training stopped before the first epoch ended; there is nothing to show yet.")
+        st.stop()
+    if run.status == "stopped":
+        st.warning(f"Stopped after {run.epochs_done} of {run.spec.epochs} epochs "
+                   f"({run.seconds:.1f} s); the model trained so far is kept.")
+    else:
+        st.success(f"Trained {run.epochs_done} epochs in {run.seconds:.1f} s. "
+                   f"{setup.description}.")
+    st.plotly_chart(plots.loss_curves(run.history), key="final_loss")
+
+if "scores" not in result:
+    result["scores"] = {part: anomaly.reconstruction_errors(x, run.reconstruct(x)) for part, x in
+                        (("train", setup.x_train), ("val", setup.x_val), ("test", setup.x_test))}
+scores = result["scores"]
+test_scores, y_test = scores["test"], setup.y_test
+
+st.subheader("4 · Where to draw the line")
+c1, c2 = st.columns(2)
+k = c1.slider("k for the mean + kσ rule", 0.5, 5.0, 3.0, 0.5, key="an_k")
+share = c2.slider("Share flagged by the percentile rule", 0.01, 0.3,
+                  max(0.05, float(result["contamination"])), 0.01, key="an_share")
+rules = anomaly.threshold_rules(scores["train"], scores["val"], setup.y_val, k, share)
+low, high = float(test_scores.min()), float(test_scores.max())
+threshold = st.slider("Your threshold on the reconstruction error", low, high,
+                      float(np.clip(rules["best F1 (validation)"], low, high)),
+                      (high - low) / 500, format="%.5f", key=f"an_threshold_{id(run)}")
+st.plotly_chart(plots.error_histograms(test_scores[y_test == 0], test_scores[y_test == 1],
+                                       threshold, rules, "Test errors"), key="an_histogram")
+table = anomaly.rules_table({**rules, "your threshold": threshold}, test_scores, y_test)
+number = st.column_config.NumberColumn
+st.dataframe(table, column_config={"threshold": number(format="%.5f"),
+                                   **{c: number(format="%.3f") for c in table.columns[1:]}})
+st.caption("Rules from training errors: max, mean + kσ and the percentile use no labels. Best "
+           "F1 and Youden's J pick the threshold on the labelled validation split. Every row is "
+           f"scored on the {len(y_test):,} test rows.")
+
+st.subheader("5 · Curves and counts")
+c1, c2 = st.columns([2, 1])
+point = anomaly.operating_point(test_scores, y_test, threshold)
+cv = anomaly.curves(test_scores, y_test)
+c1.plotly_chart(plots.roc_and_pr(cv.fpr, cv.tpr, cv.roc_auc, cv.precision, cv.recall,
+                                 cv.pr_auc, point), key="an_curves")
+c2.plotly_chart(plots.confusion(confusion_matrix(y_test, test_scores > threshold,
+                                                 labels=[0, 1])), key="an_confusion")
+c2.caption(f"At your threshold: precision {point['precision']:.2f}, recall "
+           f"{point['recall']:.2f}, false-positive rate {point['false-positive rate']:.2f}.")
+
+st.subheader("6 · Flagged examples")
+flagged = test_scores > threshold
+views = {"Highest scores": np.argsort(-test_scores),
+         "False positives": np.flatnonzero(flagged & (y_test == 0)),
+         "False negatives": np.flatnonzero(~flagged & (y_test == 1))}
+view = st.radio("Show", list(views), horizontal=True, key="an_view")
+order = views[view]
+if view != "Highest scores":
+    order = order[np.argsort(-test_scores[order])]
+picks = order[:GALLERY]
+if len(picks) == 0:
+    st.info(f"No {view.lower()} at this threshold.")
+elif setup.image_shape is not None:
+    x = setup.x_test[picks]
+    x_hat = run.reconstruct(x)
+    st.plotly_chart(plots.image_rows([x, x_hat, np.abs(x - x_hat)], setup.image_shape,
+                                     ["input", "reconstruction", "error map"],
+                                     captions=[f"{'A' if y_test[i] else 'N'} {test_scores[i]:.4f}"
+                                               for i in picks]), key="an_gallery")
+    st.caption("A = truly anomalous, N = normal; the number is the reconstruction error.")
+else:
+    st.dataframe(pd.DataFrame({"error": test_scores[picks], "anomalous": y_test[picks]},
+                              index=picks), key="an_rows")
+
+export = pd.DataFrame({"reconstruction_error": test_scores, "is_anomaly": y_test,
+                       "flagged": flagged.astype(int)})
+st.download_button("Download test scores and labels (CSV)", export.to_csv(index_label="row"),
+                   file_name="anomaly_scores.csv", mime="text/csv")
+
+with st.expander("Reproduce this run in Python"):
+    st.code(anomaly_code(result["dataset"], result["source"], result["digit"],
+                         result["contamination"], run.spec), language="python")

@@ -1,0 +1,49 @@
+import json
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "4_Anomaly_Detection.py")
+
+
+def open_page(**state) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=180)
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def train(at: AppTest) -> AppTest:
+    return next(b for b in at.button if b.label == "Train").click().run()
+
+
+def operating_point(at: AppTest) -> list[float]:
+    curves = next(c for c in at.get("plotly_chart") if c.key == "an_curves")
+    marker = json.loads(curves.proto.spec)["data"][3]
+    return [marker["x"][0], marker["y"][0]]
+
+
+def test_tiny_training_shows_histogram_rules_and_curves_and_the_slider_moves_the_point():
+    at = train(open_page(an_img_epochs=2, an_img_hidden_layers="32", an_img_n_layers=1))
+    assert not at.exception, at.exception
+    assert any("Trained 2 epochs" in s.value for s in at.success)
+    keys = {c.key for c in at.get("plotly_chart")}
+    assert {"an_histogram", "an_curves", "an_confusion", "an_gallery"} <= keys
+    rules = at.dataframe[0].value
+    assert {"max training error", "best F1 (validation)", "your threshold"} <= set(rules.index)
+
+    before = operating_point(at)
+    slider = next(s for s in at.slider if s.label.startswith("Your threshold"))
+    at = slider.set_value(slider.min).run()
+    assert operating_point(at) != before
+    assert operating_point(at)[0] > 0.9  # everything flagged: false-positive rate near 1
+
+    at = at.radio(key="an_view").set_value("False positives").run()
+    assert not at.exception
+
+
+def test_tabular_breast_cancer_set_up_trains():
+    at = open_page(an_source="breast-cancer", an_tab_epochs=2)
+    at = train(at)
+    assert not at.exception, at.exception
+    assert "breast_cancer_setup" in at.code[0].value

@@ -1,0 +1,27 @@
+"""The VAE page in a real browser: a live training, then a click on the map decodes a code."""
+
+import re
+
+import pytest
+
+from tests.e2e.harness import click_first_point
+
+pytestmark = pytest.mark.e2e
+
+
+def test_vae_trains_live_and_a_click_on_the_map_decodes_that_point(page, app_url):
+    page.goto(f"{app_url}/Variational_Autoencoder")
+    page.get_by_role("button", name="Train", exact=True).wait_for()
+    for label, value in (("Nodes per layer", "64"), ("Epochs", "4")):
+        field = page.get_by_label(label, exact=True)
+        field.fill(value)
+        field.press("Enter")
+        page.wait_for_timeout(400)
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_text(re.compile(r"Epoch [1-4]/4")).first.wait_for(timeout=120_000)
+    page.get_by_text("Trained 4 epochs").wait_for(timeout=180_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.gtitle')]"
+        ".some(n => n.textContent === 'Held-out codes (μ)')", timeout=60_000)
+    click_first_point(page, "Held-out codes (μ)")
+    page.get_by_text(re.compile(r"Point #0, label \d")).wait_for(timeout=30_000)

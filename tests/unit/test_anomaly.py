@@ -1,0 +1,67 @@
+import numpy as np
+import pytest
+from sklearn.metrics import average_precision_score, roc_auc_score
+
+from aecore import anomaly
+
+TRAIN = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
+VAL_SCORES = np.array([0.1, 0.2, 0.3, 0.8, 0.9, 0.35])
+VAL_LABELS = np.array([0, 0, 0, 1, 1, 1])
+
+
+def test_rules_on_hand_made_scores():
+    assert anomaly.max_training_error(TRAIN) == 5.0
+    assert anomaly.mean_plus_k_sigma(TRAIN, 1.0) == pytest.approx(3 + np.sqrt(2))
+    assert anomaly.percentile_rule(np.arange(101.0), 0.1) == pytest.approx(90.0)
+    # 0.35 catches all three anomalies with no false positive: F1 = 1 and J = 1 there
+    assert anomaly.best_f1(VAL_SCORES, VAL_LABELS) == pytest.approx(0.35)
+    assert anomaly.youden_j(VAL_SCORES, VAL_LABELS) == pytest.approx(0.35)
+
+
+def test_operating_point_counts_scores_above_the_threshold():
+    point = anomaly.operating_point(VAL_SCORES, VAL_LABELS, 0.5)
+    assert point["precision"] == 1.0 and point["recall"] == pytest.approx(2 / 3)
+    assert point["false-positive rate"] == 0.0
+    assert point["F1"] == pytest.approx(0.8)
+    everything = anomaly.operating_point(VAL_SCORES, VAL_LABELS, 0.0)
+    assert everything["false-positive rate"] == 1.0 and everything["recall"] == 1.0
+
+
+def test_curves_agree_with_scikit_learn(rng):
+    labels = rng.integers(0, 2, 300)
+    scores = rng.random(300) + labels * 0.5
+    curves = anomaly.curves(scores, labels)
+    assert curves.roc_auc == pytest.approx(roc_auc_score(labels, scores))
+    assert curves.pr_auc == pytest.approx(average_precision_score(labels, scores), abs=0.02)
+
+
+def test_one_class_and_hold_out_splits_contain_what_they_should(digits):
+    one = anomaly.image_setup(digits, "one-class", 3)
+    assert len(one.x_train) == np.sum(digits.y_train == 3)
+    assert one.y_test.mean() == pytest.approx(np.mean(digits.y_test != 3), abs=0.02)
+    held = anomaly.image_setup(digits, "hold-out", 3)
+    assert len(held.x_train) == np.sum(digits.y_train != 3)
+    assert len(held.x_val) + len(held.x_test) == len(digits.x_test)
+    assert held.y_val.sum() + held.y_test.sum() == np.sum(digits.y_test == 3)
+    with pytest.raises(ValueError, match="no class 11"):
+        anomaly.image_setup(digits, "one-class", 11)
+
+
+@pytest.mark.parametrize("share", [0.0, 0.05, 0.1, 0.2])
+def test_contamination_share_is_exact(share, rng):
+    x, flags = anomaly.contaminate(rng.random((380, 4)), rng.random((100, 4)), share)
+    assert flags.mean() == pytest.approx(share, abs=0.5 / len(x))
+    assert len(x) == len(flags) == 380 + flags.sum()
+
+
+def test_too_much_contamination_is_explained(rng):
+    with pytest.raises(ValueError, match="Only 5 anomalies"):
+        anomaly.contaminate(rng.random((100, 2)), rng.random((5, 2)), 0.5)
+
+
+def test_breast_cancer_setup_scales_features_into_the_unit_interval():
+    setup = anomaly.breast_cancer_setup(0.05)
+    assert setup.image_shape is None and setup.x_train.shape[1] == 30
+    for x in (setup.x_train, setup.x_val, setup.x_test):
+        assert x.min() >= 0 and x.max() <= 1
+    assert setup.train_is_anomaly.mean() == pytest.approx(0.05, abs=0.01)
