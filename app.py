@@ -1,7 +1,5 @@
 """Autoencoder Lab — home page. Imports no TensorFlow, so it opens fast."""
 
-from pathlib import Path
-
 import streamlit as st
 
 from lab_ui import dataset_picker
@@ -46,18 +44,17 @@ apps = [
      "Train live and watch digits sort themselves in a 2-D code; compare it with PCA and t-SNE "
      "of the same points, with scores for each map."),
     ("pages/2_Denoising.py", "Denoising",
-     "Corrupt images and train the network to restore the clean ones (PSNR / SSIM)."),
+     "Corrupt images with four kinds of noise, train a dense or convolutional denoiser and "
+     "measure it against classical filters (PSNR / SSIM)."),
     ("pages/3_Variational_Autoencoder.py", "Variational autoencoder",
-     "A code you can sample from: latent grids, random samples and interpolations."),
+     "A code you can sample from: latent grids, random samples, interpolations, β and KL, "
+     "and a conditional VAE that draws the digit you ask for."),
     ("pages/4_Anomaly_Detection.py", "Anomaly detection",
-     "Trained on normal data only, it reconstructs anomalies badly: threshold the error."),
+     "Trained on normal data only, it reconstructs anomalies badly: compare threshold rules, "
+     "ROC and PR curves, and browse what gets flagged."),
 ]
-here = Path(__file__).parent
 for page, title, text in apps:
-    if (here / page).exists():
-        st.page_link(page, label=f"**{title}** — {text}", icon="➡️")
-    else:
-        st.markdown(f"- **{title}** — {text} *(page not built yet)*")
+    st.page_link(page, label=f"**{title}** — {text}", icon="➡️")
 
 st.divider()
 data = dataset_picker()

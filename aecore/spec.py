@@ -230,9 +230,10 @@ class VAESpec(TrainingSpec):
 
     def architecture(self, input_dim: int) -> str:
         pixels = input_dim - (N_CLASSES if self.conditional else 0)
-        body = (ConvSpec(filters=self.filters, depth=self.depth).architecture(pixels)
-                if self.network == "conv" else
-                "-".join(map(str, (pixels, *self.hidden_layers))))
+        convs = " → ".join(f"conv {self.filters * 2**i}" for i in range(self.depth))
+        widths = "-".join(map(str, self.hidden_layers))
+        body = (f"{pixels} pixels → {convs}" + (f" → dense {widths}" if widths else "")
+                if self.network == "conv" else f"{pixels}-{widths}")
         cond = ", conditioned on the label" if self.conditional else ""
         return f"encoder {body} → μ, log σ² ({self.code_size}-D) → mirrored decoder{cond}"
 

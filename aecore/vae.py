@@ -145,14 +145,17 @@ def _encoder_body(spec: VAESpec, images):
         for i in range(spec.depth):
             h = keras.layers.Conv2D(spec.filters * 2**i, 3, strides=2, padding="same",
                                     activation=spec.activation)(h)
-        return keras.layers.Flatten()(h)
-    h = images
+        h = keras.layers.Flatten()(h)
+    else:
+        h = images
     for width in spec.hidden_layers:
         h = keras.layers.Dense(width, activation=spec.activation)(h)
     return h
 
 
 def _decoder_body(spec: VAESpec, h, pixels: int):
+    for width in reversed(spec.hidden_layers):
+        h = keras.layers.Dense(width, activation=spec.activation)(h)
     if spec.network == "conv":
         side = image_side(pixels) // 2**spec.depth
         channels = spec.filters * 2 ** (spec.depth - 1)
@@ -163,8 +166,6 @@ def _decoder_body(spec: VAESpec, h, pixels: int):
                                              activation=spec.activation)(h)
         h = keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h)
         return keras.layers.Flatten()(h)
-    for width in reversed(spec.hidden_layers):
-        h = keras.layers.Dense(width, activation=spec.activation)(h)
     return keras.layers.Dense(pixels, activation="sigmoid")(h)
 
 

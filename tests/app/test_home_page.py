@@ -12,16 +12,21 @@ def test_home_page_explains_the_autoencoder_and_links_the_pages():
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
     for words in ("encoder", "code", "decoder", "Code size", "Number of layers",
-                  "Nodes per layer", "Loss", "Denoising", "Anomaly detection"):
+                  "Nodes per layer", "Loss"):
         assert words in text
+    links = " ".join(link.proto.label for link in at.get("page_link"))
+    for page in ("Dimensionality reduction", "Denoising", "Variational autoencoder",
+                 "Anomaly detection"):
+        assert page in links
     assert at.sidebar.selectbox(key="dataset").value == "mnist_sample"
 
 
 def test_pages_that_do_not_train_open_without_importing_tensorflow():
+    pages = ["app.py", *sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("pages/*.py"))]
     script = (
         "import sys\n"
         "from streamlit.testing.v1 import AppTest\n"
-        f"for page in ['app.py', 'pages/1_Dimensionality_Reduction.py']:\n"
+        f"for page in {pages!r}:\n"
         f"    at = AppTest.from_file({str(ROOT)!r} + '/' + page, default_timeout=60).run()\n"
         "    assert not at.exception, at.exception\n"
         "assert 'tensorflow' not in sys.modules, 'TensorFlow was imported'\n"
