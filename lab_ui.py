@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # importing aecore.training imports TensorFlow; pages do it w
     from aecore.training import EpochEvent, TrainingRun
 
 FRAME_INTERVAL_S = 0.3  # at most ~3 chart redraws a second, however short the epochs
+LiveFigure = Callable[["TrainingRun", "EpochEvent"], go.Figure]  # a page's per-epoch figure
 
 
 def dataset_picker() -> Dataset:
@@ -140,7 +141,7 @@ class LivePanel:
     """
 
     run: TrainingRun
-    figure: Callable[[EpochEvent], go.Figure]
+    figure: LiveFigure
     _last_draw: float = field(default=0.0, init=False)
     _draws: int = field(default=0, init=False)
 
@@ -161,13 +162,14 @@ class LivePanel:
         self._draws += 1  # distinct keys: the same chart is redrawn within one script run
         self.loss_chart.plotly_chart(plots.loss_curves(self.run.history, event.epochs),
                                      key=f"live_loss_{self._draws}")
-        self.page_chart.plotly_chart(self.figure(event), key=f"live_figure_{self._draws}")
+        self.page_chart.plotly_chart(self.figure(self.run, event),
+                                     key=f"live_figure_{self._draws}")
 
 
-def latent_frame(labels: np.ndarray) -> Callable[[EpochEvent], go.Figure]:
+def latent_frame(labels: np.ndarray) -> LiveFigure:
     """The live figure of the probe's codes, coloured by label."""
-    return lambda event: plots.latent_scatter(code_map(event.frame, 0).points, labels,
-                                              f"Latent space, epoch {event.epoch}")
+    return lambda run, event: plots.latent_scatter(code_map(event.frame, 0).points, labels,
+                                                   f"Latent space, epoch {event.epoch}")
 
 
 def training_subset_slider(data: Dataset, key: str, disabled: bool) -> int:
@@ -182,10 +184,6 @@ def _session_lock() -> threading.Lock:
     return st.session_state.setdefault("_training_lock", threading.Lock())
 
 
-def request_training(flag: str) -> None:
-    st.session_state[flag] = True
-
-
 def wait_for_interrupted_training() -> None:
     """Block until this session's previous fit, if any, has unwound.
 
@@ -196,8 +194,7 @@ def wait_for_interrupted_training() -> None:
         pass
 
 
-def train_live(run: TrainingRun, figure: Callable[[EpochEvent], go.Figure],
-               **fit_args: Any) -> None:
+def train_live(run: TrainingRun, figure: LiveFigure, **fit_args: Any) -> None:
     """Fit ``run`` in this script run, drawing a :class:`LivePanel` here every epoch.
 
     A Stop click (or any rerun) interrupts the fit at the next epoch's drawing; the run keeps the
@@ -207,3 +204,59 @@ def train_live(run: TrainingRun, figure: Callable[[EpochEvent], go.Figure],
     panel = LivePanel(run, figure)
     with _session_lock():
         run.fit(on_epoch=panel.on_epoch, **fit_args)
+
+
+@dataclass(frozen=True)
+class TrainingSection:
+    """A page's Train and Stop buttons, its live training and its last run, kept in session
+    state under ``name`` (with the page's own notes about the run)."""
+
+    name: str
+
+    @property
+    def _flag(self) -> str:
+        return f"{self.name}_train_requested"
+
+    def take_request(self) -> bool:
+        """True in the one script run that follows a Train click."""
+        return st.session_state.pop(self._flag, False)
+
+    def buttons(self, training: bool, can_train: bool) -> None:
+        left, right = st.columns(2)
+        left.button("Train", type="primary", disabled=training or not can_train, width="stretch",
+                    on_click=st.session_state.__setitem__, args=(self._flag, True))
+        right.button("Stop training", disabled=not training, width="stretch",
+                     help="Stops within one epoch and keeps the model trained so far.")
+
+    def train(self, spec: TrainingSpec, x: np.ndarray, figure: LiveFigure,
+              notes: dict[str, Any], **fit_args: Any) -> None:
+        """Build the run, keep it in the session, train it live, then rerun the page."""
+        from aecore.training import TrainingRun  # imports TensorFlow: only once someone trains
+
+        run = TrainingRun.create(spec, x)
+        st.session_state[self.name] = {"run": run, **notes}
+        train_live(run, figure, x=x, **fit_args)
+        st.rerun()
+
+    def finished(self, is_current: Callable[[dict[str, Any]], bool], hint: str) -> dict[str, Any]:
+        """The last run and its notes with a status line; stops the page (showing ``hint``)
+        when there is none that ``is_current`` accepts, or it has no finished epoch."""
+        wait_for_interrupted_training()
+        result = st.session_state.get(self.name)
+        if result is None:
+            st.info(hint)
+            st.stop()
+        if not is_current(result):
+            st.info("The last model was trained on another dataset; press **Train** to train "
+                    "one on this one.")
+            st.stop()
+        run = result["run"]
+        if run.epochs_done == 0:
+            st.warning("Training stopped before the first epoch ended; there is nothing to show.")
+            st.stop()
+        if run.status == "stopped":
+            st.warning(f"Stopped after {run.epochs_done} of {run.spec.epochs} epochs "
+                       f"({run.seconds:.1f} s); the model trained so far is kept.")
+        else:
+            st.success(f"Trained {run.epochs_done} epochs in {run.seconds:.1f} s.")
+        return result

@@ -9,17 +9,14 @@ from aecore.embed import Map2D, code_map, tsne_map
 from aecore.recipe import dimensionality_reduction_code
 from aecore.spec import DEFAULT_SPEC, SEED_TUTORIAL_SPEC
 from lab_ui import (
+    TrainingSection,
     dataset_picker,
     latent_frame,
     model_controls,
-    request_training,
-    train_live,
     training_subset_slider,
-    wait_for_interrupted_training,
 )
 
 st.set_page_config(page_title="Dimensionality reduction · Autoencoder Lab", layout="wide")
-TRAIN_FLAG, RESULT = "dr_train_requested", "dr_result"
 
 
 @st.cache_data(show_spinner="Computing t-SNE of the held-out points (once per dataset)…")
@@ -36,7 +33,8 @@ st.markdown("Squeeze every image into a **code** of a few numbers, watch the dig
 data = dataset_picker()
 dataset_key = st.session_state["dataset"]
 x_eval, y_eval = evaluation_points(data)
-training = st.session_state.pop(TRAIN_FLAG, False)
+section = TrainingSection("dr_result")
+training = section.take_request()
 
 n_train = training_subset_slider(data, "dr_n_train", disabled=training)
 x_train = data.x_train[:n_train]
@@ -53,46 +51,16 @@ with controls:
 
 with live:
     st.subheader("2 · Train it live")
-    c1, c2 = st.columns(2)
-    c1.button("Train", type="primary", on_click=request_training, args=(TRAIN_FLAG,),
-              disabled=training or spec is None, width="stretch")
-    c2.button("Stop training", disabled=not training, width="stretch",
-              help="Stops within one epoch and keeps the model trained so far.")
-
+    section.buttons(training, can_train=spec is not None)
     if training and spec is not None:
-        from aecore.training import TrainingRun  # imports TensorFlow: only once someone trains
-
-        try:
-            run = TrainingRun.create(spec, x_train)
-        except ValueError as err:
-            st.error(str(err))
-            st.stop()
-        st.session_state[RESULT] = {"run": run, "dataset": dataset_key, "n_train": n_train}
-        train_live(run, latent_frame(y_eval), x=x_train, validation_data=(x_eval, x_eval),
-                   probe=x_eval)
-        st.rerun()
-
-    wait_for_interrupted_training()
-    result = st.session_state.get(RESULT)
-    if result is None:
-        st.info("Pick the hyperparameters and press **Train**. The loss curves and the 2-D code "
-                f"of {len(x_eval):,} held-out images will update every epoch.")
-        st.stop()
-    if result["dataset"] != dataset_key:
-        st.info(f"The last model was trained on another dataset; press **Train** to train one "
-                f"on {data.name}.")
-        st.stop()
-
+        section.train(spec, x_train, latent_frame(y_eval),
+                      {"dataset": dataset_key, "n_train": n_train},
+                      validation_data=(x_eval, x_eval), probe=x_eval)
+    result = section.finished(
+        lambda r: r["dataset"] == dataset_key,
+        "Pick the hyperparameters and press **Train**. The loss curves and the 2-D code of "
+        f"{len(x_eval):,} held-out images will update every epoch.")
     run = result["run"]
-    if run.epochs_done == 0:
-        st.warning("Training stopped before the first epoch ended; there is nothing to show yet.")
-        st.stop()
-    if run.status == "stopped":
-        st.warning(f"Stopped after {run.epochs_done} of {run.spec.epochs} epochs "
-                   f"({run.seconds:.1f} s); the model trained so far is kept.")
-    else:
-        st.success(f"Trained {run.epochs_done} epochs in {run.seconds:.1f} s "
-                   f"on {result['n_train']:,} images.")
     left, right = st.columns(2)
     left.plotly_chart(plots.loss_curves(run.history), key="final_loss")
     epoch = right.slider("Replay the latent space: epoch", 1, run.epochs_done,

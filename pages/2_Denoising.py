@@ -11,16 +11,13 @@ from aecore.image_quality import psnr
 from aecore.noise import NOISES, corrupt
 from aecore.recipe import denoising_code
 from lab_ui import (
+    TrainingSection,
     dataset_picker,
     model_controls,
-    request_training,
-    train_live,
     training_subset_slider,
-    wait_for_interrupted_training,
 )
 
 st.set_page_config(page_title="Denoising · Autoencoder Lab", layout="wide")
-TRAIN_FLAG, RESULT = "dn_train_requested", "dn_result"
 GALLERY_SIZE = 8
 
 
@@ -40,7 +37,8 @@ st.markdown("Corrupt images with noise, train an autoencoder to turn the **noisy
 data = dataset_picker()
 dataset_key = st.session_state["dataset"]
 x_eval, _ = evaluation_points(data)
-training = st.session_state.pop(TRAIN_FLAG, False)
+section = TrainingSection("dn_result")
+training = section.take_request()
 n_train = training_subset_slider(data, "dn_n_train", disabled=training)
 x_train = data.x_train[:n_train]
 
@@ -72,38 +70,19 @@ with live:
                     key="preview")
     st.caption(f"Preview of the corruption on held-out images: mean PSNR of the noisy input "
                f"{np.mean(psnr(x_eval, noisy_eval)):.1f} dB.")
-    c1, c2 = st.columns(2)
-    c1.button("Train", type="primary", on_click=request_training, args=(TRAIN_FLAG,),
-              disabled=training or spec is None, width="stretch")
-    c2.button("Stop training", disabled=not training, width="stretch",
-              help="Stops within one epoch and keeps the model trained so far.")
-
+    section.buttons(training, can_train=spec is not None)
     if training and spec is not None:
-        from aecore.training import TrainingRun  # imports TensorFlow: only once someone trains
-
-        run = TrainingRun.create(spec, noisy_train)
-        st.session_state[RESULT] = {"run": run, "dataset": dataset_key, "n_train": n_train,
-                                    "noise": noise, "level": level, "noise_seed": noise_seed}
-        train_live(run, lambda e: before_after(noisy_g, run.reconstruct(noisy_g), clean_g,
-                                               data.image_shape),
-                   x=noisy_train, y=x_train, validation_data=(noisy_eval, x_eval))
-        st.rerun()
-
-    wait_for_interrupted_training()
-    result = st.session_state.get(RESULT)
-    if result is None or result["dataset"] != dataset_key:
-        st.info("Choose a noise and a model, then press **Train**. The before/after gallery "
-                "below the loss curve refreshes every epoch.")
-        st.stop()
+        section.train(spec, noisy_train,
+                      lambda run, e: before_after(noisy_g, run.reconstruct(noisy_g), clean_g,
+                                                  data.image_shape),
+                      {"dataset": dataset_key, "n_train": n_train, "noise": noise,
+                       "level": level, "noise_seed": noise_seed},
+                      y=x_train, validation_data=(noisy_eval, x_eval))
+    result = section.finished(
+        lambda r: r["dataset"] == dataset_key,
+        "Choose a noise and a model, then press **Train**. The before/after gallery beside "
+        "the loss curve refreshes every epoch.")
     run = result["run"]
-    if run.epochs_done == 0:
-        st.warning("Training stopped before the first epoch ended; there is nothing to show yet.")
-        st.stop()
-    if run.status == "stopped":
-        st.warning(f"Stopped after {run.epochs_done} of {run.spec.epochs} epochs "
-                   f"({run.seconds:.1f} s); the model trained so far is kept.")
-    else:
-        st.success(f"Trained {run.epochs_done} epochs in {run.seconds:.1f} s.")
     st.plotly_chart(plots.loss_curves(run.history), key="final_loss")
 
 trained_on = f"{NOISES[result['noise']][0]} at {result['level']:g}"

@@ -12,17 +12,14 @@ from aecore.embed import code_map
 from aecore.recipe import vae_code
 from aecore.spec import N_CLASSES, VAE_PRESETS, VAESpec
 from lab_ui import (
+    TrainingSection,
     dataset_picker,
     latent_frame,
     model_controls,
-    request_training,
-    train_live,
     training_subset_slider,
-    wait_for_interrupted_training,
 )
 
 st.set_page_config(page_title="Variational autoencoder · Autoencoder Lab", layout="wide")
-TRAIN_FLAG, RESULT = "vae_train_requested", "vae_result"
 
 st.title("Variational autoencoder")
 st.markdown("The encoder gives each image a **distribution** over codes (a mean μ and a "
@@ -33,7 +30,8 @@ st.markdown("The encoder gives each image a **distribution** over codes (a mean 
 data = dataset_picker()
 dataset_key = st.session_state["dataset"]
 x_eval, y_eval = evaluation_points(data)
-training = st.session_state.pop(TRAIN_FLAG, False)
+section = TrainingSection("vae_result")
+training = section.take_request()
 n_train = training_subset_slider(data, "vae_n_train", disabled=training)
 x_train, y_train = data.x_train[:n_train], data.y_train[:n_train]
 
@@ -58,36 +56,17 @@ with controls:
 
 with live:
     st.subheader("2 · Train it live")
-    c1, c2 = st.columns(2)
-    c1.button("Train", type="primary", on_click=request_training, args=(TRAIN_FLAG,),
-              disabled=training or spec is None, width="stretch")
-    c2.button("Stop training", disabled=not training, width="stretch",
-              help="Stops within one epoch and keeps the model trained so far.")
+    section.buttons(training, can_train=spec is not None)
     if training and spec is not None:
-        from aecore.training import TrainingRun  # imports TensorFlow: only once someone trains
-
-        x_in, x_val = model_inputs(spec, x_train, y_train), model_inputs(spec, x_eval, y_eval)
-        run = TrainingRun.create(spec, x_in)
-        st.session_state[RESULT] = {"run": run, "dataset": dataset_key, "n_train": n_train}
-        train_live(run, latent_frame(y_eval), x=x_in, validation_data=(x_val, x_val),
-                   probe=x_val)
-        st.rerun()
-
-    wait_for_interrupted_training()
-    result = st.session_state.get(RESULT)
-    if result is None or result["dataset"] != dataset_key:
-        st.info("Press **Train**: the reconstruction loss, the KL term and their sum are drawn "
-                "separately, next to the map of held-out codes (μ), every epoch.")
-        st.stop()
+        x_val = model_inputs(spec, x_eval, y_eval)
+        section.train(spec, model_inputs(spec, x_train, y_train), latent_frame(y_eval),
+                      {"dataset": dataset_key, "n_train": n_train},
+                      validation_data=(x_val, x_val), probe=x_val)
+    result = section.finished(
+        lambda r: r["dataset"] == dataset_key,
+        "Press **Train**: the reconstruction loss, the KL term and their sum are drawn "
+        "separately, next to the map of held-out codes (μ), every epoch.")
     run = result["run"]
-    if run.epochs_done == 0:
-        st.warning("Training stopped before the first epoch ended; there is nothing to show yet.")
-        st.stop()
-    if run.status == "stopped":
-        st.warning(f"Stopped after {run.epochs_done} of {run.spec.epochs} epochs "
-                   f"({run.seconds:.1f} s); the model trained so far is kept.")
-    else:
-        st.success(f"Trained {run.epochs_done} epochs in {run.seconds:.1f} s.")
     st.plotly_chart(plots.loss_curves(run.history), key="final_loss")
     st.caption("Losses per image: reconstruction summed over pixels, KL summed over code "
                f"dimensions, loss = reconstruction + β·KL (β = {run.spec.beta:g}).")

@@ -8,16 +8,9 @@ from sklearn.metrics import confusion_matrix
 
 from aecore import anomaly, plots
 from aecore.recipe import anomaly_code
-from lab_ui import (
-    dataset_picker,
-    model_controls,
-    request_training,
-    train_live,
-    wait_for_interrupted_training,
-)
+from lab_ui import TrainingSection, dataset_picker, model_controls
 
 st.set_page_config(page_title="Anomaly detection · Autoencoder Lab", layout="wide")
-TRAIN_FLAG, RESULT = "an_train_requested", "an_result"
 SOURCES = {"one-class": "Images: one class is normal", "hold-out": "Images: one class is the "
            "anomaly", "breast-cancer": "Tabular: breast cancer (benign normal)"}
 GALLERY = 8
@@ -29,7 +22,8 @@ st.markdown("An autoencoder trained only on **normal** data rebuilds normal inpu
 
 data = dataset_picker()
 dataset_key = st.session_state["dataset"]
-training = st.session_state.pop(TRAIN_FLAG, False)
+section = TrainingSection("an_result")
+training = section.take_request()
 
 controls, live = st.columns([2, 3], gap="large")
 with controls:
@@ -56,49 +50,27 @@ with controls:
                           prefix="an_tab_" if tabular else "an_img_", disabled=training)
 
 
-def live_histogram(run):
+def live_histogram(run, event):
     """Per epoch: held-out validation errors, normal vs anomalous."""
-    def figure(event):
-        scores = anomaly.reconstruction_errors(setup.x_val, run.reconstruct(setup.x_val))
-        return plots.error_histograms(scores[setup.y_val == 0], scores[setup.y_val == 1],
-                                      title=f"Validation errors, epoch {event.epoch}")
-    return figure
+    scores = anomaly.reconstruction_errors(setup.x_val, run.reconstruct(setup.x_val))
+    return plots.error_histograms(scores[setup.y_val == 0], scores[setup.y_val == 1],
+                                  title=f"Validation errors, epoch {event.epoch}")
 
 
 with live:
     st.subheader("3 · Train it live")
-    c1, c2 = st.columns(2)
-    c1.button("Train", type="primary", on_click=request_training, args=(TRAIN_FLAG,),
-              disabled=training or spec is None, width="stretch")
-    c2.button("Stop training", disabled=not training, width="stretch",
-              help="Stops within one epoch and keeps the model trained so far.")
+    section.buttons(training, can_train=spec is not None)
     if training and spec is not None:
-        from aecore.training import TrainingRun  # imports TensorFlow: only once someone trains
-
-        run = TrainingRun.create(spec, setup.x_train)
-        st.session_state[RESULT] = {"run": run, "setup": setup, "dataset": dataset_key,
-                                    "source": source, "contamination": contamination,
-                                    "digit": None if tabular else digit}
-        train_live(run, live_histogram(run), x=setup.x_train,
-                   validation_data=(setup.x_val, setup.x_val))
-        st.rerun()
-
-    wait_for_interrupted_training()
-    result = st.session_state.get(RESULT)
-    if result is None or (result["source"] != "breast-cancer" and result["dataset"] != dataset_key):
-        st.info("Choose what is normal and press **Train**: the error histograms of held-out "
-                "normal and anomalous points refresh every epoch.")
-        st.stop()
+        section.train(spec, setup.x_train, live_histogram,
+                      {"setup": setup, "dataset": dataset_key, "source": source,
+                       "contamination": contamination, "digit": None if tabular else digit},
+                      validation_data=(setup.x_val, setup.x_val))
+    result = section.finished(
+        lambda r: r["source"] == "breast-cancer" or r["dataset"] == dataset_key,
+        "Choose what is normal and press **Train**: the error histograms of held-out normal "
+        "and anomalous points refresh every epoch.")
     run, setup = result["run"], result["setup"]
-    if run.epochs_done == 0:
-        st.warning("Training stopped before the first epoch ended; there is nothing to show yet.")
-        st.stop()
-    if run.status == "stopped":
-        st.warning(f"Stopped after {run.epochs_done} of {run.spec.epochs} epochs "
-                   f"({run.seconds:.1f} s); the model trained so far is kept.")
-    else:
-        st.success(f"Trained {run.epochs_done} epochs in {run.seconds:.1f} s. "
-                   f"{setup.description}.")
+    st.caption(setup.description)
     st.plotly_chart(plots.loss_curves(run.history), key="final_loss")
 
 if "scores" not in result:

@@ -1,30 +1,19 @@
-import json
-from pathlib import Path
 
-from streamlit.testing.v1 import AppTest
-
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "4_Anomaly_Detection.py")
+from tests.app.apptest import chart, click
+from tests.app.apptest import open_page as open_script
 
 
-def open_page(**state) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=180)
-    for key, value in state.items():
-        at.session_state[key] = value
-    return at.run()
+def open_page(**state):
+    return open_script("pages/4_Anomaly_Detection.py", **state)
 
 
-def train(at: AppTest) -> AppTest:
-    return next(b for b in at.button if b.label == "Train").click().run()
-
-
-def operating_point(at: AppTest) -> list[float]:
-    curves = next(c for c in at.get("plotly_chart") if c.key == "an_curves")
-    marker = json.loads(curves.proto.spec)["data"][3]
+def operating_point(at) -> list[float]:
+    marker = chart(at, "an_curves")["data"][3]
     return [marker["x"][0], marker["y"][0]]
 
 
 def test_tiny_training_shows_histogram_rules_and_curves_and_the_slider_moves_the_point():
-    at = train(open_page(an_img_epochs=2, an_img_hidden_layers="32", an_img_n_layers=1))
+    at = click(open_page(an_img_epochs=2, an_img_hidden_layers="32", an_img_n_layers=1), "Train")
     assert not at.exception, at.exception
     assert any("Trained 2 epochs" in s.value for s in at.success)
     keys = {c.key for c in at.get("plotly_chart")}
@@ -44,6 +33,6 @@ def test_tiny_training_shows_histogram_rules_and_curves_and_the_slider_moves_the
 
 def test_tabular_breast_cancer_set_up_trains():
     at = open_page(an_source="breast-cancer", an_tab_epochs=2)
-    at = train(at)
+    at = click(at, "Train")
     assert not at.exception, at.exception
     assert "breast_cancer_setup" in at.code[0].value

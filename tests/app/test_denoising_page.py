@@ -1,12 +1,12 @@
 import io
 import json
-from pathlib import Path
 
 import numpy as np
 from PIL import Image
-from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "2_Denoising.py")
+from tests.app.apptest import button, click
+from tests.app.apptest import open_page as open_script
+
 TINY_CONV = {"dn_n_train": 300, "dn_convolutional_epochs": 2, "dn_convolutional_filters": 4,
              "dn_convolutional_batch_size": 64}
 
@@ -19,18 +19,11 @@ def png_bytes() -> bytes:
     return buffer.getvalue()
 
 
-def open_page(**state) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=180)
-    for key, value in state.items():
-        at.session_state[key] = value
-    return at.run()
+def open_page(**state):
+    return open_script("pages/2_Denoising.py", **state)
 
 
-def button(at: AppTest, label: str):
-    return next(b for b in at.button if b.label == label)
-
-
-def chart_titles_and_types(at: AppTest) -> list[str]:
+def chart_types(at) -> list[str]:
     return [json.loads(c.proto.spec)["data"][0]["type"] for c in at.get("plotly_chart")]
 
 
@@ -43,14 +36,14 @@ def test_page_previews_the_corruption_before_training():
 
 def test_tiny_training_shows_gallery_and_scores():
     at = open_page(**TINY_CONV)
-    at = button(at, "Train").click().run()
+    at = click(at, "Train")
     assert not at.exception, at.exception
     assert any("Trained 2 epochs" in s.value for s in at.success)
     scores = at.dataframe[0].value
     assert list(scores.index) == ["noisy input", "median filter 3×3", "Gaussian filter σ=1",
                                   "autoencoder"]
     assert scores.loc["noisy input", "PSNR (dB)"] < scores.loc["median filter 3×3", "PSNR (dB)"]
-    assert chart_titles_and_types(at).count("heatmap") >= 2  # preview and before/after gallery
+    assert chart_types(at).count("heatmap") >= 2  # preview and before/after gallery
     assert "ConvSpec" in at.code[0].value
 
     uploader = at.get("file_uploader")[0]
@@ -72,6 +65,6 @@ def test_a_depth_too_deep_for_the_images_is_explained():
 def test_dense_denoiser_can_be_chosen():
     at = open_page(dn_arch="Dense", dn_n_train=300, dn_dense_epochs=1,
                    dn_dense_hidden_layers="64", dn_dense_n_layers=1)
-    at = button(at, "Train").click().run()
+    at = click(at, "Train")
     assert not at.exception, at.exception
     assert "AESpec" in at.code[0].value

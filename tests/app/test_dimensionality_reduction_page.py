@@ -1,21 +1,13 @@
 import json
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "1_Dimensionality_Reduction.py")
-
-
-def open_page(**state) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    for key, value in state.items():
-        at.session_state[key] = value
-    return at.run()
+from tests.app.apptest import button, click
+from tests.app.apptest import open_page as open_script
 
 
-def button(at: AppTest, label: str):
-    return next(b for b in at.button if b.label == label)
+def open_page(**state):
+    return open_script("pages/1_Dimensionality_Reduction.py", **state)
 
 
 def test_page_opens_with_defaults_and_no_error():
@@ -28,7 +20,7 @@ def test_page_opens_with_defaults_and_no_error():
 
 def test_tiny_training_shows_maps_scores_and_gallery():
     at = open_page(dr_n_train=300, hp_epochs=2, hp_hidden_layers="32, 16", hp_n_layers=2)
-    at = button(at, "Train").click().run()
+    at = click(at, "Train")
     assert not at.exception, at.exception
     assert not at.error
     assert any("Trained 2 epochs" in s.value for s in at.success)

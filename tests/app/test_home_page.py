@@ -1,14 +1,11 @@
 import subprocess
 import sys
-from pathlib import Path
 
-from streamlit.testing.v1 import AppTest
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.app.apptest import ROOT, open_page
 
 
 def test_home_page_explains_the_autoencoder_and_links_the_pages():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at = open_page("app.py")
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
     for words in ("encoder", "code", "decoder", "Code size", "Number of layers",
@@ -36,7 +33,7 @@ def test_pages_that_do_not_train_open_without_importing_tensorflow():
 
 def test_a_dataset_that_needs_a_download_shows_a_clear_message(tmp_path, monkeypatch):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at = open_page("app.py")
     at = at.sidebar.selectbox(key="dataset").set_value("fashion_mnist").run()
     assert not at.exception
     assert any("offline datasets" in e.value for e in at.error)

@@ -1,30 +1,16 @@
-import json
-from pathlib import Path
 
-from streamlit.testing.v1 import AppTest
+from tests.app.apptest import chart, click
+from tests.app.apptest import open_page as open_script
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "3_Variational_Autoencoder.py")
 TINY = {"vae_n_train": 300, "vae_epochs": 2, "vae_hidden_layers": "32", "vae_n_layers": 1}
 
 
-def open_page(**state) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=180)
-    for key, value in state.items():
-        at.session_state[key] = value
-    return at.run()
-
-
-def train(at: AppTest) -> AppTest:
-    return next(b for b in at.button if b.label == "Train").click().run()
-
-
-def chart(at: AppTest, key: str) -> dict:
-    element = next(c for c in at.get("plotly_chart") if c.key == key)
-    return json.loads(element.proto.spec)
+def open_page(**state):
+    return open_script("pages/3_Variational_Autoencoder.py", **state)
 
 
 def test_tiny_training_shows_split_losses_grid_samples_and_diagnostics():
-    at = train(open_page(**TINY))
+    at = click(open_page(**TINY), "Train")
     assert not at.exception, at.exception
     assert any("Trained 2 epochs" in s.value for s in at.success)
     names = {trace["name"] for trace in chart(at, "final_loss")["data"]}
@@ -41,7 +27,7 @@ def test_tiny_training_shows_split_losses_grid_samples_and_diagnostics():
 
 
 def test_conditional_vae_generates_a_chosen_digit():
-    at = train(open_page(**TINY, vae_conditional=True))
+    at = click(open_page(**TINY, vae_conditional=True), "Train")
     assert not at.exception, at.exception
     at = at.selectbox(key="vae_grid_label").set_value(7).run()
     assert not at.exception
