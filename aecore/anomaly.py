@@ -166,7 +166,7 @@ def curves(scores: np.ndarray, labels: np.ndarray) -> Curves:
 
 
 # The page's starting points, as benchmarked in bench/anomaly.py.
-IMAGE_DETECTOR = AESpec(code_size=16, hidden_layers=(256, 64), loss="bce", input_noise=0.0,
-                        epochs=30, batch_size=64)
+IMAGE_DETECTOR = AESpec(code_size=32, hidden_layers=(512, 128), loss="bce", input_noise=0.0,
+                        epochs=60, batch_size=32)
 TABULAR_DETECTOR = AESpec(code_size=4, hidden_layers=(16, 8), loss="mse", input_noise=0.0,
                           epochs=100, batch_size=16)
