@@ -46,6 +46,10 @@ def test_tiny_training_shows_gallery_and_scores():
     assert chart_types(at).count("heatmap") >= 2  # preview and before/after gallery
     assert "ConvSpec" in at.code[0].value
 
+    at = click(at, "Compute the robustness matrix")
+    assert not at.exception, at.exception
+    assert "robustness" in [c.key for c in at.get("plotly_chart")]
+
     uploader = at.get("file_uploader")[0]
     at = uploader.set_value(("digit.png", png_bytes(), "image/png")).run()
     assert not at.exception and not at.error

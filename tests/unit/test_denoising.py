@@ -90,3 +90,17 @@ def test_uploaded_dark_on_light_image_is_resized_and_inverted():
 def test_uploads_that_are_not_png_or_jpeg_are_refused(data, message):
     with pytest.raises(ValueError, match=message):
         image_from_bytes(data, (28, 28))
+
+
+def test_robustness_matrix_has_a_psnr_per_train_and_test_level(digits):
+    from aecore.denoise import robustness_matrix
+    from aecore.spec import ConvSpec
+
+    progress = []
+    matrix = robustness_matrix(ConvSpec(filters=4, depth=1, epochs=1, batch_size=64),
+                               digits.x_train[:300], digits.x_test[:50], "gaussian",
+                               [0.2, 0.6], [0.0, 0.5],
+                               on_progress=lambda f, text: progress.append(f))
+    assert matrix.shape == (2, 2) and list(matrix.index) == [0.2, 0.6]
+    assert np.isfinite(matrix.to_numpy()).all()
+    assert progress[0] == 0.0 and progress[-1] == 1.0
