@@ -83,8 +83,8 @@ def _param_widget(container: Any, name: str, **widget_args: Any) -> Any:
     if param.flag:
         return container.checkbox(**common)
     if param.choices:
-        return container.selectbox(options=list(param.choices), format_func=
-                                   lambda c: LOSSES.get(c, c), **common)
+        return container.selectbox(options=list(param.choices),
+                                   format_func=lambda c: LOSSES.get(c, c), **common)
     if param.format:
         return container.number_input(min_value=param.min, max_value=param.max, step=param.step,
                                       format=param.format, **common)
@@ -94,9 +94,10 @@ def _param_widget(container: Any, name: str, **widget_args: Any) -> Any:
 
 def model_controls(presets: dict[str, TrainingSpec], x_train: np.ndarray, prefix: str,
                    disabled: bool = False) -> TrainingSpec | None:
-    """Preset buttons and a widget per hyperparameter of the presets' spec class (a dense
-    :class:`AESpec` also gets layer controls); returns a spec valid for ``x_train``, or None
-    after showing why with ``st.error``. Ranges and help come from ``aecore.spec.PARAMS``.
+    """Preset buttons and a widget per hyperparameter of the presets' spec class (specs with
+    dense hidden layers also get the code size and layer controls); returns a spec valid for
+    ``x_train``, or None after showing why with ``st.error``. Ranges and help come from
+    ``aecore.spec.PARAMS``.
     """
     spec_class = type(next(iter(presets.values())))
     for name, value in _spec_values(next(iter(presets.values()))).items():
