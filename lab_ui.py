@@ -118,6 +118,8 @@ def model_controls(presets: dict[str, TrainingSpec], x_train: np.ndarray, prefix
         c2.text_input(key=f"{prefix}hidden_layers", disabled=disabled, persist_state="session",
                       label=PARAMS["hidden_layers"].label, help=PARAMS["hidden_layers"].help)
     grid = [name for name in _GRID_ORDER if name in names]
+    if st.session_state.get(f"{prefix}network") == "dense":  # convolution settings do not apply
+        grid = [name for name in grid if name not in ("filters", "depth")]
     columns = st.columns(2)
     for i, name in enumerate(grid):
         widget(columns[i % 2], name)

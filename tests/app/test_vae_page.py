@@ -38,3 +38,11 @@ def test_latent_size_too_large_for_the_images_is_explained():
     at = open_page(dataset="digits", vae_code_size=64, vae_hidden_layers="64", vae_n_layers=1)
     assert not at.exception
     assert any("latent size (64) must be smaller" in e.value for e in at.error)
+
+
+def test_convolution_settings_show_only_for_the_convolutional_network():
+    at = open_page()
+    keys = {w.key for w in at.number_input}
+    assert "vae_filters" not in keys and "vae_depth" not in keys
+    at = at.selectbox(key="vae_network").set_value("conv").run()
+    assert {"vae_filters", "vae_depth"} <= {w.key for w in at.number_input}
