@@ -137,12 +137,15 @@ c2.caption(f"Decoded codes on the line from image #{a} (label {y_eval[a]}) to #{
            f"(label {y_eval[b]}).")
 
 st.subheader("6 · Diagnostics")
-kl = vae_maths.kl_per_dimension(vae, x_val)
+if "kl" not in result:  # diagnostics depend only on the trained model: once per run
+    result["kl"] = vae_maths.kl_per_dimension(vae, x_val)
+    result["elbo"] = vae_maths.negative_elbo(vae, x_val) if spec.loss == "bce" else None
+kl = result["kl"]
 c1, c2 = st.columns(2)
 c1.plotly_chart(plots.bar(kl, "KL per code dimension (nats)", "dimension"), key="vae_kl")
 c1.caption("A dimension with KL near 0 is unused: its posterior has collapsed to the prior.")
 if spec.loss == "bce":
-    c2.metric("Held-out −ELBO (nats per image)", f"{vae_maths.negative_elbo(vae, x_val):.1f}",
+    c2.metric("Held-out −ELBO (nats per image)", f"{result['elbo']:.1f}",
               help="Reconstruction (BCE summed over pixels) + KL, β = 1; lower is better. "
                    "The Keras example reports 146.95 on full MNIST.")
 if "keras_file" not in result:
