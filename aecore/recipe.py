@@ -68,7 +68,7 @@ run.net.model.save("vae.keras")
 
 
 def anomaly_code(dataset: str, source: str, digit: int | None, contamination: float,
-                 spec: AESpec) -> str:
+                 spec: AESpec, smoothing: float = 0.0) -> str:
     """A script that retrains the detector and prints the threshold rules' scores."""
     setup = (f"anomaly.breast_cancer_setup({contamination!r})" if source == "breast-cancer" else
              f"anomaly.image_setup(load_dataset({dataset!r}), {source!r}, {digit!r}, "
@@ -83,7 +83,8 @@ setup = {setup}
 spec = {spec!r}
 run = TrainingRun.create(spec, setup.x_train).fit(
     setup.x_train, validation_data=(setup.x_val, setup.x_val))
-scores = {{name: anomaly.reconstruction_errors(x, run.reconstruct(x))
+scores = {{name: anomaly.reconstruction_errors(x, run.reconstruct(x), setup.image_shape,
+                                           smoothing={smoothing!r})
           for name, x in (("train", setup.x_train), ("val", setup.x_val), ("test", setup.x_test))}}
 rules = anomaly.threshold_rules(scores["train"], scores["val"], setup.y_val)
 print("test AUROC:", anomaly.curves(scores["test"], setup.y_test).roc_auc)

@@ -48,11 +48,22 @@ with controls:
     preset = anomaly.TABULAR_DETECTOR if tabular else anomaly.IMAGE_DETECTOR
     spec = model_controls({"Detector preset": preset}, setup.x_train,
                           prefix="an_tab_" if tabular else "an_img_", disabled=training)
+    smoothing = st.slider("Error smoothing σ (pixels)", 0.0, 3.0, anomaly.IMAGE_SMOOTHING, 0.5,
+                          key="an_smoothing", disabled=training or tabular,
+                          persist_state="session",
+                          help="Images only. The difference between input and reconstruction "
+                               "is blurred before it is squared: a stroke drawn one pixel off "
+                               "then costs little, a missing or extra stroke still costs a lot. "
+                               "0 = plain mean squared error.")
+
+
+def errors(run, setup: anomaly.AnomalySetup, x: np.ndarray) -> np.ndarray:
+    return anomaly.reconstruction_errors(x, run.reconstruct(x), setup.image_shape, smoothing)
 
 
 def live_histogram(run, event):
     """Per epoch: held-out validation errors, normal vs anomalous."""
-    scores = anomaly.reconstruction_errors(setup.x_val, run.reconstruct(setup.x_val))
+    scores = errors(run, setup, setup.x_val)
     return plots.error_histograms(scores[setup.y_val == 0], scores[setup.y_val == 1],
                                   title=f"Validation errors, epoch {event.epoch}")
 
@@ -73,10 +84,11 @@ with live:
     st.caption(setup.description)
     st.plotly_chart(plots.loss_curves(run.history), key="final_loss")
 
-if "scores" not in result:
-    result["scores"] = {part: anomaly.reconstruction_errors(x, run.reconstruct(x)) for part, x in
-                        (("train", setup.x_train), ("val", setup.x_val), ("test", setup.x_test))}
-scores = result["scores"]
+scores_by_smoothing = result.setdefault("scores", {})
+if smoothing not in scores_by_smoothing:
+    scores_by_smoothing[smoothing] = {part: errors(run, setup, x) for part, x in (
+        ("train", setup.x_train), ("val", setup.x_val), ("test", setup.x_test))}
+scores = scores_by_smoothing[smoothing]
 test_scores, y_test = scores["test"], setup.y_test
 
 st.subheader("4 · Where to draw the line")
@@ -88,7 +100,7 @@ rules = anomaly.threshold_rules(scores["train"], scores["val"], setup.y_val, k, 
 low, high = float(test_scores.min()), float(test_scores.max())
 threshold = st.slider("Your threshold on the reconstruction error", low, high,
                       float(np.clip(rules["best F1 (validation)"], low, high)),
-                      (high - low) / 500, format="%.5f", key=f"an_threshold_{id(run)}")
+                      (high - low) / 500, format="%.5f", key=f"an_threshold_{id(run)}_{smoothing}")
 st.plotly_chart(plots.error_histograms(test_scores[y_test == 0], test_scores[y_test == 1],
                                        threshold, rules, "Test errors"), key="an_histogram")
 table = anomaly.rules_table({**rules, "your threshold": threshold}, test_scores, y_test)
@@ -125,7 +137,8 @@ if len(picks) == 0:
 elif setup.image_shape is not None:
     x = setup.x_test[picks]
     x_hat = run.reconstruct(x)
-    st.plotly_chart(plots.image_rows([x, x_hat, np.abs(x - x_hat)], setup.image_shape,
+    error_map = np.abs(anomaly.error_maps(x, x_hat, setup.image_shape, smoothing))
+    st.plotly_chart(plots.image_rows([x, x_hat, error_map], setup.image_shape,
                                      ["input", "reconstruction", "error map"],
                                      captions=[f"{'A' if y_test[i] else 'N'} {test_scores[i]:.4f}"
                                                for i in picks]), key="an_gallery")
@@ -141,4 +154,4 @@ st.download_button("Download test scores and labels (CSV)", export.to_csv(index_
 
 with st.expander("Reproduce this run in Python"):
     st.code(anomaly_code(result["dataset"], result["source"], result["digit"],
-                         result["contamination"], run.spec), language="python")
+                         result["contamination"], run.spec, smoothing), language="python")

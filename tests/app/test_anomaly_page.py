@@ -31,6 +31,17 @@ def test_tiny_training_shows_histogram_rules_and_curves_and_the_slider_moves_the
     assert not at.exception
 
 
+def test_changing_the_error_smoothing_rescores_the_trained_detector():
+    at = click(open_page(an_img_epochs=1, an_img_hidden_layers="32", an_img_n_layers=1), "Train")
+    smoothed = chart(at, "an_histogram")["data"][0]["x"]
+    assert "smoothing=1.0" in at.code[0].value
+    at = at.slider(key="an_smoothing").set_value(0.0).run()
+    assert not at.exception, at.exception
+    assert any("Trained 1 epoch" in s.value for s in at.success)  # kept, not retrained
+    assert chart(at, "an_histogram")["data"][0]["x"] != smoothed
+    assert "smoothing=0.0" in at.code[0].value
+
+
 def test_tabular_breast_cancer_set_up_trains():
     at = open_page(an_source="breast-cancer", an_tab_epochs=2)
     at = click(at, "Train")

@@ -65,3 +65,29 @@ def test_breast_cancer_setup_scales_features_into_the_unit_interval():
     for x in (setup.x_train, setup.x_val, setup.x_test):
         assert x.min() >= 0 and x.max() <= 1
     assert setup.train_is_anomaly.mean() == pytest.approx(0.05, abs=0.01)
+
+
+def _bar(row: int) -> np.ndarray:
+    image = np.zeros((28, 28), "float32")
+    image[row, 4:24] = 1.0
+    return image.reshape(1, -1)
+
+
+def test_smoothed_errors_count_a_missing_stroke_above_a_stroke_one_pixel_off():
+    drawn, shifted, missing = _bar(14), _bar(15), np.zeros((1, 784), "float32")
+    raw = [anomaly.reconstruction_errors(drawn, rebuilt) for rebuilt in (shifted, missing)]
+    assert raw[0] > raw[1]  # pixel by pixel, the shifted stroke looks worse
+    smooth = [anomaly.reconstruction_errors(drawn, rebuilt, (28, 28), 1.0)
+              for rebuilt in (shifted, missing)]
+    assert smooth[0] < smooth[1] / 2
+
+
+def test_unsmoothed_and_tabular_errors_are_plain_mean_squared_errors():
+    rng = np.random.default_rng(0)
+    x, x_hat = rng.random((5, 784)), rng.random((5, 784))
+    mse = np.mean((x - x_hat) ** 2, axis=1)
+    np.testing.assert_allclose(anomaly.reconstruction_errors(x, x_hat, (28, 28), 0.0), mse,
+                               rtol=1e-5)
+    np.testing.assert_allclose(anomaly.reconstruction_errors(x, x_hat, None, 2.0), mse, rtol=1e-5)
+    with pytest.raises(ValueError, match="Smoothing"):
+        anomaly.error_maps(x, x_hat, (28, 28), -1.0)
