@@ -66,6 +66,9 @@ PARAMS: dict[str, Param] = {
     "batch_size": Param("Batch size", "Images per gradient step.", 1, 4096, step=16),
     "learning_rate": Param("Learning rate", "Adam's step size.", 1e-5, 1.0, step=1e-4,
                            format="%.5f"),
+    "lr_decay": Param("Cosine learning-rate decay", "Lower the learning rate from its value "
+                      "towards 0 along half a cosine over the epochs: big steps first, fine ones "
+                      "at the end, which settles the final loss lower and steadier.", flag=True),
     "seed": Param("Seed", "Fixes the weights' initialisation and the batch order, so a run can be "
                   "repeated.", 0, 2**31 - 1),
 }
@@ -78,12 +81,14 @@ def sandwich(first_layer: int, n_layers: int, code_size: int = 1) -> tuple[int, 
 
 @dataclass(frozen=True)
 class TrainingSpec:
-    """What every model's training needs: loss, epochs, batch size, learning rate and seed."""
+    """What every model's training needs: loss, epochs, batch size, learning rate (and its
+    decay) and seed."""
 
     loss: str = "bce"
     epochs: int = 100
     batch_size: int = 64
     learning_rate: float = 1e-3
+    lr_decay: bool = False
     seed: int = 0
 
     def __post_init__(self) -> None:

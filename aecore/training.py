@@ -7,6 +7,7 @@ store it first; if the fit is interrupted by anything, even an exception that is
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -80,13 +81,18 @@ class TrainingRun:
             self.net.model.fit(
                 x, x if y is None else y, validation_data=validation_data,
                 epochs=self.spec.epochs, batch_size=self.spec.batch_size,
-                shuffle=True, verbose=0, callbacks=[*self.net.callbacks, events_cb],
+                shuffle=True, verbose=0, callbacks=[*self.net.callbacks, *self._schedule(),
+                                                    events_cb],
             )
             self.status = "stopped" if events_cb.stopped else "finished"
         finally:
             if self.status == "running":  # interrupted by an exception
                 self.status = "stopped"
         return self
+
+    def _schedule(self) -> list[keras.callbacks.Callback]:
+        return [_CosineDecay(self.spec.learning_rate, self.spec.epochs)] if self.spec.lr_decay \
+            else []
 
     def encode(self, x: np.ndarray) -> np.ndarray:
         return _predict(self.net.encoder, x)
@@ -100,6 +106,24 @@ def _predict(model: keras.Model, x: np.ndarray, batch_size: int = 1024) -> np.nd
     parts = [np.asarray(model(x[i:i + batch_size], training=False))
              for i in range(0, len(x), batch_size)]
     return np.concatenate(parts) if parts else np.empty((0, *model.output_shape[1:]))
+
+
+def cosine_learning_rate(base: float, epoch: int, epochs: int) -> float:
+    """The rate for 0-based ``epoch``: ``base`` at the start, half of it midway, near 0 last."""
+    return base * 0.5 * (1 + math.cos(math.pi * epoch / epochs))
+
+
+class _CosineDecay(keras.callbacks.Callback):
+    """Sets the optimiser's rate each epoch (unlike Keras' LearningRateScheduler, it adds
+    nothing to the epoch's logs, which the pages plot as losses)."""
+
+    def __init__(self, base: float, epochs: int) -> None:
+        super().__init__()
+        self.base, self.epochs = base, epochs
+
+    def on_epoch_begin(self, epoch: int, logs=None) -> None:
+        self.model.optimizer.learning_rate.assign(
+            cosine_learning_rate(self.base, epoch, self.epochs))
 
 
 class _EpochEvents(keras.callbacks.Callback):

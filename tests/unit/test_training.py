@@ -5,7 +5,7 @@ import pytest
 from aecore.models import build_dense_autoencoder
 from aecore.recipe import dimensionality_reduction_code
 from aecore.spec import AESpec
-from aecore.training import TrainingRun
+from aecore.training import TrainingRun, cosine_learning_rate
 
 TINY = AESpec(code_size=2, hidden_layers=(32, 16), epochs=3, batch_size=32, seed=1)
 
@@ -54,6 +54,18 @@ def test_an_interrupting_exception_still_leaves_a_stopped_run_with_its_history(d
     assert run.status == "stopped" and run.epochs_done == 2
     with pytest.raises(RuntimeError, match="create a new run"):
         run.fit(digits.x_train)
+
+
+def test_cosine_decay_halves_the_rate_midway_and_ends_near_zero(digits):
+    assert cosine_learning_rate(0.01, 0, 10) == pytest.approx(0.01)
+    assert cosine_learning_rate(0.01, 5, 10) == pytest.approx(0.005)
+    seen = []
+    run = TrainingRun.create(TINY.replace(epochs=4, lr_decay=True), digits.x_train)
+    run.fit(digits.x_train, on_epoch=lambda e: seen.append(
+        float(run.net.model.optimizer.learning_rate)))
+    assert seen == pytest.approx([cosine_learning_rate(TINY.learning_rate, e, 4)
+                                  for e in range(4)])
+    assert set(run.history) == {"loss"}  # the rate is not logged as a loss
 
 
 def test_same_seed_same_result(digits):
