@@ -40,6 +40,21 @@ def latent_scatter(points: np.ndarray, labels: np.ndarray, title: str = "",
     return fig
 
 
+def with_clickable_space(fig: go.Figure, points: np.ndarray, n: int = 40,
+                         pad: float = 0.1) -> go.Figure:
+    """Add an invisible n×n grid of points over the map's extent (``pad`` of it beyond each
+    side) as a second trace. Plotly selects points, not places: with the grid, a click on empty
+    space selects the nearest grid point, i.e. a code, and hovering shows that code."""
+    low, high = points.min(axis=0), points.max(axis=0)
+    margin = (high - low) * pad
+    xs, ys = (np.linspace(lo - m, hi + m, n) for lo, hi, m in zip(low, high, margin, strict=True))
+    gx, gy = np.meshgrid(xs, ys)
+    fig.add_trace(go.Scattergl(x=gx.ravel(), y=gy.ravel(), mode="markers", name="place",
+                               marker=dict(size=6, opacity=0), showlegend=False,
+                               hovertemplate="code (%{x:.2f}, %{y:.2f})<extra></extra>"))
+    return fig
+
+
 def loss_curves(history: dict[str, list[float]], total_epochs: int | None = None,
                 height: int = 300) -> go.Figure:
     """Loss per epoch, one line per history entry: 'val_kl' is drawn as 'validation kl'."""

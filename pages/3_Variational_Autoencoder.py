@@ -75,22 +75,36 @@ from aecore import vae as vae_maths  # noqa: E402  (TensorFlow, only once a mode
 
 spec, vae = run.spec, run.net.model
 x_val = model_inputs(spec, x_eval, y_eval)
-st.subheader("3 · The latent map: click a point to decode it")
+st.subheader("3 · The latent map: click a point, or anywhere, to decode it")
 left, right = st.columns([3, 1])
-event = left.plotly_chart(plots.latent_scatter(code_map(run.encode(x_val), 0).points, y_eval,
-                                               "Held-out codes (μ)"),
-                          key="vae_map", on_select="rerun", selection_mode="points")
+codes = code_map(run.encode(x_val), 0).points
+figure = plots.latent_scatter(codes, y_eval, "Held-out codes (μ)")
+if spec.code_size == 2:  # the map's coordinates are codes: any place can be decoded
+    figure = plots.with_clickable_space(figure, codes)
+event = left.plotly_chart(figure, key="vae_map", on_select="rerun", selection_mode="points")
 if spec.code_size > 2:
-    left.caption(f"{spec.code_size}-D codes shown through their first two principal components.")
-if event.selection.points:
-    i = event.selection.points[0]["point_index"]
+    left.caption(f"{spec.code_size}-D codes shown through their first two principal components: "
+                 "click a point to decode it.")
+picked = event.selection.points[0] if event.selection.points else None
+if picked is not None and picked["curve_number"] == 0:
+    i = picked["point_index"]
     decoded = vae_maths.decode(vae, run.encode(x_val[[i]]), int(y_eval[i]))
     right.plotly_chart(plots.image_rows([x_eval[[i]], decoded], data.image_shape,
                                         ["image", "decoded μ"], height_per_row=130),
                        key="vae_clicked")
     right.caption(f"Point #{i}, label {y_eval[i]}")
+elif picked is not None:
+    z = np.array([[picked["x"], picked["y"]]], dtype="float32")
+    label = (right.selectbox("Decode as digit", range(10), 3, key="vae_place_label")
+             if spec.conditional else None)
+    right.plotly_chart(plots.image_rows([vae_maths.decode(vae, z, label)], data.image_shape,
+                                        ["decoded place"], height_per_row=130),
+                       key="vae_clicked")
+    right.caption(f"Code ({z[0, 0]:.2f}, {z[0, 1]:.2f})")
 else:
-    right.caption("Click a point in the map to see its image and the decoding of its code.")
+    right.caption("Click a point in the map to see its image and the decoding of its code"
+                  + (", or an empty place to decode the code there." if spec.code_size == 2
+                     else "."))
 
 st.subheader("4 · The latent grid")
 c1, c2, c3, c4 = st.columns(4)

@@ -54,16 +54,17 @@ def launch_chromium(playwright):
                                       args=CHROMIUM_ARGS)
 
 
-POINT_POSITION_JS = """title => {
+POINT_POSITION_JS = """([title, traceIndex]) => {
   const gd = [...document.querySelectorAll('.js-plotly-plot')]
     .find(g => g.querySelector('.gtitle')?.textContent === title);
   gd.scrollIntoView();
-  const layout = gd._fullLayout, trace = gd._fullData[0], box = gd.getBoundingClientRect();
+  const layout = gd._fullLayout, trace = gd._fullData[traceIndex],
+    box = gd.getBoundingClientRect();
   return [box.left + layout._size.l + layout.xaxis.l2p(trace.x[0]),
           box.top + layout._size.t + layout.yaxis.l2p(trace.y[0])];
 }"""
 
 
-def click_first_point(page, chart_title: str) -> None:
-    x, y = page.evaluate(POINT_POSITION_JS, chart_title)
+def click_first_point(page, chart_title: str, trace: int = 0) -> None:
+    x, y = page.evaluate(POINT_POSITION_JS, [chart_title, trace])
     page.mouse.click(x, y)

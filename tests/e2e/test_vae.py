@@ -1,4 +1,5 @@
-"""The VAE page in a real browser: a live training, then a click on the map decodes a code."""
+"""The VAE page in a real browser: a live training, then clicks on the map decode a point's
+code and the code of an empty place."""
 
 import re
 
@@ -9,7 +10,7 @@ from tests.e2e.harness import click_first_point
 pytestmark = pytest.mark.e2e
 
 
-def test_vae_trains_live_and_a_click_on_the_map_decodes_that_point(page, app_url):
+def test_vae_trains_live_and_clicks_on_the_map_decode_a_point_and_an_empty_place(page, app_url):
     page.goto(f"{app_url}/Variational_Autoencoder")
     page.get_by_role("button", name="Train", exact=True).wait_for()
     for label, value in (("Nodes per layer", "64"), ("Epochs", "4")):
@@ -25,3 +26,5 @@ def test_vae_trains_live_and_a_click_on_the_map_decodes_that_point(page, app_url
         ".some(n => n.textContent === 'Held-out codes (μ)')", timeout=60_000)
     click_first_point(page, "Held-out codes (μ)")
     page.get_by_text(re.compile(r"Point #0, label \d")).wait_for(timeout=30_000)
+    click_first_point(page, "Held-out codes (μ)", trace=1)  # the grid's corner: empty space
+    page.get_by_text(re.compile(r"Code \(-?\d+\.\d\d, -?\d+\.\d\d\)")).wait_for(timeout=30_000)

@@ -13,6 +13,15 @@ def test_latent_scatter_is_one_light_trace_with_a_fixed_colour_per_label():
     np.testing.assert_array_equal(fig.data[0].customdata[:, 0], labels)
 
 
+def test_clickable_space_is_an_invisible_grid_beyond_the_points_extent():
+    points = np.array([[0.0, -1.0], [2.0, 1.0], [1.0, 0.0]])
+    fig = plots.with_clickable_space(plots.latent_scatter(points, np.array([0, 1, 2])), points,
+                                     n=5, pad=0.5)
+    grid = fig.data[1]
+    assert len(grid.x) == 25 and grid.marker.opacity == 0
+    assert (min(grid.x), max(grid.x), min(grid.y), max(grid.y)) == (-1.0, 3.0, -2.0, 2.0)
+
+
 def test_loss_curves_names_train_and_validation():
     fig = plots.loss_curves({"loss": [3, 2, 1], "val_loss": [3.5, 2.5, 2]}, total_epochs=10)
     assert [t.name for t in fig.data] == ["train loss", "validation loss"]
