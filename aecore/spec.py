@@ -292,6 +292,6 @@ SEED_TUTORIAL_SPEC = AESpec(code_size=2, hidden_layers=(400, 200, 100, 50), loss
                             learning_rate=1e-3)
 VAE_PRESETS = {  # the VAE page's starting points, as benchmarked in bench/vae.py
     "Dense VAE": VAESpec(hidden_layers=(512, 256), batch_size=32, epochs=40, lr_decay=True),
-    "Convolutional VAE": VAESpec(network="conv", hidden_layers=(256,), batch_size=32, epochs=40,
-                                 lr_decay=True),
+    "Convolutional VAE": VAESpec(network="conv", hidden_layers=(256,), activation="gelu",
+                                 batch_size=32, epochs=40, lr_decay=True),
 }

@@ -34,8 +34,9 @@ def main() -> None:
             spec = preset.replace(seed=seed, **({"epochs": args.epochs} if args.epochs else {}))
             run = TrainingRun.create(spec, data.x_train).fit(
                 data.x_train, validation_data=(x_eval, x_eval))
-            rows.append({"model": f"{name}: {spec.architecture(data.input_dim)}, {spec.epochs} "
-                                  f"epochs, batch {spec.batch_size}"
+            rows.append({"model": f"{name}: {spec.architecture(data.input_dim)}, "
+                                  f"{spec.activation}, {spec.epochs} epochs, "
+                                  f"batch {spec.batch_size}"
                                   f"{', cosine decay' if spec.lr_decay else ''}",
                          "seed": seed,
                          "−ELBO (nats/image)": negative_elbo(run.net.model, x_eval),
