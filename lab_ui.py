@@ -73,8 +73,8 @@ def _refresh_layers(prefix: str) -> None:
 
 # Widgets drawn two to a row, in this order, for whichever of them a spec class has.
 _GRID_ORDER = ("network", "loss", "activation", "filters", "depth", "beta", "warmup_epochs",
-               "learning_rate", "lr_decay",
-               "input_noise", "epochs", "batch_size", "seed", "conditional")
+               "encoder_dropout", "learning_rate", "lr_decay", "input_noise", "epochs",
+               "batch_size", "seed", "conditional")
 
 
 def _param_widget(container: Any, name: str, **widget_args: Any) -> Any:

@@ -60,6 +60,10 @@ PARAMS: dict[str, Param] = {
                   "space.", 0.0, 10.0, step=0.1, format="%.2f"),
     "warmup_epochs": Param("KL warm-up epochs", "Raise β linearly from 0 over this many epochs "
                            "(0: full β from the start); helps avoid posterior collapse.", 0, 500),
+    "encoder_dropout": Param("Encoder dropout", "Share of the encoder's features (a conv "
+                             "encoder's feature maps, a dense one's pixels) zeroed at random in "
+                             "each training step: it curbs overfitting on small data.", 0.0, 0.8,
+                             step=0.05, format="%.2f"),
     "conditional": Param("Conditional on the label", "Feed the label to encoder and decoder, so "
                          "you can ask the decoder for a chosen class.", flag=True),
     "epochs": Param("Epochs", "Passes over the training images.", 1, 500),
@@ -208,12 +212,13 @@ class VAESpec(TrainingSpec):
     depth: int = 2
     beta: float = 1.0
     warmup_epochs: int = 0
+    encoder_dropout: float = 0.0
     conditional: bool = False
 
     def __post_init__(self) -> None:
         super().__post_init__()
         object.__setattr__(self, "hidden_layers", tuple(int(w) for w in self.hidden_layers))
-        for name in ("code_size", "filters", "depth", "beta", "warmup_epochs"):
+        for name in ("code_size", "filters", "depth", "beta", "warmup_epochs", "encoder_dropout"):
             _check_range(name, getattr(self, name))
         for width in self.hidden_layers:
             _check_range("hidden_layers", width)
@@ -239,8 +244,10 @@ class VAESpec(TrainingSpec):
         widths = "-".join(map(str, self.hidden_layers))
         body = (f"{pixels} pixels → {convs}" + (f" → dense {widths}" if widths else "")
                 if self.network == "conv" else f"{pixels}-{widths}")
+        dropout = f" (dropout {self.encoder_dropout:g})" if self.encoder_dropout else ""
         cond = ", conditioned on the label" if self.conditional else ""
-        return f"encoder {body} → μ, log σ² ({self.code_size}-D) → mirrored decoder{cond}"
+        return (f"encoder {body}{dropout} → μ, log σ² ({self.code_size}-D) → mirrored "
+                f"decoder{cond}")
 
 
 N_CLASSES = 10  # labels a conditional VAE is given, one-hot
@@ -293,5 +300,5 @@ SEED_TUTORIAL_SPEC = AESpec(code_size=2, hidden_layers=(400, 200, 100, 50), loss
 VAE_PRESETS = {  # the VAE page's starting points, as benchmarked in bench/vae.py
     "Dense VAE": VAESpec(hidden_layers=(512, 256), batch_size=32, epochs=40, lr_decay=True),
     "Convolutional VAE": VAESpec(network="conv", hidden_layers=(256,), activation="gelu",
-                                 batch_size=32, epochs=40, lr_decay=True),
+                                 encoder_dropout=0.2, batch_size=32, epochs=40, lr_decay=True),
 }

@@ -148,6 +148,8 @@ def _encoder_body(spec: VAESpec, images):
         h = keras.layers.Flatten()(h)
     else:
         h = images
+    if spec.encoder_dropout:
+        h = keras.layers.Dropout(spec.encoder_dropout, seed=spec.seed)(h)
     for width in spec.hidden_layers:
         h = keras.layers.Dense(width, activation=spec.activation)(h)
     return h

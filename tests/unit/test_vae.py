@@ -66,7 +66,7 @@ def test_trained_vae_gives_grids_diagnostics_and_elbo(digits):
 
 
 def test_keras_file_round_trip_gives_identical_outputs(digits, tmp_path):
-    spec = TINY.replace(network="conv", filters=4, depth=1, warmup_epochs=2)
+    spec = TINY.replace(network="conv", filters=4, depth=1, warmup_epochs=2, encoder_dropout=0.3)
     run = TrainingRun.create(spec, digits.x_train).fit(digits.x_train)
     path = tmp_path / "vae.keras"
     run.net.model.save(path)
@@ -83,6 +83,17 @@ def test_conditional_vae_generates_the_requested_class_shape_wise(digits):
     sevens = latent_grid(run.net.model, 3, 2, label=7)
     assert sevens.shape == (9, 64)
     assert not np.allclose(sevens, latent_grid(run.net.model, 3, 2, label=1))
+
+
+def test_encoder_dropout_acts_in_training_only(digits):
+    run = TrainingRun.create(TINY.replace(encoder_dropout=0.5), digits.x_train)
+    rates = [layer.rate for layer in run.net.model.encoder.layers
+             if isinstance(layer, keras.layers.Dropout)]
+    assert rates == [0.5]
+    x = digits.x_test[:20]
+    mean = np.asarray(run.net.model.encoder(x, training=False)[0])
+    np.testing.assert_array_equal(run.encode(x), mean)
+    assert not np.allclose(np.asarray(run.net.model.encoder(x, training=True)[0]), mean)
 
 
 def test_warm_up_raises_beta_linearly(digits):
