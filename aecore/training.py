@@ -76,23 +76,20 @@ class TrainingRun:
         if self.status != "ready":
             raise RuntimeError(f"This run is {self.status}; create a new run to train again.")
         events_cb = _EpochEvents(self, probe, on_epoch, should_stop)
+        schedule = [_CosineDecay(self.spec.learning_rate, self.spec.epochs)] \
+            if self.spec.lr_decay else []
         self.status = "running"
         try:
             self.net.model.fit(
                 x, x if y is None else y, validation_data=validation_data,
                 epochs=self.spec.epochs, batch_size=self.spec.batch_size,
-                shuffle=True, verbose=0, callbacks=[*self.net.callbacks, *self._schedule(),
-                                                    events_cb],
+                shuffle=True, verbose=0, callbacks=[*self.net.callbacks, *schedule, events_cb],
             )
             self.status = "stopped" if events_cb.stopped else "finished"
         finally:
             if self.status == "running":  # interrupted by an exception
                 self.status = "stopped"
         return self
-
-    def _schedule(self) -> list[keras.callbacks.Callback]:
-        return [_CosineDecay(self.spec.learning_rate, self.spec.epochs)] if self.spec.lr_decay \
-            else []
 
     def encode(self, x: np.ndarray) -> np.ndarray:
         return _predict(self.net.encoder, x)
