@@ -13,7 +13,6 @@ from sklearn.metrics import auc, confusion_matrix, precision_recall_curve, roc_c
 from sklearn.model_selection import train_test_split
 
 from aecore.data import Dataset
-from aecore.spec import AESpec
 
 
 @dataclass(frozen=True)
@@ -110,8 +109,15 @@ def error_maps(x: np.ndarray, x_hat: np.ndarray, image_shape: tuple[int, int] | 
 def reconstruction_errors(x: np.ndarray, x_hat: np.ndarray,
                           image_shape: tuple[int, int] | None = None,
                           smoothing: float = 0.0) -> np.ndarray:
-    """The anomaly score: mean squared (smoothed, for images) error per row."""
+    """The anomaly score: mean squared (smoothed, for images) error per row, (n_samples,)."""
     return np.mean(error_maps(x, x_hat, image_shape, smoothing) ** 2, axis=1)
+
+
+def split_scores(detector, setup: AnomalySetup, smoothing: float) -> dict[str, np.ndarray]:
+    """A fitted :class:`aecore.ReconstructionDetector`'s scores of the training, validation
+    and test rows, with error smoothing ``smoothing`` (pixels)."""
+    return {part: detector.anomaly_scores(x, smoothing) for part, x in (
+        ("train", setup.x_train), ("val", setup.x_val), ("test", setup.x_test))}
 
 
 # Threshold rules: a score above the threshold is flagged as an anomaly.
@@ -154,12 +160,31 @@ def threshold_rules(train_scores: np.ndarray, val_scores: np.ndarray, val_labels
 
 def operating_point(scores: np.ndarray, labels: np.ndarray, threshold: float) -> dict[str, float]:
     """Precision, recall, F1 and false-positive rate of flagging scores > threshold."""
-    tn, fp, fn, tp = confusion_matrix(labels, scores > threshold, labels=[0, 1]).ravel()
+    tn, fp, fn, tp = confusion_counts(scores, labels, threshold).ravel()
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"threshold": threshold, "precision": precision, "recall": recall, "F1": f1,
             "false-positive rate": fp / (fp + tn) if fp + tn else 0.0}
+
+
+def confusion_counts(scores: np.ndarray, labels: np.ndarray, threshold: float) -> np.ndarray:
+    """2×2 counts [[TN, FP], [FN, TP]] of flagging scores > threshold (rows: truth)."""
+    return confusion_matrix(labels, scores > threshold, labels=[0, 1])
+
+
+EXAMPLE_VIEWS = ("Highest scores", "False positives", "False negatives")
+
+
+def flagged_examples(scores: np.ndarray, labels: np.ndarray, threshold: float, view: str,
+                     n: int) -> np.ndarray:
+    """Indices of up to ``n`` rows to show, highest score first: all rows ("Highest scores"),
+    normal rows flagged ("False positives") or anomalies missed ("False negatives")."""
+    flagged = scores > threshold
+    rows = {"Highest scores": np.arange(len(scores)),
+            "False positives": np.flatnonzero(flagged & (labels == 0)),
+            "False negatives": np.flatnonzero(~flagged & (labels == 1))}[view]
+    return rows[np.argsort(-scores[rows], kind="stable")][:n]
 
 
 def rules_table(rules: dict[str, float], scores: np.ndarray, labels: np.ndarray) -> pd.DataFrame:
@@ -183,13 +208,3 @@ def curves(scores: np.ndarray, labels: np.ndarray) -> Curves:
     precision, recall, _ = precision_recall_curve(labels, scores)
     return Curves(fpr, tpr, float(auc(fpr, tpr)), precision, recall,
                   float(auc(recall, precision)))
-
-
-# The page's starting points, as benchmarked in bench/anomaly.py.
-# Strong input noise makes a denoising detector: it pulls what it sees towards the normal
-# class's shapes instead of copying any input, so anomalies come back changed.
-IMAGE_DETECTOR = AESpec(code_size=32, hidden_layers=(512, 128), loss="bce", input_noise=0.6,
-                        epochs=60, batch_size=32)
-IMAGE_SMOOTHING = 1.0  # pixels; see error_maps
-TABULAR_DETECTOR = AESpec(code_size=4, hidden_layers=(16, 8), loss="mse", input_noise=0.0,
-                          epochs=100, batch_size=16)

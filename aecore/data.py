@@ -6,6 +6,7 @@ benchmark sees the same held-out points.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 from collections.abc import Callable
@@ -34,6 +35,7 @@ class Dataset:
     image_shape: tuple[int, int]
     name: str
     source: str
+    key: str = ""  # the registry key it was loaded under (see :func:`load_dataset`)
 
     @property
     def input_dim(self) -> int:
@@ -132,9 +134,14 @@ def load_dataset(key: str = DEFAULT_DATASET) -> Dataset:
     """Load a registered dataset once per process (parsing the MNIST sample takes ~2 s)."""
     if key not in DATASETS:
         raise ValueError(f"Unknown dataset {key!r}; choose one of {', '.join(DATASETS)}.")
-    return DATASETS[key].loader()
+    return dataclasses.replace(DATASETS[key].loader(), key=key)
 
 
 def evaluation_points(data: Dataset, limit: int = 1000) -> tuple[np.ndarray, np.ndarray]:
     """The fixed held-out points every map, score and gallery is computed on."""
     return data.x_test[:limit], data.y_test[:limit]
+
+
+def one_per_class(labels: np.ndarray) -> np.ndarray:
+    """Index of the first sample of each class, in class order (a gallery's examples)."""
+    return np.unique(labels, return_index=True)[1]

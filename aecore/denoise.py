@@ -1,25 +1,17 @@
-"""Denoising maths: scores of noisy, classically filtered and autoencoded images, robustness
-of a trained denoiser across noise levels, and user images brought to a dataset's format."""
+"""Denoising scores: noisy, classically filtered and autoencoded images against the clean ones,
+and user images brought to a dataset's format. Nothing here trains (see aecore.robustness)."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 from PIL import Image, UnidentifiedImageError
 
 from aecore.image_quality import CLASSICAL_FILTERS, psnr, ssim
-from aecore.noise import corrupt
-from aecore.spec import AESpec, ConvSpec, TrainingSpec
 
 MAX_UPLOAD_PIXELS = 4096 * 4096
-DENOISERS: dict[str, TrainingSpec] = {  # the page's starting points, as benchmarked
-    "Convolutional": ConvSpec(filters=32, depth=2, epochs=15, batch_size=128),
-    "Dense": AESpec(code_size=64, hidden_layers=(512, 256), input_noise=0.0, epochs=30,
-                    batch_size=128),
-}
 
 
 def denoising_scores(clean: np.ndarray, noisy: np.ndarray, denoised: np.ndarray,
@@ -36,26 +28,13 @@ def denoising_scores(clean: np.ndarray, noisy: np.ndarray, denoised: np.ndarray,
     ).set_index("method")
 
 
-def robustness_matrix(spec: TrainingSpec, x_train: np.ndarray, x_eval: np.ndarray, kind: str,
-                      train_levels: list[float], test_levels: list[float], seed: int = 0,
-                      on_progress: Callable[[float, str], None] | None = None) -> pd.DataFrame:
-    """Mean held-out PSNR of denoisers trained at each train level, tested at each test level."""
-    from aecore.training import TrainingRun
-
-    rows = {}
-    for i, train_level in enumerate(train_levels):
-        if on_progress:
-            on_progress(i / len(train_levels), f"Training at level {train_level:g}…")
-        noisy_train = corrupt(x_train, kind, train_level, seed)
-        run = TrainingRun.create(spec, noisy_train).fit(noisy_train, x_train)
-        rows[train_level] = [
-            float(np.mean(psnr(x_eval, run.reconstruct(corrupt(x_eval, kind, level, seed + 1)))))
-            for level in test_levels
-        ]
-    if on_progress:
-        on_progress(1.0, "Done")
-    return pd.DataFrame.from_dict(rows, orient="index", columns=test_levels).rename_axis(
-        index="train level", columns="test level")
+def improvement(scores: pd.DataFrame) -> dict[str, float]:
+    """The autoencoder's PSNR gain (dB) over the best classical filter and over the noisy input,
+    from a :func:`denoising_scores` table."""
+    psnr_db = scores["PSNR (dB)"]
+    best_filter = psnr_db.drop(["noisy input", "autoencoder"]).max()
+    return {"over the best filter": float(psnr_db["autoencoder"] - best_filter),
+            "over the noisy input": float(psnr_db["autoencoder"] - psnr_db["noisy input"])}
 
 
 def image_from_bytes(data: bytes, image_shape: tuple[int, int]) -> np.ndarray:

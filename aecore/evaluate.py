@@ -27,13 +27,15 @@ def comparison_table(x_train: np.ndarray, x_eval: np.ndarray, y_eval: np.ndarray
     return pd.DataFrame(rows).set_index("method")
 
 
-def compare_with_baselines(run, x_train: np.ndarray, x_eval: np.ndarray, y_eval: np.ndarray,
+def compare_with_baselines(autoencoder, x_train: np.ndarray, x_eval: np.ndarray,
+                           y_eval: np.ndarray,
                            tsne: Map2D | None = None) -> tuple[list[Map2D], pd.DataFrame]:
     """The three maps of ``x_eval`` (autoencoder, PCA, t-SNE) and their scores.
 
-    ``run`` is a trained :class:`aecore.training.TrainingRun`; pass a cached ``tsne`` to skip it.
+    ``autoencoder`` is a fitted :class:`aecore.Autoencoder`; pass a cached ``tsne`` to skip it.
     """
-    maps = [code_map(run.encode(x_eval), run.seconds), pca_map(x_train, x_eval),
+    codes = autoencoder.transform(x_eval)
+    maps = [code_map(codes, autoencoder.log_.seconds), pca_map(x_train, x_eval),
             tsne if tsne is not None else tsne_map(x_eval)]
-    ae_mse = reconstruction_mse(x_eval, run.reconstruct(x_eval))
-    return maps, comparison_table(x_train, x_eval, y_eval, maps, ae_mse, run.spec.code_size)
+    ae_mse = reconstruction_mse(x_eval, autoencoder.reconstruct(x_eval))
+    return maps, comparison_table(x_train, x_eval, y_eval, maps, ae_mse, codes.shape[1])

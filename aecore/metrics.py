@@ -23,14 +23,20 @@ def trustworthiness(x: np.ndarray, embedding: np.ndarray, k: int = 5) -> float:
     return float(_sk_trustworthiness(x, embedding, n_neighbors=k))
 
 
+def reconstruction_errors(x: np.ndarray, x_hat: np.ndarray) -> np.ndarray:
+    """Mean squared error per row: shape (n_samples,), in squared feature units."""
+    return np.mean((np.asarray(x, "float64") - np.asarray(x_hat, "float64")) ** 2, axis=1)
+
+
 def reconstruction_mse(x: np.ndarray, x_hat: np.ndarray) -> float:
     """Mean squared error per pixel."""
-    return float(np.mean((np.asarray(x) - np.asarray(x_hat)) ** 2))
+    return float(np.mean(reconstruction_errors(x, x_hat)))
 
 
 def pca_reconstruction_mse(x_train: np.ndarray, x_eval: np.ndarray, n_components: int) -> float:
-    """MSE per pixel of PCA with ``n_components`` fitted on ``x_train``: the linear baseline."""
-    pca = PCA(n_components, random_state=0).fit(x_train)
+    """MSE per pixel of PCA with ``n_components`` fitted on ``x_train``: the linear baseline.
+    ``n_components`` is capped at what ``x_train`` allows (its rows and columns)."""
+    pca = PCA(min(n_components, *x_train.shape), random_state=0).fit(x_train)
     return reconstruction_mse(x_eval, pca.inverse_transform(pca.transform(x_eval)))
 
 

@@ -178,3 +178,16 @@ def confusion(counts: np.ndarray) -> go.Figure:
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(height=260, margin=dict(l=10, r=10, t=10, b=10))
     return fig
+
+
+def accuracy_by_labels(table) -> go.Figure:
+    """Accuracy (0–1) against the number of labelled points, one line per representation: a
+    DataFrame indexed by label count with one column per representation."""
+    fig = go.Figure([go.Scatter(x=table.index.tolist(), y=table[name].tolist(), name=name,
+                                mode="lines+markers")
+                     for name in table.columns])
+    fig.update_layout(height=320, margin=dict(l=10, r=10, t=30, b=10),
+                      xaxis=dict(title="labelled training images", type="log"),
+                      yaxis=dict(title="held-out accuracy", range=[0, 1]),
+                      legend=dict(orientation="h"))
+    return fig

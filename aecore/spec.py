@@ -32,7 +32,8 @@ class Param:
 
 PARAMS: dict[str, Param] = {
     "code_size": Param("Code size", "Width of the bottleneck: the number of numbers each image is "
-                       "squeezed into. 2 lets you plot the code directly.", 1, 256),
+                       "squeezed into. 2 lets you plot the code directly. (A convolutional "
+                       "autoencoder's code is its last feature map instead.)", 1, 256),
     "n_layers": Param("Number of hidden layers", "Hidden layers in the encoder; the decoder "
                       "mirrors them.", 0, 8),
     "first_layer": Param("Nodes in the first layer", "Width of the encoder's first hidden layer; "
@@ -73,6 +74,13 @@ PARAMS: dict[str, Param] = {
     "lr_decay": Param("Cosine learning-rate decay", "Lower the learning rate from its value "
                       "towards 0 along half a cosine over the epochs: big steps first, fine ones "
                       "at the end, which settles the final loss lower and steadier.", flag=True),
+    "contamination": Param("Contamination", "Expected share of anomalies in the training data: "
+                           "the detector's threshold flags this share of the training scores "
+                           "(PyOD's convention).", 0.001, 0.5, step=0.01, format="%.3f"),
+    "smoothing": Param("Error smoothing σ (pixels)", "Images only. The difference between input "
+                       "and reconstruction is blurred before it is squared: a stroke drawn one "
+                       "pixel off then costs little, a missing or extra stroke still costs a "
+                       "lot. 0 = plain mean squared error.", 0.0, 3.0, step=0.5, format="%.1f"),
     "seed": Param("Seed", "Fixes the weights' initialisation and the batch order, so a run can be "
                   "repeated.", 0, 2**31 - 1),
 }
@@ -102,14 +110,14 @@ class TrainingSpec:
             raise ValueError(f"Loss must be one of {', '.join(LOSSES)}; got {self.loss!r}.")
 
     def checked_for(self, x: np.ndarray) -> Self:
-        """Return self if it can be trained on ``x`` (flattened images), else raise ValueError."""
-        if x.ndim != 2 or len(x) == 0:
-            raise ValueError("Training data must be a non-empty 2-D array (images × pixels).")
+        """Return self if it can be trained on ``x``, else raise ValueError.
+
+        ``x`` is already validated (:func:`aecore.validation.check_data`): float32, finite, in
+        [0, 1], of shape (n_samples, n_features); this checks what depends on the spec.
+        """
         if self.batch_size > len(x):
-            raise ValueError(f"Batch size {self.batch_size} exceeds the {len(x)} training images.")
-        if self.loss == "bce" and (x.min() < 0 or x.max() > 1):
-            raise ValueError(f"Binary cross-entropy needs pixels in [0, 1]; this data spans "
-                             f"[{x.min():.3g}, {x.max():.3g}]. Choose MSE or rescale the data.")
+            raise ValueError(f"Batch size {self.batch_size} exceeds the {len(x)} training images "
+                             f"(n_samples = {len(x)}).")
         return self
 
     def replace(self, **changes: Any) -> Self:
@@ -148,7 +156,8 @@ class AESpec(TrainingSpec):
         super().checked_for(x)
         if self.code_size >= x.shape[1]:
             raise ValueError(f"The code size ({self.code_size}) must be smaller than the input "
-                             f"size ({x.shape[1]} pixels), or the autoencoder can copy its input.")
+                             f"size (n_features = {x.shape[1]}), or the autoencoder can copy "
+                             "its input.")
         return self
 
     @property
@@ -172,10 +181,11 @@ class ConvSpec(TrainingSpec):
     filters: int = 32
     depth: int = 2
     activation: str = "relu"
+    input_noise: float = 0.0
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        for name in ("filters", "depth"):
+        for name in ("filters", "depth", "input_noise"):
             _check_range(name, getattr(self, name))
         _check_activation(self.activation)
 
@@ -232,7 +242,7 @@ class VAESpec(TrainingSpec):
         pixels = x.shape[1] - (N_CLASSES if self.conditional else 0)
         if self.code_size >= pixels:
             raise ValueError(f"The latent size ({self.code_size}) must be smaller than the "
-                             f"input size ({pixels} pixels).")
+                             f"input size (n_features = {pixels}).")
         if self.network == "conv":
             ConvSpec(filters=self.filters, depth=self.depth, batch_size=self.batch_size,
                      loss=self.loss).checked_for(x[:, :pixels])
@@ -289,16 +299,3 @@ def parse_layers(text: str) -> tuple[int, ...]:
     except ValueError:
         raise ValueError(f"Nodes per layer must be whole numbers separated by commas, "
                          f"like '400, 200, 100'; got {text!r}.") from None
-
-
-# Chosen on the MNIST sample (bench/quality.py): a wide net with input noise keeps 2-D digit
-# clusters apart on held-out images (5-NN accuracy ≥ 0.75) where the tutorial net reaches ~0.56.
-DEFAULT_SPEC = AESpec()
-SEED_TUTORIAL_SPEC = AESpec(code_size=2, hidden_layers=(400, 200, 100, 50), loss="mse",
-                            activation="relu", input_noise=0.0, epochs=20, batch_size=128,
-                            learning_rate=1e-3)
-VAE_PRESETS = {  # the VAE page's starting points, as benchmarked in bench/vae.py
-    "Dense VAE": VAESpec(hidden_layers=(512, 256), batch_size=32, epochs=40, lr_decay=True),
-    "Convolutional VAE": VAESpec(network="conv", hidden_layers=(256,), activation="gelu",
-                                 encoder_dropout=0.2, batch_size=32, epochs=40, lr_decay=True),
-}

@@ -1,8 +1,10 @@
-"""The training engine every page uses: Keras ``fit`` with one event per epoch, and stop.
+"""The training engine every model uses: Keras ``fit`` with one event per epoch, stop and
+divergence.
 
-A :class:`TrainingRun` is created (model built, seeded) before it is fitted, so a caller can
-store it first; if the fit is interrupted by anything, even an exception that is not an
-``Exception`` (Streamlit's rerun), the run keeps its model, its history so far and says it stopped.
+:func:`train` writes into a :class:`TrainingLog` that the caller owns and keeps before the fit
+starts, so if the fit is interrupted by anything, even an exception that is not an ``Exception``
+(Streamlit's rerun), the caller keeps the model, the history so far and a log that says it
+stopped. Importing this module imports Keras (and TensorFlow, ~5 s).
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ from typing import Literal
 import keras
 import numpy as np
 
-from aecore.models import Autoencoder, build_model
+from aecore.models import Network
 from aecore.spec import TrainingSpec
 
-Status = Literal["ready", "running", "finished", "stopped"]
+Status = Literal["running", "finished", "stopped", "diverged"]
+DIVERGENCE_ADVICE = ("Try a learning rate ten times lower, the MSE loss instead of binary "
+                     "cross-entropy, or (for a VAE) a smaller β.")
 
 
 @dataclass(frozen=True)
@@ -30,20 +34,16 @@ class EpochEvent:
     epochs: int
     logs: dict[str, float]
     elapsed: float  # seconds since the fit started
-    frame: np.ndarray | None  # codes of the probe points, or None without a probe
+    frame: np.ndarray | None = None  # codes of the probe points, or None without a probe
 
 
 @dataclass
-class TrainingRun:
-    spec: TrainingSpec
-    net: Autoencoder
-    events: list[EpochEvent] = field(default_factory=list)
-    status: Status = "ready"
+class TrainingLog:
+    """One fit's events as they arrive, and how it ended."""
 
-    @classmethod
-    def create(cls, spec: TrainingSpec, x_train: np.ndarray) -> TrainingRun:
-        """Validate ``spec`` against the data and build its (seeded) model."""
-        return cls(spec.checked_for(x_train), build_model(spec, x_train.shape[1]))
+    epochs: int  # as many as were asked for
+    events: list[EpochEvent] = field(default_factory=list)
+    status: Status = "running"
 
     @property
     def epochs_done(self) -> int:
@@ -59,50 +59,50 @@ class TrainingRun:
     def seconds(self) -> float:
         return self.events[-1].elapsed if self.events else 0.0
 
-    def fit(
-        self,
-        x: np.ndarray,
-        y: np.ndarray | None = None,
-        validation_data: tuple[np.ndarray, np.ndarray] | None = None,
-        probe: np.ndarray | None = None,
-        on_epoch: Callable[[EpochEvent], None] | None = None,
-        should_stop: Callable[[], bool] | None = None,
-    ) -> TrainingRun:
-        """Train for the spec's epochs (x → x unless targets ``y`` are given); returns self.
-
-        ``on_epoch`` gets an :class:`EpochEvent` after every epoch; ``should_stop`` is asked after
-        every epoch and ends the fit early when it returns True.
-        """
-        if self.status != "ready":
-            raise RuntimeError(f"This run is {self.status}; create a new run to train again.")
-        events_cb = _EpochEvents(self, probe, on_epoch, should_stop)
-        schedule = [_CosineDecay(self.spec.learning_rate, self.spec.epochs)] \
-            if self.spec.lr_decay else []
-        self.status = "running"
-        try:
-            self.net.model.fit(
-                x, x if y is None else y, validation_data=validation_data,
-                epochs=self.spec.epochs, batch_size=self.spec.batch_size,
-                shuffle=True, verbose=0, callbacks=[*self.net.callbacks, *schedule, events_cb],
-            )
-            self.status = "stopped" if events_cb.stopped else "finished"
-        finally:
-            if self.status == "running":  # interrupted by an exception
-                self.status = "stopped"
-        return self
-
-    def encode(self, x: np.ndarray) -> np.ndarray:
-        return _predict(self.net.encoder, x)
-
-    def reconstruct(self, x: np.ndarray) -> np.ndarray:
-        return _predict(self.net.model, x)
+    def outcome(self) -> str:
+        """One sentence on how the fit ended, for people."""
+        if self.status == "diverged":
+            return (f"Training diverged in epoch {self.epochs_done}: the loss became NaN or "
+                    f"infinite, so the model's weights are unusable. {DIVERGENCE_ADVICE}")
+        if self.status == "stopped":
+            return (f"Stopped after {self.epochs_done} of {self.epochs} epochs "
+                    f"({self.seconds:.1f} s); the model trained so far is kept.")
+        return f"Trained {self.epochs_done} epochs in {self.seconds:.1f} s."
 
 
-def _predict(model: keras.Model, x: np.ndarray, batch_size: int = 1024) -> np.ndarray:
+def train(net: Network, spec: TrainingSpec, log: TrainingLog, x: np.ndarray,
+          targets: np.ndarray | None = None,
+          validation_data: tuple[np.ndarray, np.ndarray] | None = None,
+          probe: np.ndarray | None = None,
+          on_epoch: Callable[[EpochEvent], None] | None = None,
+          should_stop: Callable[[], bool] | None = None) -> None:
+    """Fit ``net`` for ``spec.epochs`` (x → x unless ``targets`` are given), recording into ``log``.
+
+    ``on_epoch`` gets an :class:`EpochEvent` after every epoch; ``should_stop`` is asked after
+    every epoch and ends the fit early when it returns True (status "stopped"). A non-finite
+    batch loss ends the fit at once (Keras' ``TerminateOnNaN``) with status "diverged".
+    """
+    events = _EpochEvents(net, log, probe, on_epoch, should_stop)
+    schedule = [_CosineDecay(spec.learning_rate, spec.epochs)] if spec.lr_decay else []
+    log.status = "running"
+    try:
+        net.model.fit(
+            x, x if targets is None else targets, validation_data=validation_data,
+            epochs=spec.epochs, batch_size=spec.batch_size, shuffle=True, verbose=0,
+            callbacks=[*net.callbacks, *schedule, keras.callbacks.TerminateOnNaN(), events],
+        )
+        if log.status == "running":
+            log.status = "stopped" if events.stopped else "finished"
+    finally:
+        if log.status == "running":  # interrupted by an exception
+            log.status = "stopped"
+
+
+def predict_batched(model: keras.Model, x: np.ndarray, batch_size: int = 1024) -> np.ndarray:
     """Batched forward pass; a direct call avoids ``predict``'s per-call set-up cost."""
     parts = [np.asarray(model(x[i:i + batch_size], training=False))
              for i in range(0, len(x), batch_size)]
-    return np.concatenate(parts) if parts else np.empty((0, *model.output_shape[1:]))
+    return np.concatenate(parts) if parts else np.empty((0, *model.output_shape[1:]), "float32")
 
 
 def cosine_learning_rate(base: float, epoch: int, epochs: int) -> float:
@@ -124,11 +124,11 @@ class _CosineDecay(keras.callbacks.Callback):
 
 
 class _EpochEvents(keras.callbacks.Callback):
-    def __init__(self, run: TrainingRun, probe: np.ndarray | None,
+    def __init__(self, net: Network, log: TrainingLog, probe: np.ndarray | None,
                  on_epoch: Callable[[EpochEvent], None] | None,
                  should_stop: Callable[[], bool] | None) -> None:
         super().__init__()
-        self.run, self.probe = run, probe
+        self.net, self.log, self.probe = net, log, probe
         self.on_epoch, self.should_stop = on_epoch, should_stop
         self.stopped = False
 
@@ -136,13 +136,15 @@ class _EpochEvents(keras.callbacks.Callback):
         self.start = time.perf_counter()
 
     def on_epoch_end(self, epoch: int, logs=None) -> None:
-        frame = None if self.probe is None else self.run.encode(self.probe)
-        event = EpochEvent(
-            epoch=epoch + 1, epochs=self.run.spec.epochs,
-            logs={k: float(v) for k, v in (logs or {}).items()},
-            elapsed=time.perf_counter() - self.start, frame=frame,
-        )
-        self.run.events.append(event)
+        losses = {k: float(v) for k, v in (logs or {}).items()}
+        if not all(math.isfinite(v) for v in losses.values()):
+            self.log.status = "diverged"  # TerminateOnNaN has already stopped the fit
+        frame = None
+        if self.probe is not None and self.log.status != "diverged":
+            frame = predict_batched(self.net.encoder, self.probe)
+        event = EpochEvent(epoch=epoch + 1, epochs=self.log.epochs, logs=losses,
+                           elapsed=time.perf_counter() - self.start, frame=frame)
+        self.log.events.append(event)
         if self.on_epoch is not None:
             self.on_epoch(event)
         if self.should_stop is not None and self.should_stop():

@@ -11,7 +11,13 @@ import numpy as np
 import tensorflow as tf
 from scipy.stats import norm
 
-from aecore.models import Autoencoder
+from aecore.models import (
+    Network,
+    conv_decoder_stack,
+    conv_encoder_stack,
+    conv_feature_shape,
+    dense_stack,
+)
 from aecore.spec import N_CLASSES, VAESpec, image_side
 
 PACKAGE = "aecore"
@@ -139,39 +145,26 @@ class KLWarmup(keras.callbacks.Callback):
 
 
 def _encoder_body(spec: VAESpec, images):
+    h = images
     if spec.network == "conv":
-        side = image_side(images.shape[-1])
-        h = keras.layers.Reshape((side, side, 1))(images)
-        for i in range(spec.depth):
-            h = keras.layers.Conv2D(spec.filters * 2**i, 3, strides=2, padding="same",
-                                    activation=spec.activation)(h)
-        h = keras.layers.Flatten()(h)
-    else:
-        h = images
+        h = keras.layers.Flatten()(conv_encoder_stack(images, spec.filters, spec.depth,
+                                                      spec.activation))
     if spec.encoder_dropout:
         h = keras.layers.Dropout(spec.encoder_dropout, seed=spec.seed)(h)
-    for width in spec.hidden_layers:
-        h = keras.layers.Dense(width, activation=spec.activation)(h)
-    return h
+    return dense_stack(h, spec.hidden_layers, spec.activation, "encoder")
 
 
 def _decoder_body(spec: VAESpec, h, pixels: int):
-    for width in reversed(spec.hidden_layers):
-        h = keras.layers.Dense(width, activation=spec.activation)(h)
+    h = dense_stack(h, tuple(reversed(spec.hidden_layers)), spec.activation, "decoder")
     if spec.network == "conv":
-        side = image_side(pixels) // 2**spec.depth
-        channels = spec.filters * 2 ** (spec.depth - 1)
-        h = keras.layers.Dense(side * side * channels, activation=spec.activation)(h)
-        h = keras.layers.Reshape((side, side, channels))(h)
-        for i in reversed(range(spec.depth)):
-            h = keras.layers.Conv2DTranspose(spec.filters * 2**i, 3, strides=2, padding="same",
-                                             activation=spec.activation)(h)
-        h = keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h)
-        return keras.layers.Flatten()(h)
+        shape = conv_feature_shape(image_side(pixels), spec.filters, spec.depth)
+        h = keras.layers.Dense(int(np.prod(shape)), activation=spec.activation)(h)
+        return conv_decoder_stack(keras.layers.Reshape(shape)(h), spec.filters, spec.depth,
+                                  spec.activation)
     return keras.layers.Dense(pixels, activation="sigmoid")(h)
 
 
-def build_vae(spec: VAESpec, input_dim: int) -> Autoencoder:
+def build_vae(spec: VAESpec, input_dim: int) -> Network:
     """A dense or convolutional VAE; ``input_dim`` includes the one-hot labels if conditional."""
     keras.utils.set_random_seed(spec.seed)
     pixels = input_dim - (N_CLASSES if spec.conditional else 0)
@@ -192,16 +185,14 @@ def build_vae(spec: VAESpec, input_dim: int) -> Autoencoder:
 
     vae = VAE(encoder, decoder, pixels, spec.loss, spec.beta, spec.conditional, spec.seed)
     vae.compile(optimizer=keras.optimizers.Adam(spec.learning_rate))
-    flat = keras.Input((input_dim,))
-    mean_encoder = keras.Model(flat, vae.encode(flat)[0], name="mean_encoder")
     warmup = [KLWarmup(spec.warmup_epochs)] if spec.warmup_epochs else []
-    return Autoencoder(vae, mean_encoder, decoder, callbacks=warmup)
+    return Network(vae, mean_encoder(vae, input_dim), decoder, callbacks=warmup)
 
 
-def with_labels(x: np.ndarray, y: np.ndarray | int) -> np.ndarray:
-    """Images followed by one-hot labels: the input of a conditional VAE."""
-    labels = np.broadcast_to(np.asarray(y), (len(x),))
-    return np.hstack([x, np.eye(N_CLASSES, dtype="float32")[labels]]).astype("float32")
+def mean_encoder(vae: VAE, input_dim: int) -> keras.Model:
+    """The model from the VAE's input to μ: the code the pages plot and ``transform`` gives."""
+    flat = keras.Input((input_dim,))
+    return keras.Model(flat, vae.encode(flat)[0], name="mean_encoder")
 
 
 def prior_quantile_grid(n: int, low: float = 0.05, high: float = 0.95) -> np.ndarray:
@@ -212,39 +203,17 @@ def prior_quantile_grid(n: int, low: float = 0.05, high: float = 0.95) -> np.nda
     return norm.ppf(np.linspace(low, high, n))
 
 
-def latent_grid(vae: VAE, n: int, code_size: int, dims: tuple[int, int] = (0, 1),
-                low: float = 0.05, high: float = 0.95, label: int | None = None) -> np.ndarray:
-    """Decoded images for an n×n grid over two code dimensions (others held at 0), row by row
-    from the top (high second-dimension values) down."""
+def grid_codes(n: int, code_size: int, dims: tuple[int, int] = (0, 1), low: float = 0.05,
+               high: float = 0.95) -> np.ndarray:
+    """Codes of an n×n grid over two code dimensions at the prior's quantiles (others 0), row
+    by row from the top (high second-dimension values) down: shape (n², code_size)."""
+    if dims[0] == dims[1] or not all(0 <= d < code_size for d in dims):
+        raise ValueError(f"Pick two different code dimensions between 0 and {code_size - 1}.")
     axis = prior_quantile_grid(n, low, high)
     z = np.zeros((n * n, code_size), dtype="float32")
     z[:, dims[0]] = np.tile(axis, n)
     z[:, dims[1]] = np.repeat(axis[::-1], n)
-    return decode(vae, z, label)
-
-
-def decode(vae: VAE, z: np.ndarray, label: int | None = None) -> np.ndarray:
-    z = np.asarray(z, dtype="float32")
-    if vae.conditional:
-        onehot = with_labels(np.zeros((len(z), 0), "float32"), 0 if label is None else label)
-        return np.asarray(vae.decode(z, onehot))
-    return np.asarray(vae.decode(z))
-
-
-def sample_prior(vae: VAE, n: int, code_size: int, seed: int,
-                 label: int | None = None) -> np.ndarray:
-    """n images decoded from codes drawn from the prior N(0, I)."""
-    z = np.random.default_rng(seed).standard_normal((n, code_size))
-    return decode(vae, z, label)
-
-
-def interpolate(vae: VAE, a: np.ndarray, b: np.ndarray, steps: int = 10) -> np.ndarray:
-    """Decoded images along the straight line between the codes (μ) of inputs ``a`` and ``b``."""
-    means = np.asarray(vae.encode(np.stack([a, b]).astype("float32"))[0])
-    t = np.linspace(0, 1, steps)[:, None]
-    z = (1 - t) * means[0] + t * means[1]
-    label = int(np.argmax(a[vae.pixels:])) if vae.conditional else None
-    return decode(vae, z, label)
+    return z
 
 
 def kl_per_dimension(vae: VAE, x: np.ndarray) -> np.ndarray:

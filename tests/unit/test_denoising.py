@@ -93,11 +93,12 @@ def test_uploads_that_are_not_png_or_jpeg_are_refused(data, message):
 
 
 def test_robustness_matrix_has_a_psnr_per_train_and_test_level(digits):
-    from aecore.denoise import robustness_matrix
-    from aecore.spec import ConvSpec
+    from aecore import Autoencoder
+    from aecore.robustness import robustness_matrix
 
     progress = []
-    matrix = robustness_matrix(ConvSpec(filters=4, depth=1, epochs=1, batch_size=64),
+    matrix = robustness_matrix(Autoencoder(network="conv", filters=4, depth=1, epochs=1,
+                                           batch_size=64),
                                digits.x_train[:300], digits.x_test[:50], "gaussian",
                                [0.2, 0.6], [0.0, 0.5],
                                on_progress=lambda f, text: progress.append(f))

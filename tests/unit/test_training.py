@@ -2,12 +2,18 @@ import keras
 import numpy as np
 import pytest
 
+from aecore import Autoencoder
 from aecore.models import build_dense_autoencoder
-from aecore.recipe import dimensionality_reduction_code
 from aecore.spec import AESpec
-from aecore.training import TrainingRun, cosine_learning_rate
+from aecore.training import cosine_learning_rate
 
-TINY = AESpec(code_size=2, hidden_layers=(32, 16), epochs=3, batch_size=32, seed=1)
+TINY = Autoencoder(code_size=2, hidden_layers=(32, 16), epochs=3, batch_size=32, seed=1)
+
+
+def tiny(**params) -> Autoencoder:
+    from sklearn.base import clone
+
+    return clone(TINY).set_params(**params)
 
 
 def test_built_shapes_follow_the_spec():
@@ -21,26 +27,26 @@ def test_built_shapes_follow_the_spec():
 
 def test_training_lowers_the_loss_and_emits_one_event_per_epoch(digits):
     events = []
-    run = TrainingRun.create(TINY.replace(epochs=5), digits.x_train).fit(
-        digits.x_train, validation_data=(digits.x_test, digits.x_test),
-        probe=digits.x_test[:50], on_epoch=events.append)
-    assert run.status == "finished"
+    ae = tiny(epochs=5).fit(digits.x_train, X_val=digits.x_test, probe=digits.x_test[:50],
+                            on_epoch=events.append)
+    assert ae.status_ == "finished"
     assert [e.epoch for e in events] == [1, 2, 3, 4, 5]
-    assert run.history["loss"][-1] < run.history["loss"][0]
-    assert run.history["val_loss"][-1] < run.history["val_loss"][0]
+    assert ae.history_["loss"][-1] < ae.history_["loss"][0]
+    assert ae.history_["val_loss"][-1] < ae.history_["val_loss"][0]
     assert events[-1].frame.shape == (50, 2)
     assert events[-1].elapsed >= events[0].elapsed > 0
 
 
 def test_stop_ends_training_early_and_keeps_the_trained_weights(digits):
-    run = TrainingRun.create(TINY.replace(epochs=50), digits.x_train)
-    untrained = run.reconstruct(digits.x_test[:20])
-    run.fit(digits.x_train, should_stop=lambda: run.epochs_done >= 2)
-    assert run.status == "stopped" and run.epochs_done == 2
-    assert not np.allclose(run.reconstruct(digits.x_test[:20]), untrained)
+    untrained = tiny(epochs=1).fit(digits.x_train[:32], should_stop=lambda: True)
+    ae = tiny(epochs=50)
+    ae.fit(digits.x_train, should_stop=lambda: ae.log_.epochs_done >= 2)
+    assert ae.status_ == "stopped" and ae.log_.epochs_done == 2
+    assert not np.allclose(ae.reconstruct(digits.x_test[:20]),
+                           untrained.reconstruct(digits.x_test[:20]))
 
 
-def test_an_interrupting_exception_still_leaves_a_stopped_run_with_its_history(digits):
+def test_an_interrupting_exception_still_leaves_a_stopped_model_with_its_history(digits):
     class Rerun(BaseException):
         """Like Streamlit's rerun: not an Exception."""
 
@@ -48,37 +54,29 @@ def test_an_interrupting_exception_still_leaves_a_stopped_run_with_its_history(d
         if event.epoch == 2:
             raise Rerun
 
-    run = TrainingRun.create(TINY.replace(epochs=10), digits.x_train)
+    ae = tiny(epochs=10)
     with pytest.raises(Rerun):
-        run.fit(digits.x_train, on_epoch=interrupt)
-    assert run.status == "stopped" and run.epochs_done == 2
-    with pytest.raises(RuntimeError, match="create a new run"):
-        run.fit(digits.x_train)
+        ae.fit(digits.x_train, on_epoch=interrupt)
+    assert ae.status_ == "stopped" and ae.log_.epochs_done == 2
+    assert ae.transform(digits.x_test[:5]).shape == (5, 2)
 
 
 def test_cosine_decay_halves_the_rate_midway_and_ends_near_zero(digits):
     assert cosine_learning_rate(0.01, 0, 10) == pytest.approx(0.01)
     assert cosine_learning_rate(0.01, 5, 10) == pytest.approx(0.005)
     seen = []
-    run = TrainingRun.create(TINY.replace(epochs=4, lr_decay=True), digits.x_train)
-    run.fit(digits.x_train, on_epoch=lambda e: seen.append(
-        float(run.net.model.optimizer.learning_rate)))
+    ae = tiny(epochs=4, lr_decay=True)
+    ae.fit(digits.x_train, on_epoch=lambda e: seen.append(
+        float(ae.model_.optimizer.learning_rate)))
     assert seen == pytest.approx([cosine_learning_rate(TINY.learning_rate, e, 4)
                                   for e in range(4)])
-    assert set(run.history) == {"loss"}  # the rate is not logged as a loss
+    assert set(ae.history_) == {"loss"}  # the rate is not logged as a loss
 
 
 def test_same_seed_same_result(digits):
-    first = TrainingRun.create(TINY, digits.x_train).fit(digits.x_train)
-    second = TrainingRun.create(TINY, digits.x_train).fit(digits.x_train)
-    np.testing.assert_allclose(first.history["loss"], second.history["loss"], rtol=1e-5)
-
-
-def test_reproduction_snippet_runs_and_prints_the_scores(capsys):
-    spec = TINY.replace(epochs=1)
-    exec(dimensionality_reduction_code("digits", spec, n_train=200), {})
-    printed = capsys.readouterr().out
-    assert "5-NN accuracy" in printed and "t-SNE" in printed
+    first = tiny().fit(digits.x_train)
+    second = tiny().fit(digits.x_train)
+    np.testing.assert_allclose(first.history_["loss"], second.history_["loss"], rtol=1e-5)
 
 
 def test_input_noise_acts_in_training_only():
@@ -89,7 +87,7 @@ def test_input_noise_acts_in_training_only():
     assert not np.allclose(inference, np.asarray(net.model(x, training=True)))
 
 
-def test_conv_autoencoder_shapes_and_depth_limits():
+def test_conv_autoencoder_shapes_and_depth_limits(digits):
     from aecore.models import build_conv_autoencoder
     from aecore.spec import ConvSpec
 
@@ -101,13 +99,26 @@ def test_conv_autoencoder_shapes_and_depth_limits():
         ConvSpec(depth=3, batch_size=8).checked_for(np.zeros((10, 784)))
     with pytest.raises(ValueError, match="square images"):
         ConvSpec(batch_size=8).checked_for(np.zeros((10, 50)))
+    conv = Autoencoder(network="conv", filters=4, depth=1, epochs=1, batch_size=64)
+    assert conv.fit(digits.x_train).transform(digits.x_test[:3]).shape == (3, 4 * 4 * 4)
 
 
 def test_conv_denoiser_trains_on_noisy_inputs_towards_clean_targets(digits):
     from aecore.noise import corrupt
-    from aecore.spec import ConvSpec
 
     noisy = corrupt(digits.x_train, "gaussian", 0.3)
-    run = TrainingRun.create(ConvSpec(filters=8, depth=1, epochs=3, batch_size=64),
-                             noisy).fit(noisy, digits.x_train)
-    assert run.history["loss"][-1] < run.history["loss"][0]
+    denoiser = Autoencoder(network="conv", filters=8, depth=1, input_noise=0.0, epochs=3,
+                           batch_size=64).fit(noisy, X_clean=digits.x_train)
+    assert denoiser.history_["loss"][-1] < denoiser.history_["loss"][0]
+
+
+def test_a_learning_rate_that_blows_up_ends_as_diverged_within_one_epoch(digits):
+    from aecore import DivergedError, VariationalAutoencoder
+
+    vae = VariationalAutoencoder(hidden_layers=(32,), epochs=5, learning_rate=1.0,
+                                 batch_size=32).fit(digits.x_train)
+    assert vae.status_ == "diverged"
+    assert vae.log_.epochs_done == 1  # TerminateOnNaN ends it inside the first bad epoch
+    assert "diverged" in vae.log_.outcome() and "learning rate" in vae.log_.outcome()
+    with pytest.raises(DivergedError, match="diverged"):
+        vae.transform(digits.x_test)

@@ -2,21 +2,16 @@ import keras
 import numpy as np
 import pytest
 from scipy.stats import norm
+from sklearn.base import clone
 
-from aecore.spec import VAESpec
-from aecore.training import TrainingRun
-from aecore.vae import (
-    Sampling,
-    gaussian_kl,
-    kl_per_dimension,
-    latent_grid,
-    negative_elbo,
-    prior_quantile_grid,
-    reconstruction_loss,
-    with_labels,
-)
+from aecore import VariationalAutoencoder
+from aecore.vae import Sampling, gaussian_kl, prior_quantile_grid, reconstruction_loss
 
-TINY = VAESpec(hidden_layers=(32,), epochs=2, batch_size=64)
+TINY = VariationalAutoencoder(hidden_layers=(32,), epochs=2, batch_size=64)
+
+
+def tiny(**params) -> VariationalAutoencoder:
+    return clone(TINY).set_params(**params)
 
 
 def test_sampling_layer_draws_from_the_given_gaussian():
@@ -35,12 +30,12 @@ def test_kl_of_known_gaussians():
 
 
 def test_beta_zero_trains_on_the_reconstruction_loss_alone(digits):
-    run = TrainingRun.create(TINY.replace(beta=0.0), digits.x_train).fit(digits.x_train)
-    np.testing.assert_allclose(run.history["loss"], run.history["reconstruction"], rtol=1e-5)
-    beta_one = TrainingRun.create(TINY, digits.x_train).fit(digits.x_train)
-    np.testing.assert_allclose(beta_one.history["loss"],
-                               np.add(beta_one.history["reconstruction"],
-                                      beta_one.history["kl"]), rtol=1e-4)
+    vae = tiny(beta=0.0).fit(digits.x_train)
+    np.testing.assert_allclose(vae.history_["loss"], vae.history_["reconstruction"], rtol=1e-5)
+    beta_one = tiny().fit(digits.x_train)
+    np.testing.assert_allclose(beta_one.history_["loss"],
+                               np.add(beta_one.history_["reconstruction"],
+                                      beta_one.history_["kl"]), rtol=1e-4)
 
 
 def test_reconstruction_loss_is_summed_over_pixels():
@@ -58,47 +53,54 @@ def test_grid_uses_prior_quantiles_not_a_linear_range():
 
 
 def test_trained_vae_gives_grids_diagnostics_and_elbo(digits):
-    run = TrainingRun.create(TINY.replace(code_size=3), digits.x_train).fit(digits.x_train)
-    vae = run.net.model
-    assert latent_grid(vae, 4, 3, dims=(0, 2)).shape == (16, 64)
-    assert kl_per_dimension(vae, digits.x_test).shape == (3,)
-    assert 0 < negative_elbo(vae, digits.x_test) < 64 * np.log(2) * 2
+    vae = tiny(code_size=3).fit(digits.x_train)
+    assert vae.latent_grid(4, dims=(0, 2)).shape == (16, 64)
+    assert vae.kl_per_dimension(digits.x_test).shape == (3,)
+    assert 0 < vae.elbo(digits.x_test) < 64 * np.log(2) * 2
+    assert vae.transform(digits.x_test).shape == (len(digits.x_test), 3)
+    assert vae.sample(5, seed=1).shape == (5, 64)
+    assert vae.interpolate(digits.x_test[0], digits.x_test[1], steps=4).shape == (4, 64)
+    with pytest.raises(ValueError, match="two different code dimensions"):
+        vae.latent_grid(4, dims=(1, 1))
 
 
 def test_keras_file_round_trip_gives_identical_outputs(digits, tmp_path):
-    spec = TINY.replace(network="conv", filters=4, depth=1, warmup_epochs=2, encoder_dropout=0.3)
-    run = TrainingRun.create(spec, digits.x_train).fit(digits.x_train)
+    spec = dict(network="conv", filters=4, depth=1, warmup_epochs=2, encoder_dropout=0.3)
+    vae = tiny(**spec).fit(digits.x_train)
     path = tmp_path / "vae.keras"
-    run.net.model.save(path)
+    vae.model_.save(path)
     loaded = keras.models.load_model(path)
     x = digits.x_test[:10]
-    np.testing.assert_array_equal(np.asarray(loaded(x)), run.reconstruct(x))
+    np.testing.assert_array_equal(np.asarray(loaded(x)), vae.reconstruct(x))
     assert type(loaded).__name__ == "VAE" and loaded.beta.numpy() == pytest.approx(1.0)
 
 
 def test_conditional_vae_generates_the_requested_class_shape_wise(digits):
-    x = with_labels(digits.x_train, digits.y_train)
-    assert x.shape == (len(digits.x_train), 64 + 10)
-    run = TrainingRun.create(TINY.replace(conditional=True), x).fit(x)
-    sevens = latent_grid(run.net.model, 3, 2, label=7)
+    vae = tiny(conditional=True).fit(digits.x_train, digits.y_train)
+    assert vae.encoder_.input_shape == (None, 64 + 10)  # pixels, then one-hot labels
+    sevens = vae.latent_grid(3, label=7)
     assert sevens.shape == (9, 64)
-    assert not np.allclose(sevens, latent_grid(run.net.model, 3, 2, label=1))
+    assert not np.allclose(sevens, vae.latent_grid(3, label=1))
+    assert vae.sample(4, label=7).shape == (4, 64)
+    with pytest.raises(ValueError, match="needs the labels"):
+        vae.transform(digits.x_test)
+    with pytest.raises(ValueError, match="labels 0 to 9"):
+        vae.transform(digits.x_test[:2], [3, 12])
 
 
 def test_encoder_dropout_acts_in_training_only(digits):
-    run = TrainingRun.create(TINY.replace(encoder_dropout=0.5), digits.x_train)
-    rates = [layer.rate for layer in run.net.model.encoder.layers
+    vae = tiny(encoder_dropout=0.5, epochs=1).fit(digits.x_train[:64])
+    rates = [layer.rate for layer in vae.model_.encoder.layers
              if isinstance(layer, keras.layers.Dropout)]
     assert rates == [0.5]
     x = digits.x_test[:20]
-    mean = np.asarray(run.net.model.encoder(x, training=False)[0])
-    np.testing.assert_array_equal(run.encode(x), mean)
-    assert not np.allclose(np.asarray(run.net.model.encoder(x, training=True)[0]), mean)
+    mean = np.asarray(vae.model_.encoder(x, training=False)[0])
+    np.testing.assert_array_equal(vae.transform(x), mean)
+    assert not np.allclose(np.asarray(vae.model_.encoder(x, training=True)[0]), mean)
 
 
 def test_warm_up_raises_beta_linearly(digits):
     betas = []
-    spec = TINY.replace(epochs=4, warmup_epochs=4, beta=2.0)
-    run = TrainingRun.create(spec, digits.x_train)
-    run.fit(digits.x_train, on_epoch=lambda e: betas.append(float(run.net.model.beta.numpy())))
+    vae = tiny(epochs=4, warmup_epochs=4, beta=2.0)
+    vae.fit(digits.x_train, on_epoch=lambda e: betas.append(float(vae.model_.beta.numpy())))
     np.testing.assert_allclose(betas, [0.5, 1.0, 1.5, 2.0])

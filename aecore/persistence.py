@@ -1,0 +1,92 @@
+"""Save a fitted estimator to a folder and load it back.
+
+A folder holds ``model.keras`` (Keras' own format), ``estimator.json`` (class, hyperparameters,
+fitted state, per-epoch history) and ``history.csv`` (the same history for spreadsheets).
+Loading never runs code from the file: the class comes from a fixed registry and Keras loads
+with ``safe_mode=True``, which refuses serialised lambdas.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+FORMAT_VERSION = 1
+MODEL_FILE, STATE_FILE, HISTORY_FILE = "model.keras", "estimator.json", "history.csv"
+_TUPLE_PARAMS = ("hidden_layers", "image_shape")
+
+
+def save(estimator: Any, path: str | Path) -> Path:
+    """Write ``estimator`` (fitted, not diverged) to the folder ``path``; returns the folder.
+
+    Raises
+    ------
+    sklearn.exceptions.NotFittedError
+        Before ``fit``.
+    aecore.estimators.DivergedError
+        If the fit diverged (its weights are not numbers).
+    """
+    estimator._usable()
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    estimator.model_.save(folder / MODEL_FILE)
+    log = estimator.log_
+    state = {
+        "format": FORMAT_VERSION,
+        "class": type(estimator).__name__,
+        "params": estimator.get_params(),
+        "n_features_in_": estimator.n_features_in_,
+        "status": log.status,
+        "epochs": log.epochs,
+        "events": [{"epoch": e.epoch, "elapsed": e.elapsed, "logs": e.logs} for e in log.events],
+        **estimator._extra_state(),
+    }
+    (folder / STATE_FILE).write_text(json.dumps(state, indent=1))
+    history_table(estimator).to_csv(folder / HISTORY_FILE)
+    return folder
+
+
+def history_table(estimator: Any) -> pd.DataFrame:
+    """Per-epoch losses and elapsed seconds, one row per epoch (index ``epoch``, from 1)."""
+    events = estimator.log_.events
+    table = pd.DataFrame([e.logs for e in events], index=pd.RangeIndex(1, len(events) + 1,
+                                                                       name="epoch"))
+    table["elapsed_s"] = [e.elapsed for e in events]
+    return table
+
+
+def load(path: str | Path) -> Any:
+    """Read an estimator written by :func:`save`; its ``transform`` gives the same codes.
+
+    Raises
+    ------
+    ValueError
+        If the folder lacks the files, or names an unknown class or format.
+    """
+    import keras
+
+    import aecore.vae  # noqa: F401  (registers the VAE's layers with Keras)
+    from aecore.estimators import ESTIMATORS
+    from aecore.training import EpochEvent, TrainingLog
+
+    folder = Path(path)
+    if not (folder / STATE_FILE).is_file() or not (folder / MODEL_FILE).is_file():
+        raise ValueError(f"{folder} is not a saved aecore estimator (it needs {STATE_FILE} and "
+                         f"{MODEL_FILE}).")
+    state = json.loads((folder / STATE_FILE).read_text())
+    if state.get("format") != FORMAT_VERSION or state.get("class") not in ESTIMATORS:
+        raise ValueError(f"{folder / STATE_FILE} is not in a format this aecore can read.")
+    params = {name: tuple(value) if name in _TUPLE_PARAMS and value is not None else value
+              for name, value in state["params"].items()}
+    estimator = ESTIMATORS[state["class"]](**params)
+    model = keras.models.load_model(folder / MODEL_FILE, safe_mode=True)
+    estimator._set_network(estimator._network_from_model(model))
+    estimator.n_features_in_ = state["n_features_in_"]
+    estimator.log_ = TrainingLog(state["epochs"], status=state["status"], events=[
+        EpochEvent(e["epoch"], state["epochs"], e["logs"], e["elapsed"])
+        for e in state["events"]])
+    estimator._restore_state(state)
+    return estimator

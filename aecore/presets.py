@@ -1,0 +1,41 @@
+"""The pages' starting points, as estimators, each chosen by a benchmark under bench/."""
+
+from __future__ import annotations
+
+from aecore.estimators import Autoencoder, ReconstructionDetector, VariationalAutoencoder
+
+# bench/quality.py: a wide net with input noise keeps 2-D digit clusters apart on held-out
+# images (5-NN accuracy ≥ 0.75) where the tutorial net reaches ~0.56.
+DEFAULT_AUTOENCODER = Autoencoder()
+# The network of the seed tutorial: 784-400-200-100-50-2, ReLU, MSE, 20 epochs.
+SEED_TUTORIAL = Autoencoder(code_size=2, hidden_layers=(400, 200, 100, 50), loss="mse",
+                            activation="relu", input_noise=0.0, epochs=20, batch_size=128,
+                            learning_rate=1e-3)
+REDUCTION_PRESETS = {"App defaults": DEFAULT_AUTOENCODER,
+                     "Seed tutorial (784-400-200-100-50-2)": SEED_TUTORIAL}
+
+# bench/denoising.py
+DENOISERS = {
+    "Convolutional": Autoencoder(network="conv", filters=32, depth=2, input_noise=0.0, epochs=15,
+                                 batch_size=128),
+    "Dense": Autoencoder(code_size=64, hidden_layers=(512, 256), input_noise=0.0, epochs=30,
+                         batch_size=128),
+}
+
+# bench/vae.py
+VAE_PRESETS = {
+    "Dense VAE": VariationalAutoencoder(hidden_layers=(512, 256), batch_size=32, epochs=40,
+                                        lr_decay=True),
+    "Convolutional VAE": VariationalAutoencoder(network="conv", hidden_layers=(256,),
+                                                activation="gelu", encoder_dropout=0.2,
+                                                batch_size=32, epochs=40, lr_decay=True),
+}
+
+# bench/anomaly.py. Strong input noise makes a denoising detector: it pulls what it sees towards
+# the normal class's shapes instead of copying any input, so anomalies come back changed; the
+# 1-px smoothed error counts shapes, not one-pixel jitter (see aecore.anomaly.error_maps).
+IMAGE_DETECTOR = ReconstructionDetector(code_size=32, hidden_layers=(512, 128), loss="bce",
+                                        input_noise=0.6, epochs=60, batch_size=32,
+                                        smoothing=1.0)
+TABULAR_DETECTOR = ReconstructionDetector(code_size=4, hidden_layers=(16, 8), loss="mse",
+                                          input_noise=0.0, epochs=100, batch_size=16)

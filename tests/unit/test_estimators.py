@@ -1,0 +1,183 @@
+"""The estimators' scikit-learn contract, input checks, save/load and Pipelines."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from aecore import Autoencoder, ReconstructionDetector, VariationalAutoencoder, load
+
+TINY = dict(code_size=1, hidden_layers=(4,), epochs=1, batch_size=8, rescale=True)
+NOT_A_TYPE_ERROR = ("a non-numeric cell raises a ValueError naming its row and column, not "
+                    "numpy's TypeError")
+
+
+@parametrize_with_checks(
+    [Autoencoder(input_noise=0.0, **TINY), VariationalAutoencoder(**TINY)],
+    expected_failed_checks=lambda estimator: {"check_dtype_object": NOT_A_TYPE_ERROR})
+def test_scikit_learn_estimator_checks(estimator, check):
+    check(estimator)
+
+
+def test_detector_keeps_the_scikit_learn_basics(digits):
+    from sklearn.utils.estimator_checks import (
+        check_get_params_invariance,
+        check_no_attributes_set_in_init,
+        check_parameters_default_constructible,
+        check_set_params,
+    )
+
+    detector = ReconstructionDetector(contamination=0.2, smoothing=1.0, image_shape=(8, 8))
+    for check in (check_no_attributes_set_in_init, check_get_params_invariance,
+                  check_set_params, check_parameters_default_constructible):
+        check("ReconstructionDetector", detector)
+    assert clone(detector).get_params() == detector.get_params()
+
+
+@pytest.fixture(scope="module")
+def fitted(digits):
+    return Autoencoder(code_size=2, hidden_layers=(32,), epochs=2, batch_size=32).fit(
+        digits.x_train)
+
+
+def test_a_dataframe_fits_and_transforms(digits):
+    frame = pd.DataFrame(digits.x_train, columns=[f"p{i}" for i in range(64)])
+    ae = Autoencoder(code_size=2, hidden_layers=(16,), epochs=1, batch_size=64).fit(frame)
+    assert ae.status_ == "finished" and ae.n_features_in_ == 64
+    assert ae.transform(frame.head(5)).shape == (5, 2)
+    assert ae.inverse_transform(ae.transform(frame.head(5))).shape == (5, 64)
+
+
+@pytest.mark.parametrize("value, message", [
+    (np.nan, r"missing or infinite value \(nan\) at row 3, column 5"),
+    (np.inf, r"missing or infinite value \(inf\) at row 3, column 5"),
+    (-np.inf, r"missing or infinite value \(-inf\) at row 3, column 5"),
+    (1.5, r"must lie in \[0, 1\].*row 3, column 5 is 1.5"),
+    (-0.5, r"must lie in \[0, 1\].*row 3, column 5 is -0.5"),
+])
+@pytest.mark.parametrize("loss", ["bce", "mse"])
+def test_bad_values_are_refused_before_training_naming_row_and_column(digits, value, message,
+                                                                      loss):
+    x = digits.x_train.copy()
+    x[3, 5] = value
+    with pytest.raises(ValueError, match=message):
+        Autoencoder(loss=loss, hidden_layers=(8,), epochs=1).fit(x)
+
+
+def test_text_is_refused_naming_its_row_and_column(digits):
+    frame = pd.DataFrame(digits.x_train[:20, :3], columns=["a", "b", "c"])
+    frame["b"] = frame["b"].astype(object)
+    frame.loc[7, "b"] = "dark"
+    with pytest.raises(ValueError, match=r"non-numeric value 'dark' at row 7, column 'b'"):
+        Autoencoder(code_size=1, hidden_layers=(2,), batch_size=4).fit(frame)
+    rows = digits.x_train[:4, :3].tolist()
+    rows[2][1] = "n/a"
+    with pytest.raises(ValueError, match=r"non-numeric value 'n/a' at row 2, column 1"):
+        Autoencoder(code_size=1, hidden_layers=(2,), batch_size=4).fit(rows)
+
+
+def test_a_wrong_feature_count_at_transform_is_explained(fitted, digits):
+    with pytest.raises(ValueError, match="X has 10 features, but Autoencoder is expecting 64"):
+        fitted.transform(digits.x_test[:, :10])
+    with pytest.raises(ValueError, match="Z has 3 columns, but the code has 2"):
+        fitted.inverse_transform(np.zeros((2, 3)))
+
+
+def test_using_an_unfitted_estimator_raises_not_fitted(digits):
+    for method in ("transform", "reconstruct", "inverse_transform", "score"):
+        with pytest.raises(NotFittedError):
+            getattr(Autoencoder(), method)(digits.x_test)
+    with pytest.raises(NotFittedError):
+        ReconstructionDetector().predict(digits.x_test)
+
+
+def test_rescale_takes_any_range_and_answers_in_the_data_units(rng):
+    x = rng.normal(50, 10, size=(200, 6)).astype("float32")
+    with pytest.raises(ValueError, match="rescale=True"):
+        Autoencoder(hidden_layers=(8,), code_size=2).fit(x)
+    ae = Autoencoder(hidden_layers=(16,), code_size=4, loss="mse", input_noise=0.0, epochs=30,
+                     batch_size=16, rescale=True).fit(x)
+    rebuilt = ae.reconstruct(x)
+    assert 20 < rebuilt.mean() < 80  # in the data's units, not [0, 1]
+    assert ae.score(x) == pytest.approx(-np.mean((x - rebuilt) ** 2), rel=1e-4)
+
+
+def test_a_pipeline_with_the_autoencoder_fits_and_scores(digits):
+    pipe = make_pipeline(Autoencoder(code_size=8, hidden_layers=(32,), epochs=5, batch_size=32),
+                         LogisticRegression(max_iter=500))
+    pipe.fit(digits.x_train, digits.y_train)
+    assert pipe.score(digits.x_test, digits.y_test) > 0.5  # chance is 0.1
+    assert clone(pipe).get_params()["autoencoder__code_size"] == 8
+
+
+@pytest.mark.parametrize("estimator, fit_y", [
+    (Autoencoder(code_size=2, hidden_layers=(16,), epochs=1, batch_size=32), False),
+    (Autoencoder(network="conv", filters=4, depth=1, epochs=1, batch_size=32), False),
+    (Autoencoder(code_size=2, hidden_layers=(16,), epochs=1, batch_size=32, rescale=True), False),
+    (VariationalAutoencoder(hidden_layers=(16,), epochs=1, batch_size=32, conditional=True),
+     True),
+    (ReconstructionDetector(code_size=2, hidden_layers=(16,), epochs=1, batch_size=32,
+                            smoothing=1.0, image_shape=(8, 8), contamination=0.05), False),
+])
+def test_save_then_load_gives_identical_outputs(digits, tmp_path, estimator, fit_y):
+    y_train, y_test = (digits.y_train, digits.y_test) if fit_y else (None, None)
+    model = clone(estimator).fit(digits.x_train, y_train)
+    model.save(tmp_path / "saved")
+    loaded = load(tmp_path / "saved")
+    assert type(loaded) is type(model) and loaded.get_params() == model.get_params()
+    np.testing.assert_array_equal(loaded.transform(digits.x_test, y_test),
+                                  model.transform(digits.x_test, y_test))
+    np.testing.assert_array_equal(loaded.reconstruct(digits.x_test, y_test),
+                                  model.reconstruct(digits.x_test, y_test))
+    assert loaded.history_ == model.history_ and loaded.status_ == "finished"
+    header = (tmp_path / "saved" / "history.csv").read_text().splitlines()[0].split(",")
+    assert header[0] == "epoch" and {"loss", "elapsed_s"} <= set(header)
+    if isinstance(model, ReconstructionDetector):
+        assert loaded.threshold_ == model.threshold_
+        np.testing.assert_array_equal(loaded.predict(digits.x_test), model.predict(digits.x_test))
+
+
+def test_load_refuses_a_folder_that_is_not_a_saved_estimator(tmp_path):
+    (tmp_path / "estimator.json").write_text('{"format": 1, "class": "os.system"}')
+    (tmp_path / "model.keras").write_bytes(b"")
+    with pytest.raises(ValueError, match="not in a format"):
+        load(tmp_path)
+    with pytest.raises(ValueError, match="not a saved aecore estimator"):
+        load(tmp_path / "missing")
+
+
+def test_detector_follows_pyod(digits):
+    detector = ReconstructionDetector(code_size=4, hidden_layers=(32,), epochs=2, batch_size=32,
+                                      contamination=0.1).fit(digits.x_train)
+    assert detector.decision_scores_.shape == (len(digits.x_train),)
+    assert detector.labels_.mean() == pytest.approx(0.1, abs=0.01)
+    np.testing.assert_array_equal(detector.labels_,
+                                  (detector.decision_scores_ > detector.threshold_).astype(int))
+    scores = detector.decision_function(digits.x_test)
+    assert scores.shape == (len(digits.x_test),)
+    np.testing.assert_array_equal(detector.predict(digits.x_test),
+                                  (scores > detector.threshold_).astype(int))
+    with pytest.raises(ValueError, match=r"Contamination must be in \(0, 0.5\]"):
+        clone(detector).set_params(contamination=0.7).fit(digits.x_train)
+
+
+def test_an_interrupted_detector_still_has_its_threshold(digits):
+    detector = ReconstructionDetector(code_size=4, hidden_layers=(32,), epochs=20,
+                                      batch_size=32)
+    detector.fit(digits.x_train, should_stop=lambda: True)
+    assert detector.status_ == "stopped" and hasattr(detector, "threshold_")
+
+
+def test_few_labels_go_further_on_a_code_than_on_nothing(fitted, digits):
+    from aecore.features import few_label_accuracy
+
+    table = few_label_accuracy(fitted, digits.x_train, digits.y_train, digits.x_test,
+                               digits.y_test, label_counts=(5, 100, 10_000))
+    assert list(table.index) == [10, 100]  # raised to one per class; too many dropped
+    assert list(table.columns) == ["raw pixels", "PCA (2 components)", "autoencoder code (2)"]
+    assert ((table >= 0) & (table <= 1)).all().all()
+    assert table.loc[100, "raw pixels"] > 0.5
