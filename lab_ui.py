@@ -4,26 +4,29 @@ live-training panel. Modelling stays in aecore; this module only draws and wires
 
 from __future__ import annotations
 
+import math
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
+from sklearn.base import clone
 
 from aecore import plots
 from aecore.data import DATASETS, DEFAULT_DATASET, Dataset, load_dataset
 from aecore.embed import code_map
-from aecore.spec import LOSSES, PARAMS, TrainingSpec, parse_layers, sandwich
+from aecore.results import TrainedResult
+from aecore.spec import LOSSES, PARAMS, parse_layers, sandwich
 
 if TYPE_CHECKING:  # importing aecore.training imports TensorFlow; pages do it when they train
-    from aecore.training import EpochEvent, TrainingRun
+    from aecore.training import EpochEvent
 
 FRAME_INTERVAL_S = 0.3  # at most ~3 chart redraws a second, however short the epochs
-LiveFigure = Callable[["TrainingRun", "EpochEvent"], go.Figure]  # a page's per-epoch figure
+LiveFigure = Callable[["EpochEvent"], go.Figure]  # a page's per-epoch figure
 
 
 def dataset_picker() -> Dataset:
@@ -49,9 +52,9 @@ def _set_state(prefix: str, values: dict[str, Any]) -> None:
         st.session_state[f"{prefix}{name}"] = value
 
 
-def _spec_values(spec: TrainingSpec) -> dict[str, Any]:
-    """Widget values that show ``spec``."""
-    values = spec.as_kwargs()
+def _widget_values(estimator: Any, names: Iterable[str]) -> dict[str, Any]:
+    """Widget values that show ``estimator``'s hyperparameters ``names``."""
+    values = {name: value for name, value in estimator.get_params().items() if name in names}
     if "hidden_layers" not in values:
         return values
     layers = values.pop("hidden_layers")
@@ -93,43 +96,45 @@ def _param_widget(container: Any, name: str, **widget_args: Any) -> Any:
                                   step=int(param.step), **common)
 
 
-def model_controls(presets: dict[str, TrainingSpec], x_train: np.ndarray, prefix: str,
-                   disabled: bool = False) -> TrainingSpec | None:
-    """Preset buttons and a widget per hyperparameter of the presets' spec class (specs with
-    dense hidden layers also get the code size and layer controls); returns a spec valid for
-    ``x_train``, or None after showing why with ``st.error``. Ranges and help come from
-    ``aecore.spec.PARAMS``.
+def model_controls(presets: dict[str, Any], X: np.ndarray, prefix: str, disabled: bool = False,
+                   y: np.ndarray | None = None, fixed: Iterable[str] = ()) -> Any | None:
+    """Preset buttons and a widget per hyperparameter of the presets' estimator class (those in
+    ``aecore.spec.PARAMS``, except ``fixed`` ones, which keep the first preset's value, and those
+    the current settings do not use); returns an unfitted estimator valid for ``X`` (and labels
+    ``y``), or None after showing why with ``st.error``.
     """
-    spec_class = type(next(iter(presets.values())))
-    for name, value in _spec_values(next(iter(presets.values()))).items():
+    first = next(iter(presets.values()))
+    names = [name for name in first.get_params() if name in PARAMS and name not in fixed]
+    for name, value in _widget_values(first, names).items():
         st.session_state.setdefault(f"{prefix}{name}", value)
-    for col, (title, spec) in zip(st.columns(len(presets)), presets.items(), strict=True):
+    for col, (title, preset) in zip(st.columns(len(presets)), presets.items(), strict=True):
         col.button(title, key=f"{prefix}preset_{title}", on_click=_set_state,
-                   args=(prefix, _spec_values(spec)), disabled=disabled, width="stretch")
+                   args=(prefix, _widget_values(preset, names)), disabled=disabled,
+                   width="stretch")
 
     def widget(container: Any, name: str, **extra: Any) -> Any:
         return _param_widget(container, name, key=f"{prefix}{name}", disabled=disabled, **extra)
 
-    names = {f.name for f in fields(spec_class)}
-    if "hidden_layers" in names:
+    state = st.session_state
+    switches = {n: state[f"{prefix}{n}"] for n in ("network",) if n in names}
+    unused = clone(first).set_params(**switches).unused_params()
+    if "hidden_layers" in names and "hidden_layers" not in unused:
         c1, c2 = st.columns(2)
         widget(c1, "code_size")
         widget(c2, "n_layers", on_change=_refresh_layers, args=(prefix,))
         widget(c1, "first_layer", on_change=_refresh_layers, args=(prefix,))
         c2.text_input(key=f"{prefix}hidden_layers", disabled=disabled, persist_state="session",
                       label=PARAMS["hidden_layers"].label, help=PARAMS["hidden_layers"].help)
-    grid = [name for name in _GRID_ORDER if name in names]
-    if st.session_state.get(f"{prefix}network") == "dense":  # convolution settings do not apply
-        grid = [name for name in grid if name not in ("filters", "depth")]
+    grid = [name for name in _GRID_ORDER if name in names and name not in unused]
     columns = st.columns(2)
     for i, name in enumerate(grid):
         widget(columns[i % 2], name)
 
-    values = {name: st.session_state[f"{prefix}{name}"] for name in names}
+    values = {name: state[f"{prefix}{name}"] for name in names}
     try:
         if "hidden_layers" in names:
             values["hidden_layers"] = parse_layers(values["hidden_layers"])
-        return spec_class(**values).checked_for(x_train)
+        return clone(first).set_params(**values).validate_for(X, y)
     except ValueError as err:
         st.error(str(err))
         return None
@@ -144,7 +149,7 @@ class LivePanel:
     progress bar moves every epoch, which also lets Streamlit see a Stop click within one epoch.
     """
 
-    run: TrainingRun
+    estimator: Any
     figure: LiveFigure
     _last_draw: float = field(default=0.0, init=False)
     _draws: int = field(default=0, init=False)
@@ -155,7 +160,8 @@ class LivePanel:
         self.loss_chart, self.page_chart = left.empty(), right.empty()
 
     def on_epoch(self, event: EpochEvent) -> None:
-        losses = ", ".join(f"{k} {v:.4f}" for k, v in event.logs.items())
+        losses = ", ".join(f"{k} {v:.4f}" if math.isfinite(v) else f"{k} diverged"
+                           for k, v in event.logs.items())
         self.progress.progress(event.epoch / event.epochs,
                                text=f"Epoch {event.epoch}/{event.epochs} · {losses} · "
                                     f"{event.elapsed:.1f} s")
@@ -164,16 +170,17 @@ class LivePanel:
             return
         self._last_draw = now
         self._draws += 1  # distinct keys: the same chart is redrawn within one script run
-        self.loss_chart.plotly_chart(plots.loss_curves(self.run.history, event.epochs),
+        if not all(math.isfinite(v) for v in event.logs.values()):
+            return  # the page explains the divergence once the fit has ended
+        self.loss_chart.plotly_chart(plots.loss_curves(self.estimator.log_.history, event.epochs),
                                      key=f"live_loss_{self._draws}")
-        self.page_chart.plotly_chart(self.figure(self.run, event),
-                                     key=f"live_figure_{self._draws}")
+        self.page_chart.plotly_chart(self.figure(event), key=f"live_figure_{self._draws}")
 
 
 def latent_frame(labels: np.ndarray) -> LiveFigure:
     """The live figure of the probe's codes, coloured by label."""
-    return lambda run, event: plots.latent_scatter(code_map(event.frame, 0).points, labels,
-                                                   f"Latent space, epoch {event.epoch}")
+    return lambda event: plots.latent_scatter(code_map(event.frame, 0).points, labels,
+                                              f"Latent space, epoch {event.epoch}")
 
 
 def training_subset_slider(data: Dataset, key: str, disabled: bool) -> int:
@@ -198,18 +205,6 @@ def wait_for_interrupted_training() -> None:
         pass
 
 
-def train_live(run: TrainingRun, figure: LiveFigure, **fit_args: Any) -> None:
-    """Fit ``run`` in this script run, drawing a :class:`LivePanel` here every epoch.
-
-    A Stop click (or any rerun) interrupts the fit at the next epoch's drawing; the run keeps the
-    model and history so far and marks itself stopped. The per-session lock makes a new fit wait
-    until an interrupted one has unwound, so one session never trains twice at once.
-    """
-    panel = LivePanel(run, figure)
-    with _session_lock():
-        run.fit(on_epoch=panel.on_epoch, **fit_args)
-
-
 @dataclass(frozen=True)
 class TrainingSection:
     """A page's Train and Stop buttons, its live training and its last run, kept in session
@@ -232,35 +227,42 @@ class TrainingSection:
         right.button("Stop training", disabled=not training, width="stretch",
                      help="Stops within one epoch and keeps the model trained so far.")
 
-    def train(self, spec: TrainingSpec, x: np.ndarray, figure: LiveFigure,
-              notes: dict[str, Any], **fit_args: Any) -> None:
-        """Build the run, keep it in the session, train it live, then rerun the page."""
-        from aecore.training import TrainingRun  # imports TensorFlow: only once someone trains
+    def train(self, result: TrainedResult, figure: LiveFigure) -> None:
+        """Keep ``result`` in the session, fit its estimator live (a :class:`LivePanel` drawn
+        here every epoch), then rerun the page.
 
-        run = TrainingRun.create(spec, x)
-        st.session_state[self.name] = {"run": run, **notes}
-        train_live(run, figure, x=x, **fit_args)
+        A Stop click (or any rerun) interrupts the fit at the next epoch's drawing; the
+        estimator keeps the model and history so far and says it stopped. The per-session lock
+        makes a new fit wait until an interrupted one has unwound, so one session never trains
+        twice at once.
+        """
+        st.session_state[self.name] = result
+        panel = LivePanel(result.estimator, figure)
+        with _session_lock():
+            result.fit(on_epoch=panel.on_epoch)
         st.rerun()
 
-    def finished(self, is_current: Callable[[dict[str, Any]], bool], hint: str) -> dict[str, Any]:
-        """The last run and its notes with a status line; stops the page (showing ``hint``)
-        when there is none that ``is_current`` accepts, or it has no finished epoch."""
+    def finished(self, data: Dataset, hint: str) -> Any:
+        """The last result, under a line saying how its training ended; stops the page (showing
+        ``hint``) when there is none for ``data``, it has no finished epoch, or it diverged."""
         wait_for_interrupted_training()
         result = st.session_state.get(self.name)
         if result is None:
             st.info(hint)
             st.stop()
-        if not is_current(result):
+        if not result.is_for(data):
             st.info("The last model was trained on another dataset; press **Train** to train "
                     "one on this one.")
             st.stop()
-        run = result["run"]
-        if run.epochs_done == 0:
+        log = getattr(result.estimator, "log_", None)
+        if log is None or log.epochs_done == 0:
             st.warning("Training stopped before the first epoch ended; there is nothing to show.")
             st.stop()
-        if run.status == "stopped":
-            st.warning(f"Stopped after {run.epochs_done} of {run.spec.epochs} epochs "
-                       f"({run.seconds:.1f} s); the model trained so far is kept.")
+        if log.status == "diverged":
+            st.error(log.outcome())
+            st.stop()
+        if log.status == "stopped":
+            st.warning(log.outcome())
         else:
-            st.success(f"Trained {run.epochs_done} epochs in {run.seconds:.1f} s.")
+            st.success(log.outcome())
         return result

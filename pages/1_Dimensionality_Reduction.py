@@ -5,9 +5,9 @@ import streamlit as st
 
 from aecore import plots
 from aecore.data import evaluation_points
-from aecore.embed import Map2D, code_map, tsne_map
-from aecore.recipe import dimensionality_reduction_code
-from aecore.spec import DEFAULT_SPEC, SEED_TUTORIAL_SPEC
+from aecore.embed import Map2D, tsne_map
+from aecore.presets import REDUCTION_PRESETS
+from aecore.results import ReductionResult
 from lab_ui import (
     TrainingSection,
     dataset_picker,
@@ -31,7 +31,6 @@ st.markdown("Squeeze every image into a **code** of a few numbers, watch the dig
             "held-out images.")
 
 data = dataset_picker()
-dataset_key = st.session_state["dataset"]
 x_eval, y_eval = evaluation_points(data)
 section = TrainingSection("dr_result")
 training = section.take_request()
@@ -42,41 +41,35 @@ x_train = data.x_train[:n_train]
 controls, live = st.columns([2, 3], gap="large")
 with controls:
     st.subheader("1 · Build the network")
-    spec = model_controls({"App defaults": DEFAULT_SPEC,
-                           "Seed tutorial (784-400-200-100-50-2)": SEED_TUTORIAL_SPEC},
-                          x_train, prefix="hp_", disabled=training)
-    if spec is not None:
-        st.caption(f"Network: {spec.architecture(data.input_dim)} · {spec.activation} · "
-                   f"{spec.loss.upper()} · Adam, learning rate {spec.learning_rate:g}")
+    autoencoder = model_controls(REDUCTION_PRESETS, x_train, prefix="hp_", disabled=training,
+                                 fixed=("network",))
+    if autoencoder is not None:
+        st.caption(f"Network: {autoencoder.architecture(data.input_dim)} · "
+                   f"{autoencoder.activation} · {autoencoder.loss.upper()} · Adam, learning rate "
+                   f"{autoencoder.learning_rate:g}")
 
 with live:
     st.subheader("2 · Train it live")
-    section.buttons(training, can_train=spec is not None)
-    if training and spec is not None:
-        section.train(spec, x_train, latent_frame(y_eval),
-                      {"dataset": dataset_key, "n_train": n_train},
-                      validation_data=(x_eval, x_eval), probe=x_eval)
+    section.buttons(training, can_train=autoencoder is not None)
+    if training and autoencoder is not None:
+        section.train(ReductionResult(autoencoder, data, n_train), latent_frame(y_eval))
     result = section.finished(
-        lambda r: r["dataset"] == dataset_key,
-        "Pick the hyperparameters and press **Train**. The loss curves and the 2-D code of "
-        f"{len(x_eval):,} held-out images will update every epoch.")
-    run = result["run"]
+        data, "Pick the hyperparameters and press **Train**. The loss curves and the 2-D code "
+              f"of {len(x_eval):,} held-out images will update every epoch.")
+    autoencoder = result.estimator
+    epochs_done = autoencoder.log_.epochs_done
     left, right = st.columns(2)
-    left.plotly_chart(plots.loss_curves(run.history), key="final_loss")
-    epoch = right.slider("Replay the latent space: epoch", 1, run.epochs_done,
-                         run.epochs_done, key="dr_replay") if run.epochs_done > 1 else 1
-    right.plotly_chart(plots.latent_scatter(code_map(run.events[epoch - 1].frame, 0).points,
-                                            y_eval, f"Latent space, epoch {epoch}"),
+    left.plotly_chart(plots.loss_curves(autoencoder.history_), key="final_loss")
+    epoch = right.slider("Replay the latent space: epoch", 1, epochs_done, epochs_done,
+                         key="dr_replay") if epochs_done > 1 else 1
+    right.plotly_chart(plots.latent_scatter(result.frame(epoch).points, y_eval,
+                                            f"Latent space, epoch {epoch}"),
                        key="replay_latent")
 
 st.subheader("3 · Side by side: autoencoder, PCA and t-SNE")
-if "comparison" not in result:
-    from aecore.evaluate import compare_with_baselines
-
-    tsne = cached_tsne(dataset_key, x_eval)
-    with st.spinner("Scoring the three maps…"):
-        result["comparison"] = compare_with_baselines(run, x_train, x_eval, y_eval, tsne)
-maps, scores = result["comparison"]
+tsne = cached_tsne(data.key, x_eval)
+with st.spinner("Scoring the three maps…"):
+    maps, scores = result.comparison(tsne)
 clicked: list[int] = []
 for col, m in zip(st.columns(3), maps, strict=True):
     event = col.plotly_chart(plots.latent_scatter(m.points, y_eval, m.method, height=360),
@@ -87,7 +80,7 @@ for col, m in zip(st.columns(3), maps, strict=True):
 if clicked:
     i = clicked[0]
     st.markdown(f"**Point #{i}**, label **{y_eval[i]}**: the image and its reconstruction")
-    st.plotly_chart(plots.image_rows([x_eval[[i]], run.reconstruct(x_eval[[i]])],
+    st.plotly_chart(plots.image_rows([x_eval[[i]], autoencoder.reconstruct(x_eval[[i]])],
                                      data.image_shape, ["original", "reconstruction"],
                                      height_per_row=120), key="clicked_point", width=260)
 else:
@@ -100,17 +93,27 @@ st.dataframe(scores, column_config={
 st.caption(f"Scores on {len(x_eval):,} held-out images. **5-NN accuracy**: how often a point's "
            "5 nearest neighbours in the map share its label (5-fold cross-validated). "
            "**Trustworthiness**: how far the map's neighbourhoods are true neighbourhoods of the "
-           f"images (1 is best). **Reconstruction MSE** per pixel: PCA uses {run.spec.code_size} "
-           "components, as many as the code. **Seconds**: training time for the autoencoder, "
-           "fitting time for PCA and t-SNE.")
+           f"images (1 is best). **Reconstruction MSE** per pixel: PCA uses "
+           f"{autoencoder.code_size} components, as many as the code. **Seconds**: training "
+           "time for the autoencoder, fitting time for PCA and t-SNE.")
 
 st.subheader("4 · Reconstructions")
-picks = [int(np.flatnonzero(y_eval == label)[0]) for label in np.unique(y_eval)]
-originals = x_eval[picks]
-st.plotly_chart(plots.image_rows([originals, run.reconstruct(originals)], data.image_shape,
-                                 ["original", "reconstruction"],
-                                 captions=[str(y_eval[i]) for i in picks]), key="gallery")
+originals = x_eval[result.examples]
+st.plotly_chart(plots.image_rows([originals, autoencoder.reconstruct(originals)],
+                                 data.image_shape, ["original", "reconstruction"],
+                                 captions=[str(y_eval[i]) for i in result.examples]),
+                key="gallery")
+
+st.subheader("5 · The code as features")
+st.markdown("Autoencoder codes can feed a supervised model, like PCA components. Here a "
+            "logistic regression learns the labels from only a few labelled training images, "
+            "using the raw pixels, PCA with as many components as the code, or the code itself "
+            "(the autoencoder and PCA learnt from all training images, without labels).")
+with st.spinner("Training the classifiers…"):
+    accuracy = result.few_label_accuracy
+st.plotly_chart(plots.accuracy_by_labels(accuracy), key="few_labels")
+st.caption(f"Accuracy on the {len(x_eval):,} held-out images; each labelled subset is drawn "
+           "stratified from the training images.")
 
 with st.expander("Reproduce this run in Python"):
-    st.code(dimensionality_reduction_code(dataset_key, run.spec,
-                                          result["n_train"]), language="python")
+    st.code(result.recipe(), language="python")

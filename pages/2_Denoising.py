@@ -6,10 +6,11 @@ import streamlit as st
 
 from aecore import plots
 from aecore.data import evaluation_points
-from aecore.denoise import DENOISERS, denoising_scores, image_from_bytes, robustness_matrix
+from aecore.denoise import image_from_bytes
 from aecore.image_quality import psnr
 from aecore.noise import NOISES, corrupt
-from aecore.recipe import denoising_code
+from aecore.presets import DENOISERS
+from aecore.results import DenoisingResult
 from lab_ui import (
     TrainingSection,
     dataset_picker,
@@ -35,7 +36,6 @@ st.markdown("Corrupt images with noise, train an autoencoder to turn the **noisy
             "classical filter.")
 
 data = dataset_picker()
-dataset_key = st.session_state["dataset"]
 x_eval, _ = evaluation_points(data)
 section = TrainingSection("dn_result")
 training = section.take_request()
@@ -55,11 +55,11 @@ with controls:
     st.subheader("2 · Build the denoiser")
     architecture = st.radio("Architecture", list(DENOISERS), horizontal=True, key="dn_arch",
                             disabled=training, persist_state="session")
-    noisy_train = corrupt(x_train, noise, level, noise_seed)
-    spec = model_controls({f"{architecture} preset": DENOISERS[architecture]}, noisy_train,
-                          prefix=f"dn_{architecture.lower()}_", disabled=training)
-    if spec is not None:
-        st.caption(f"Network: {spec.architecture(data.input_dim)}")
+    denoiser = model_controls({f"{architecture} preset": DENOISERS[architecture]}, x_train,
+                              prefix=f"dn_{architecture.lower()}_", disabled=training,
+                              fixed=("network",))
+    if denoiser is not None:
+        st.caption(f"Network: {denoiser.architecture(data.input_dim)}")
 
 noisy_eval = corrupt(x_eval, noise, level, noise_seed + 1)
 clean_g, noisy_g = x_eval[:GALLERY_SIZE], noisy_eval[:GALLERY_SIZE]
@@ -70,51 +70,39 @@ with live:
                     key="preview")
     st.caption(f"Preview of the corruption on held-out images: mean PSNR of the noisy input "
                f"{np.mean(psnr(x_eval, noisy_eval)):.1f} dB.")
-    section.buttons(training, can_train=spec is not None)
-    if training and spec is not None:
-        section.train(spec, noisy_train,
-                      lambda run, e: before_after(noisy_g, run.reconstruct(noisy_g), clean_g,
-                                                  data.image_shape),
-                      {"dataset": dataset_key, "n_train": n_train, "noise": noise,
-                       "level": level, "noise_seed": noise_seed},
-                      y=x_train, validation_data=(noisy_eval, x_eval))
+    section.buttons(training, can_train=denoiser is not None)
+    if training and denoiser is not None:
+        section.train(DenoisingResult(denoiser, data, n_train, noise, level, noise_seed),
+                      lambda e: before_after(noisy_g, denoiser.reconstruct(noisy_g), clean_g,
+                                             data.image_shape))
     result = section.finished(
-        lambda r: r["dataset"] == dataset_key,
-        "Choose a noise and a model, then press **Train**. The before/after gallery beside "
-        "the loss curve refreshes every epoch.")
-    run = result["run"]
-    st.plotly_chart(plots.loss_curves(run.history), key="final_loss")
+        data, "Choose a noise and a model, then press **Train**. The before/after gallery "
+              "beside the loss curve refreshes every epoch.")
+    denoiser = result.estimator
+    st.plotly_chart(plots.loss_curves(denoiser.history_), key="final_loss")
 
-trained_on = f"{NOISES[result['noise']][0]} at {result['level']:g}"
-noisy_eval = corrupt(x_eval, result["noise"], result["level"], result["noise_seed"] + 1)
+trained_on = f"{NOISES[result.noise][0]} at {result.level:g}"
 st.subheader(f"4 · Before and after — trained and tested on {trained_on}")
-if "scores" not in result:
-    with st.spinner("Scoring the held-out images…"):
-        result["denoised"] = run.reconstruct(noisy_eval)
-        result["scores"] = denoising_scores(x_eval, noisy_eval, result["denoised"],
-                                            data.image_shape)
-st.plotly_chart(before_after(noisy_eval[:GALLERY_SIZE], result["denoised"][:GALLERY_SIZE],
+with st.spinner("Scoring the held-out images…"):
+    scores = result.scores
+st.plotly_chart(before_after(result.noisy_eval[:GALLERY_SIZE], result.denoised[:GALLERY_SIZE],
                              x_eval[:GALLERY_SIZE], data.image_shape), key="gallery")
 number = st.column_config.NumberColumn
-st.dataframe(result["scores"], column_config={"PSNR (dB)": number(format="%.2f"),
-                                              "SSIM": number(format="%.3f")})
-scores = result["scores"]["PSNR (dB)"]
-best_filter = scores.drop(["noisy input", "autoencoder"]).max()
+st.dataframe(scores, column_config={"PSNR (dB)": number(format="%.2f"),
+                                    "SSIM": number(format="%.3f")})
+gain = result.improvement
 st.caption(f"Mean over {len(x_eval):,} held-out images. The autoencoder is "
-           f"{scores['autoencoder'] - best_filter:+.1f} dB against the best classical filter "
-           f"and {scores['autoencoder'] - scores['noisy input']:+.1f} dB against the noisy input.")
+           f"{gain['over the best filter']:+.1f} dB against the best classical filter "
+           f"and {gain['over the noisy input']:+.1f} dB against the noisy input.")
 
 st.subheader("5 · Robustness: other noise levels")
 st.markdown("Denoisers trained at one level and tested at others. Each row trains a model like "
-            f"yours for {min(run.spec.epochs, 5)} epochs, so this takes a while.")
+            f"yours for {min(denoiser.epochs, 5)} epochs, so this takes a while.")
 if st.button("Compute the robustness matrix"):
     progress = st.progress(0.0)
-    result["robustness"] = robustness_matrix(
-        run.spec.replace(epochs=min(run.spec.epochs, 5)), x_train, x_eval, result["noise"],
-        train_levels=[0.1, 0.3, 0.5, 0.7], test_levels=[0.0, 0.1, 0.3, 0.5, 0.7, 0.9],
-        seed=result["noise_seed"], on_progress=lambda f, text: progress.progress(f, text=text))
-if "robustness" in result:
-    st.plotly_chart(plots.matrix_heatmap(result["robustness"], "Held-out PSNR"),
+    result.robustness(on_progress=lambda f, text: progress.progress(f, text=text))
+if result.computed("robustness"):
+    st.plotly_chart(plots.matrix_heatmap(result.robustness(), "Held-out PSNR"),
                     key="robustness")
 
 st.subheader("6 · Try your own image")
@@ -126,10 +114,9 @@ if upload is not None:
     except ValueError as err:
         st.error(str(err))
     else:
-        own_noisy = corrupt(own, result["noise"], result["level"], result["noise_seed"])
-        st.plotly_chart(before_after(own_noisy, run.reconstruct(own_noisy), own,
+        own_noisy = corrupt(own, result.noise, result.level, result.noise_seed)
+        st.plotly_chart(before_after(own_noisy, denoiser.reconstruct(own_noisy), own,
                                      data.image_shape), key="own", width=300)
 
 with st.expander("Reproduce this run in Python"):
-    st.code(denoising_code(dataset_key, run.spec, result["n_train"], result["noise"],
-                           result["level"], result["noise_seed"]), language="python")
+    st.code(result.recipe(), language="python")

@@ -1,16 +1,13 @@
 """Variational autoencoder: train it live, then sample, walk and steer its latent space."""
 
-import tempfile
-from pathlib import Path
-
 import numpy as np
 import streamlit as st
 
 from aecore import plots
 from aecore.data import evaluation_points
 from aecore.embed import code_map
-from aecore.recipe import vae_code
-from aecore.spec import N_CLASSES, VAE_PRESETS, VAESpec
+from aecore.presets import VAE_PRESETS
+from aecore.results import VAEResult
 from lab_ui import (
     TrainingSection,
     dataset_picker,
@@ -28,7 +25,6 @@ st.markdown("The encoder gives each image a **distribution** over codes (a mean 
             "new images and *walk* smoothly between codes.")
 
 data = dataset_picker()
-dataset_key = st.session_state["dataset"]
 x_eval, y_eval = evaluation_points(data)
 section = TrainingSection("vae_result")
 training = section.take_request()
@@ -36,59 +32,40 @@ n_train = training_subset_slider(data, "vae_n_train", disabled=training)
 x_train, y_train = data.x_train[:n_train], data.y_train[:n_train]
 
 
-def model_inputs(spec: VAESpec, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """What the VAE takes: the images, followed by one-hot labels when it is conditional."""
-    if not spec.conditional:
-        return x
-    from aecore.vae import with_labels
-
-    return with_labels(x, y)
-
-
 controls, live = st.columns([2, 3], gap="large")
 with controls:
     st.subheader("1 · Build the VAE")
-    conditional = st.session_state.get("vae_conditional", False)
-    spec = model_controls(VAE_PRESETS, model_inputs(VAESpec(conditional=conditional), x_train,
-                                                y_train), prefix="vae_", disabled=training)
-    if spec is not None:
-        st.caption(f"Network: {spec.architecture(data.input_dim + N_CLASSES * spec.conditional)}")
+    vae = model_controls(VAE_PRESETS, x_train, y=y_train, prefix="vae_", disabled=training)
+    if vae is not None:
+        st.caption(f"Network: {vae.architecture(data.input_dim)}")
 
 with live:
     st.subheader("2 · Train it live")
-    section.buttons(training, can_train=spec is not None)
-    if training and spec is not None:
-        x_val = model_inputs(spec, x_eval, y_eval)
-        section.train(spec, model_inputs(spec, x_train, y_train), latent_frame(y_eval),
-                      {"dataset": dataset_key, "n_train": n_train},
-                      validation_data=(x_val, x_val), probe=x_val)
+    section.buttons(training, can_train=vae is not None)
+    if training and vae is not None:
+        section.train(VAEResult(vae, data, n_train), latent_frame(y_eval))
     result = section.finished(
-        lambda r: r["dataset"] == dataset_key,
-        "Press **Train**: the reconstruction loss, the KL term and their sum are drawn "
-        "separately, next to the map of held-out codes (μ), every epoch.")
-    run = result["run"]
-    st.plotly_chart(plots.loss_curves(run.history), key="final_loss")
+        data, "Press **Train**: the reconstruction loss, the KL term and their sum are drawn "
+              "separately, next to the map of held-out codes (μ), every epoch.")
+    vae = result.estimator
+    st.plotly_chart(plots.loss_curves(vae.history_), key="final_loss")
     st.caption("Losses per image: reconstruction summed over pixels, KL summed over code "
-               f"dimensions, loss = reconstruction + β·KL (β = {run.spec.beta:g}).")
+               f"dimensions, loss = reconstruction + β·KL (β = {vae.beta:g}).")
 
-from aecore import vae as vae_maths  # noqa: E402  (TensorFlow, only once a model exists)
-
-spec, vae = run.spec, run.net.model
-x_val = model_inputs(spec, x_eval, y_eval)
 st.subheader("3 · The latent map: click a point, or anywhere, to decode it")
 left, right = st.columns([3, 1])
-codes = code_map(run.encode(x_val), 0).points
+codes = code_map(result.codes, 0).points
 figure = plots.latent_scatter(codes, y_eval, "Held-out codes (μ)")
-if spec.code_size == 2:  # the map's coordinates are codes: any place can be decoded
+if vae.code_size == 2:  # the map's coordinates are codes: any place can be decoded
     figure = plots.with_clickable_space(figure, codes)
 event = left.plotly_chart(figure, key="vae_map", on_select="rerun", selection_mode="points")
-if spec.code_size > 2:
-    left.caption(f"{spec.code_size}-D codes shown through their first two principal components: "
+if vae.code_size > 2:
+    left.caption(f"{vae.code_size}-D codes shown through their first two principal components: "
                  "click a point to decode it.")
 picked = event.selection.points[0] if event.selection.points else None
 if picked is not None and picked["curve_number"] == 0:
     i = picked["point_index"]
-    decoded = vae_maths.decode(vae, run.encode(x_val[[i]]), int(y_eval[i]))
+    decoded = vae.inverse_transform(result.codes[[i]], int(y_eval[i]))
     right.plotly_chart(plots.image_rows([x_eval[[i]], decoded], data.image_shape,
                                         ["image", "decoded μ"], height_per_row=130),
                        key="vae_clicked")
@@ -96,14 +73,14 @@ if picked is not None and picked["curve_number"] == 0:
 elif picked is not None:
     z = np.array([[picked["x"], picked["y"]]], dtype="float32")
     label = (right.selectbox("Decode as digit", range(10), 3, key="vae_place_label")
-             if spec.conditional else None)
-    right.plotly_chart(plots.image_rows([vae_maths.decode(vae, z, label)], data.image_shape,
+             if vae.conditional else None)
+    right.plotly_chart(plots.image_rows([vae.inverse_transform(z, label)], data.image_shape,
                                         ["decoded place"], height_per_row=130),
                        key="vae_clicked")
     right.caption(f"Code ({z[0, 0]:.2f}, {z[0, 1]:.2f})")
 else:
     right.caption("Click a point in the map to see its image and the decoding of its code"
-                  + (", or an empty place to decode the code there." if spec.code_size == 2
+                  + (", or an empty place to decode the code there." if vae.code_size == 2
                      else "."))
 
 st.subheader("4 · The latent grid")
@@ -112,17 +89,17 @@ n = c1.slider("Grid size n", 3, 20, 10, key="vae_grid_n")
 tail = c2.slider("Quantile range", 0.01, 0.45, 0.05, 0.01, key="vae_grid_q",
                  help="The grid spans the prior's quantiles from this to 1 − this.")
 dims = (0, 1)
-if spec.code_size > 2:
-    dims = (c3.selectbox("Horizontal dimension", range(spec.code_size), 0, key="vae_dim_x"),
-            c4.selectbox("Vertical dimension", range(spec.code_size), 1, key="vae_dim_y"))
+if vae.code_size > 2:
+    dims = (c3.selectbox("Horizontal dimension", range(vae.code_size), 0, key="vae_dim_x"),
+            c4.selectbox("Vertical dimension", range(vae.code_size), 1, key="vae_dim_y"))
     if dims[0] == dims[1]:
         st.error("Pick two different dimensions.")
         st.stop()
 label = None
-if spec.conditional:
+if vae.conditional:
     label = c3.selectbox("Generate the digit", range(10), 3, key="vae_grid_label")
-if spec.code_size >= 2:
-    grid = vae_maths.latent_grid(vae, n, spec.code_size, dims, tail, 1 - tail, label)
+if vae.code_size >= 2:
+    grid = vae.latent_grid(n, dims, tail, 1 - tail, label)
     st.plotly_chart(plots.image_rows([grid[r * n:(r + 1) * n] for r in range(n)],
                                      data.image_shape, [""] * n, height_per_row=60),
                     key="vae_grid")
@@ -135,15 +112,15 @@ st.subheader("5 · Sample and interpolate")
 c1, c2 = st.columns(2)
 if c1.button("Resample"):
     st.session_state["vae_sample_seed"] = st.session_state.get("vae_sample_seed", 0) + 1
-samples = vae_maths.sample_prior(vae, 16, spec.code_size,
-                                 st.session_state.get("vae_sample_seed", 0), label)
+samples = vae.sample(16, seed=st.session_state.get("vae_sample_seed", 0), label=label)
 c1.plotly_chart(plots.image_rows([samples[:8], samples[8:]], data.image_shape, ["", ""]),
                 key="vae_samples")
 c1.caption("16 codes drawn from the prior N(0, I), decoded" +
            (f" as the digit {label}." if label is not None else "."))
 a = c2.number_input("From held-out image #", 0, len(x_eval) - 1, 0, key="vae_from")
 b = c2.number_input("To held-out image #", 0, len(x_eval) - 1, 1, key="vae_to")
-path = vae_maths.interpolate(vae, x_val[a], x_val[b], steps=10)
+path = vae.interpolate(x_eval[a], x_eval[b], steps=10,
+                       label=int(y_eval[a]) if vae.conditional else None)
 c2.plotly_chart(plots.image_rows([path], data.image_shape, [""],
                                  captions=[f"{t:.1f}" for t in np.linspace(0, 1, 10)]),
                 key="vae_path")
@@ -151,25 +128,18 @@ c2.caption(f"Decoded codes on the line from image #{a} (label {y_eval[a]}) to #{
            f"(label {y_eval[b]}).")
 
 st.subheader("6 · Diagnostics")
-if "kl" not in result:  # diagnostics depend only on the trained model: once per run
-    result["kl"] = vae_maths.kl_per_dimension(vae, x_val)
-    result["elbo"] = vae_maths.negative_elbo(vae, x_val) if spec.loss == "bce" else None
-kl = result["kl"]
 c1, c2 = st.columns(2)
-c1.plotly_chart(plots.bar(kl, "KL per code dimension (nats)", "dimension"), key="vae_kl")
+c1.plotly_chart(plots.bar(result.kl_per_dimension, "KL per code dimension (nats)", "dimension"),
+                key="vae_kl")
 c1.caption("A dimension with KL near 0 is unused: its posterior has collapsed to the prior.")
-if spec.loss == "bce":
-    c2.metric("Held-out −ELBO (nats per image)", f"{result['elbo']:.1f}",
+if result.elbo is not None:
+    c2.metric("Held-out −ELBO (nats per image)", f"{result.elbo:.1f}",
               help="Reconstruction (BCE summed over pixels) + KL, β = 1; lower is better. "
                    "The Keras example reports 146.95 on full MNIST.")
-if "keras_file" not in result:
-    with tempfile.TemporaryDirectory() as folder:
-        file = Path(folder) / "vae.keras"
-        vae.save(file)
-        result["keras_file"] = file.read_bytes()
-c2.download_button("Download the trained VAE (.keras)", result["keras_file"],
+c2.download_button("Download the trained VAE (.keras)", result.keras_file,
                    file_name="vae.keras", mime="application/octet-stream")
-c2.caption("Load it with `keras.models.load_model('vae.keras')` after `import aecore.vae`.")
+c2.caption("Load it with `keras.models.load_model('vae.keras')` after `import aecore.vae`, "
+           "or save the whole estimator with `vae.save(folder)` and `aecore.load(folder)`.")
 
 with st.expander("Reproduce this run in Python"):
-    st.code(vae_code(dataset_key, spec, result["n_train"]), language="python")
+    st.code(result.recipe(), language="python")

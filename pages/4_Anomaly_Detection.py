@@ -4,10 +4,12 @@ reconstruction error."""
 import numpy as np
 import pandas as pd
 import streamlit as st
-from sklearn.metrics import confusion_matrix
+from sklearn.base import clone
 
 from aecore import anomaly, plots
-from aecore.recipe import anomaly_code
+from aecore.presets import IMAGE_DETECTOR, TABULAR_DETECTOR
+from aecore.results import AnomalyResult
+from aecore.spec import PARAMS
 from lab_ui import TrainingSection, dataset_picker, model_controls
 
 st.set_page_config(page_title="Anomaly detection · Autoencoder Lab", layout="wide")
@@ -21,7 +23,6 @@ st.markdown("An autoencoder trained only on **normal** data rebuilds normal inpu
             "Where to put the threshold is the hard part: compare the usual rules here.")
 
 data = dataset_picker()
-dataset_key = st.session_state["dataset"]
 section = TrainingSection("an_result")
 training = section.take_request()
 
@@ -45,62 +46,54 @@ with controls:
                f"({setup.train_is_anomaly.sum()} anomalies mixed in), {len(setup.x_val):,} "
                f"validation and {len(setup.x_test):,} test rows.")
     st.subheader("2 · Build the detector")
-    preset = anomaly.TABULAR_DETECTOR if tabular else anomaly.IMAGE_DETECTOR
-    spec = model_controls({"Detector preset": preset}, setup.x_train,
-                          prefix="an_tab_" if tabular else "an_img_", disabled=training)
-    smoothing = st.slider("Error smoothing σ (pixels)", 0.0, 3.0, anomaly.IMAGE_SMOOTHING, 0.5,
-                          key="an_smoothing", disabled=training or tabular,
-                          persist_state="session",
-                          help="Images only. The difference between input and reconstruction "
-                               "is blurred before it is squared: a stroke drawn one pixel off "
-                               "then costs little, a missing or extra stroke still costs a lot. "
-                               "0 = plain mean squared error.")
+    preset = TABULAR_DETECTOR if tabular else clone(IMAGE_DETECTOR).set_params(
+        image_shape=setup.image_shape)
+    detector = model_controls({"Detector preset": preset}, setup.x_train,
+                              prefix="an_tab_" if tabular else "an_img_", disabled=training,
+                              fixed=("network", "contamination", "smoothing"))
+    smoothing_param = PARAMS["smoothing"]
+    smoothing = st.slider(smoothing_param.label, smoothing_param.min, smoothing_param.max,
+                          IMAGE_DETECTOR.smoothing, smoothing_param.step, key="an_smoothing",
+                          disabled=training or tabular, persist_state="session",
+                          help=smoothing_param.help)
+    if detector is not None:
+        detector.set_params(smoothing=0.0 if tabular else smoothing)
 
 
-def errors(run, setup: anomaly.AnomalySetup, x: np.ndarray) -> np.ndarray:
-    return anomaly.reconstruction_errors(x, run.reconstruct(x), setup.image_shape, smoothing)
-
-
-def live_histogram(run, event):
+def live_histogram(event):
     """Per epoch: held-out validation errors, normal vs anomalous."""
-    scores = errors(run, setup, setup.x_val)
+    scores = detector.anomaly_scores(setup.x_val)
     return plots.error_histograms(scores[setup.y_val == 0], scores[setup.y_val == 1],
                                   title=f"Validation errors, epoch {event.epoch}")
 
 
 with live:
     st.subheader("3 · Train it live")
-    section.buttons(training, can_train=spec is not None)
-    if training and spec is not None:
-        section.train(spec, setup.x_train, live_histogram,
-                      {"setup": setup, "dataset": dataset_key, "source": source,
-                       "contamination": contamination, "digit": None if tabular else digit},
-                      validation_data=(setup.x_val, setup.x_val))
+    section.buttons(training, can_train=detector is not None)
+    if training and detector is not None:
+        section.train(AnomalyResult(detector, data, 0, setup, source,
+                                    None if tabular else digit, contamination), live_histogram)
     result = section.finished(
-        lambda r: r["source"] == "breast-cancer" or r["dataset"] == dataset_key,
-        "Choose what is normal and press **Train**: the error histograms of held-out normal "
-        "and anomalous points refresh every epoch.")
-    run, setup = result["run"], result["setup"]
+        data, "Choose what is normal and press **Train**: the error histograms of held-out "
+              "normal and anomalous points refresh every epoch.")
+    detector, setup = result.estimator, result.setup
     st.caption(setup.description)
-    st.plotly_chart(plots.loss_curves(run.history), key="final_loss")
+    st.plotly_chart(plots.loss_curves(detector.history_), key="final_loss")
 
-scores_by_smoothing = result.setdefault("scores", {})
-if smoothing not in scores_by_smoothing:
-    scores_by_smoothing[smoothing] = {part: errors(run, setup, x) for part, x in (
-        ("train", setup.x_train), ("val", setup.x_val), ("test", setup.x_test))}
-scores = scores_by_smoothing[smoothing]
+scores = result.scores(smoothing)
 test_scores, y_test = scores["test"], setup.y_test
 
 st.subheader("4 · Where to draw the line")
 c1, c2 = st.columns(2)
 k = c1.slider("k for the mean + kσ rule", 0.5, 5.0, 3.0, 0.5, key="an_k")
 share = c2.slider("Share flagged by the percentile rule", 0.01, 0.3,
-                  max(0.05, float(result["contamination"])), 0.01, key="an_share")
+                  max(0.05, float(result.contamination)), 0.01, key="an_share")
 rules = anomaly.threshold_rules(scores["train"], scores["val"], setup.y_val, k, share)
 low, high = float(test_scores.min()), float(test_scores.max())
 threshold = st.slider("Your threshold on the reconstruction error", low, high,
                       float(np.clip(rules["best F1 (validation)"], low, high)),
-                      (high - low) / 500, format="%.5f", key=f"an_threshold_{id(run)}_{smoothing}")
+                      (high - low) / 500, format="%.5f",
+                      key=f"an_threshold_{id(detector)}_{smoothing}")
 st.plotly_chart(plots.error_histograms(test_scores[y_test == 0], test_scores[y_test == 1],
                                        threshold, rules, "Test errors"), key="an_histogram")
 table = anomaly.rules_table({**rules, "your threshold": threshold}, test_scores, y_test)
@@ -117,26 +110,19 @@ point = anomaly.operating_point(test_scores, y_test, threshold)
 cv = anomaly.curves(test_scores, y_test)
 c1.plotly_chart(plots.roc_and_pr(cv.fpr, cv.tpr, cv.roc_auc, cv.precision, cv.recall,
                                  cv.pr_auc, point), key="an_curves")
-c2.plotly_chart(plots.confusion(confusion_matrix(y_test, test_scores > threshold,
-                                                 labels=[0, 1])), key="an_confusion")
+c2.plotly_chart(plots.confusion(anomaly.confusion_counts(test_scores, y_test, threshold)),
+                key="an_confusion")
 c2.caption(f"At your threshold: precision {point['precision']:.2f}, recall "
            f"{point['recall']:.2f}, false-positive rate {point['false-positive rate']:.2f}.")
 
 st.subheader("6 · Flagged examples")
-flagged = test_scores > threshold
-views = {"Highest scores": np.argsort(-test_scores),
-         "False positives": np.flatnonzero(flagged & (y_test == 0)),
-         "False negatives": np.flatnonzero(~flagged & (y_test == 1))}
-view = st.radio("Show", list(views), horizontal=True, key="an_view")
-order = views[view]
-if view != "Highest scores":
-    order = order[np.argsort(-test_scores[order])]
-picks = order[:GALLERY]
+view = st.radio("Show", anomaly.EXAMPLE_VIEWS, horizontal=True, key="an_view")
+picks = anomaly.flagged_examples(test_scores, y_test, threshold, view, GALLERY)
 if len(picks) == 0:
     st.info(f"No {view.lower()} at this threshold.")
 elif setup.image_shape is not None:
     x = setup.x_test[picks]
-    x_hat = run.reconstruct(x)
+    x_hat = detector.reconstruct(x)
     error_map = np.abs(anomaly.error_maps(x, x_hat, setup.image_shape, smoothing))
     st.plotly_chart(plots.image_rows([x, x_hat, error_map], setup.image_shape,
                                      ["input", "reconstruction", "error map"],
@@ -148,10 +134,9 @@ else:
                               index=picks), key="an_rows")
 
 export = pd.DataFrame({"reconstruction_error": test_scores, "is_anomaly": y_test,
-                       "flagged": flagged.astype(int)})
+                       "flagged": (test_scores > threshold).astype(int)})
 st.download_button("Download test scores and labels (CSV)", export.to_csv(index_label="row"),
                    file_name="anomaly_scores.csv", mime="text/csv")
 
 with st.expander("Reproduce this run in Python"):
-    st.code(anomaly_code(result["dataset"], result["source"], result["digit"],
-                         result["contamination"], run.spec, smoothing), language="python")
+    st.code(result.recipe(smoothing), language="python")

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from tests.app.apptest import button, click
+from tests.app.apptest import button, chart, click
 from tests.app.apptest import open_page as open_script
 
 
@@ -33,7 +33,11 @@ def test_tiny_training_shows_maps_scores_and_gallery():
     assert 0 <= scores.loc["PCA", "5-NN accuracy"] <= 1
     heatmaps = [c for c in charts if c["data"][0]["type"] == "heatmap"]
     assert heatmaps, "the reconstruction gallery is missing"
-    assert "TrainingRun.create" in at.code[0].value
+    assert "ae = Autoencoder(" in at.code[0].value and "hidden_layers=(32, 16)" in at.code[0].value
+    accuracy = chart(at, "few_labels")["data"]
+    assert [line["name"] for line in accuracy] == ["raw pixels", "PCA (2 components)",
+                                                   "autoencoder code (2)"]
+    assert all(0 <= a <= 1 for line in accuracy for a in line["y"])
 
     at = at.selectbox(key="dataset").set_value("digits").run()
     assert not at.exception

@@ -19,7 +19,7 @@ def test_tiny_training_shows_split_losses_grid_samples_and_diagnostics():
         assert chart(at, key)["data"]
     assert at.metric[0].label.startswith("Held-out −ELBO")
     assert float(at.metric[0].value) > 0
-    assert "VAESpec" in at.code[0].value
+    assert "vae = VariationalAutoencoder(" in at.code[0].value
 
     grid_before = chart(at, "vae_grid")["data"][0]["z"]
     at = at.slider(key="vae_grid_n").set_value(4).run()
@@ -32,6 +32,18 @@ def test_conditional_vae_generates_a_chosen_digit():
     at = at.selectbox(key="vae_grid_label").set_value(7).run()
     assert not at.exception
     assert any("as the digit 7" in c.value for c in at.caption)
+
+
+def test_a_diverging_vae_shows_an_error_with_advice_and_no_numbers():
+    at = click(open_page(**{**TINY, "vae_epochs": 5}, vae_learning_rate=1.0), "Train")
+    assert not at.exception, at.exception
+    assert not at.success
+    assert any("diverged" in e.value and "learning rate" in e.value for e in at.error)
+    shown = [m.value for m in at.metric] + [e.value for e in at.markdown] + \
+        [c.value for c in at.caption]
+    assert not any("nan" in text.lower().split() or "inf" in text.lower().split()
+                   for text in shown)
+    assert not at.get("plotly_chart")[1:], "no result charts below the error"
 
 
 def test_latent_size_too_large_for_the_images_is_explained():
