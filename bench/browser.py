@@ -40,11 +40,11 @@ def chromium_cpu_seconds() -> float:
 def plain_fit_seconds(epochs: int) -> float:
     from aecore.data import evaluation_points, load_dataset
     from aecore.models import build_dense_autoencoder
-    from aecore.spec import SEED_TUTORIAL_SPEC
+    from aecore.presets import SEED_TUTORIAL
 
     data = load_dataset("mnist_sample")
     x_eval, _ = evaluation_points(data)
-    spec = SEED_TUTORIAL_SPEC.replace(epochs=epochs)
+    spec = SEED_TUTORIAL.to_spec().replace(epochs=epochs)
     model = build_dense_autoencoder(spec, data.input_dim).model
     start = time.perf_counter()
     model.fit(data.x_train, data.x_train, validation_data=(x_eval, x_eval), epochs=epochs,

@@ -8,18 +8,18 @@ Run from the project root: python -m bench.denoising
 from __future__ import annotations
 
 import pandas as pd
+from sklearn.base import clone
 
 from aecore.data import evaluation_points, load_dataset
-from aecore.denoise import DENOISERS, denoising_scores
+from aecore.denoise import denoising_scores
 from aecore.noise import corrupt
+from aecore.presets import DENOISERS
 from bench.common import machine_header
 
 NOISE, LEVEL, SEED = "gaussian", 0.5, 0
 
 
 def main() -> None:
-    from aecore.training import TrainingRun
-
     data = load_dataset("mnist_sample")
     x_eval, _ = evaluation_points(data)
     noisy_train = corrupt(data.x_train, NOISE, LEVEL, SEED)
@@ -28,15 +28,16 @@ def main() -> None:
     print(f"# MNIST sample, {NOISE} noise {LEVEL}, {len(data.x_train)} train, "
           f"{len(x_eval)} held-out images")
     rows = []
-    for name, spec in DENOISERS.items():
-        run = TrainingRun.create(spec, noisy_train).fit(noisy_train, data.x_train)
-        table = denoising_scores(x_eval, noisy_eval, run.reconstruct(noisy_eval), data.image_shape)
+    for name, preset in DENOISERS.items():
+        denoiser = clone(preset).fit(noisy_train, X_clean=data.x_train)
+        table = denoising_scores(x_eval, noisy_eval, denoiser.reconstruct(noisy_eval),
+                                 data.image_shape)
         if not rows:
             rows += [{"method": m, **table.loc[m], "train seconds": 0.0}
                      for m in table.index if m != "autoencoder"]
-        rows.append({"method": f"{name} denoiser: {spec.architecture(data.input_dim)}, "
-                               f"{spec.epochs} epochs", **table.loc["autoencoder"],
-                     "train seconds": run.seconds})
+        rows.append({"method": f"{name} denoiser: {denoiser.architecture(data.input_dim)}, "
+                               f"{denoiser.epochs} epochs", **table.loc["autoencoder"],
+                     "train seconds": denoiser.log_.seconds})
     print(pd.DataFrame(rows).set_index("method").round(3).to_markdown())
 
 

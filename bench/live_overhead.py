@@ -15,7 +15,7 @@ import time
 from aecore import plots
 from aecore.data import evaluation_points, load_dataset
 from aecore.embed import code_map
-from aecore.spec import SEED_TUTORIAL_SPEC
+from aecore.presets import SEED_TUTORIAL
 from bench.common import machine_header
 
 
@@ -24,12 +24,14 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
+    from sklearn.base import clone
+
     from aecore.models import build_dense_autoencoder
-    from aecore.training import TrainingRun
 
     data = load_dataset("mnist_sample")
     x_eval, y_eval = evaluation_points(data)
-    spec = SEED_TUTORIAL_SPEC.replace(epochs=args.epochs)
+    autoencoder = clone(SEED_TUTORIAL).set_params(epochs=args.epochs)
+    spec = autoencoder.to_spec()
     history: dict[str, list[float]] = {}
 
     def draw(event) -> None:  # what LivePanel does with each event, short of sending it
@@ -46,9 +48,8 @@ def main() -> None:
         return time.perf_counter() - start
 
     def live() -> float:
-        run = TrainingRun.create(spec, data.x_train)
         start = time.perf_counter()
-        run.fit(data.x_train, validation_data=(x_eval, x_eval), probe=x_eval, on_epoch=draw)
+        clone(autoencoder).fit(data.x_train, X_val=x_eval, probe=x_eval, on_epoch=draw)
         return time.perf_counter() - start
 
     plain()  # warm-up: first graph tracing is not what we compare

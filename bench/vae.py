@@ -20,9 +20,9 @@ def main() -> None:
     parser.add_argument("--seeds", default="0", help="comma-separated seeds; one run each")
     args = parser.parse_args()
 
-    from aecore.spec import VAE_PRESETS
-    from aecore.training import TrainingRun
-    from aecore.vae import negative_elbo
+    from sklearn.base import clone
+
+    from aecore.presets import VAE_PRESETS
 
     data = load_dataset("mnist_sample")
     x_eval, y_eval = evaluation_points(data)
@@ -31,17 +31,17 @@ def main() -> None:
     rows = []
     for name, preset in VAE_PRESETS.items():
         for seed in map(int, args.seeds.split(",")):
-            spec = preset.replace(seed=seed, **({"epochs": args.epochs} if args.epochs else {}))
-            run = TrainingRun.create(spec, data.x_train).fit(
-                data.x_train, validation_data=(x_eval, x_eval))
-            rows.append({"model": f"{name}: {spec.architecture(data.input_dim)}, "
-                                  f"{spec.activation}, {spec.epochs} epochs, "
-                                  f"batch {spec.batch_size}"
-                                  f"{', cosine decay' if spec.lr_decay else ''}",
+            vae = clone(preset).set_params(
+                seed=seed, **({"epochs": args.epochs} if args.epochs else {}))
+            vae.fit(data.x_train, X_val=x_eval)
+            rows.append({"model": f"{name}: {vae.architecture(data.input_dim)}, "
+                                  f"{vae.activation}, {vae.epochs} epochs, "
+                                  f"batch {vae.batch_size}"
+                                  f"{', cosine decay' if vae.lr_decay else ''}",
                          "seed": seed,
-                         "−ELBO (nats/image)": negative_elbo(run.net.model, x_eval),
-                         "5-NN accuracy of μ map": knn_accuracy(run.encode(x_eval), y_eval),
-                         "train seconds": run.seconds})
+                         "−ELBO (nats/image)": vae.elbo(x_eval),
+                         "5-NN accuracy of μ map": knn_accuracy(vae.transform(x_eval), y_eval),
+                         "train seconds": vae.log_.seconds})
             print(rows[-1], flush=True)
     table = pd.DataFrame(rows)
     print(table.set_index(["model", "seed"]).round(3).to_markdown())
