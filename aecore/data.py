@@ -26,7 +26,27 @@ class DatasetUnavailableError(ValueError):
 
 @dataclass(frozen=True)
 class Dataset:
-    """Flattened images in [0, 1] with integer labels, split once into train and test."""
+    """Flattened images in [0, 1] with integer labels, split once into train and test.
+
+    Attributes
+    ----------
+    x_train : ndarray of shape (n_train, n_features), dtype float32
+        Training images, flattened, pixels in [0, 1].
+    y_train : ndarray of shape (n_train,), dtype int64
+        Their labels.
+    x_test : ndarray of shape (n_test, n_features), dtype float32
+        Held-out images, flattened, pixels in [0, 1].
+    y_test : ndarray of shape (n_test,), dtype int64
+        Their labels.
+    image_shape : tuple of (int, int)
+        (height, width) of one image; height × width = n_features.
+    name : str
+        Display name.
+    source : str
+        Where the data comes from (the loading call).
+    key : str, default=""
+        The registry key it was loaded under by :func:`load_dataset`, else empty.
+    """
 
     x_train: np.ndarray
     y_train: np.ndarray
@@ -39,11 +59,24 @@ class Dataset:
 
     @property
     def input_dim(self) -> int:
+        """Number of features (pixels) per image, n_features."""
         return int(self.x_train.shape[1])
 
 
 @dataclass(frozen=True)
 class DatasetInfo:
+    """One entry of :data:`DATASETS`.
+
+    Attributes
+    ----------
+    key : str
+        Registry key, e.g. ``"mnist_sample"``.
+    title : str
+        Display title, with size and whether it needs a download.
+    loader : callable
+        Returns the :class:`Dataset` when called with no arguments.
+    """
+
     key: str
     title: str
     loader: Callable[[], Dataset]
@@ -74,7 +107,13 @@ def _load_sklearn_digits() -> Dataset:
 
 
 def keras_cache_dir() -> Path:
-    """Where ``keras.datasets`` keeps downloaded files (honours ``KERAS_HOME``)."""
+    """Where ``keras.datasets`` keeps downloaded files (honours ``KERAS_HOME``).
+
+    Returns
+    -------
+    pathlib.Path
+        ``$KERAS_HOME/datasets``, by default ``~/.keras/datasets``.
+    """
     return Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "datasets"
 
 
@@ -100,12 +139,42 @@ def _load_keras(module: str, cached_name: str, title: str, allow_download: bool)
 
 
 def downloads_allowed() -> bool:
-    """False when ``AECORE_OFFLINE=1``: the tests set it so that nothing is ever downloaded."""
+    """False when ``AECORE_OFFLINE=1``: the tests set it so that nothing is ever downloaded.
+
+    Returns
+    -------
+    bool
+        Whether the environment variable ``AECORE_OFFLINE`` is anything but ``"1"``.
+    """
     return os.environ.get("AECORE_OFFLINE") != "1"
 
 
 def load_keras_dataset(key: str, allow_download: bool | None = None) -> Dataset:
-    """Full MNIST or Fashion-MNIST through Keras' own loaders (downloads on first use)."""
+    """Full MNIST or Fashion-MNIST through Keras' own loaders (downloads on first use).
+
+    Unlike the offline datasets, these keep Keras' fixed split of 60,000 training and 10,000
+    test images.
+
+    Parameters
+    ----------
+    key : {"mnist", "fashion_mnist"}
+        Which dataset.
+    allow_download : bool or None, default=None
+        Whether a missing file may be downloaded; None means :func:`downloads_allowed`.
+
+    Returns
+    -------
+    Dataset
+        28×28 images with pixels in [0, 1] (float32) and int64 labels; ``key`` is left empty.
+
+    Raises
+    ------
+    KeyError
+        If ``key`` is not one of the two above.
+    DatasetUnavailableError
+        If the file is not cached and downloads are not allowed, or Keras fails to load it
+        (e.g. no network).
+    """
     if allow_download is None:
         allow_download = downloads_allowed()
     module, cached_name, title = {
@@ -131,17 +200,65 @@ DEFAULT_DATASET = "mnist_sample"
 
 @functools.lru_cache(maxsize=4)
 def load_dataset(key: str = DEFAULT_DATASET) -> Dataset:
-    """Load a registered dataset once per process (parsing the MNIST sample takes ~2 s)."""
+    """Load a registered dataset once per process (parsing the MNIST sample takes ~2 s).
+
+    Results are cached (:func:`functools.lru_cache`, the last 4 keys), so repeated calls return
+    the same object.
+
+    Parameters
+    ----------
+    key : str, default="mnist_sample"
+        A key of :data:`DATASETS`.
+
+    Returns
+    -------
+    Dataset
+        The dataset, with ``key`` set.
+
+    Raises
+    ------
+    ValueError
+        If ``key`` is not a key of :data:`DATASETS`.
+    DatasetUnavailableError
+        A ``ValueError`` raised when a download-only dataset cannot be loaded here (see
+        :func:`load_keras_dataset`).
+    """
     if key not in DATASETS:
         raise ValueError(f"Unknown dataset {key!r}; choose one of {', '.join(DATASETS)}.")
     return dataclasses.replace(DATASETS[key].loader(), key=key)
 
 
 def evaluation_points(data: Dataset, limit: int = 1000) -> tuple[np.ndarray, np.ndarray]:
-    """The fixed held-out points every map, score and gallery is computed on."""
+    """The fixed held-out points every map, score and gallery is computed on.
+
+    Parameters
+    ----------
+    data : Dataset
+        The dataset.
+    limit : int, default=1000
+        Maximum number of points.
+
+    Returns
+    -------
+    x : ndarray of shape (n_points, n_features)
+        The first ``min(limit, n_test)`` test images, pixels in [0, 1].
+    y : ndarray of shape (n_points,)
+        Their labels.
+    """
     return data.x_test[:limit], data.y_test[:limit]
 
 
 def one_per_class(labels: np.ndarray) -> np.ndarray:
-    """Index of the first sample of each class, in class order (a gallery's examples)."""
+    """Index of the first sample of each class, in class order (a gallery's examples).
+
+    Parameters
+    ----------
+    labels : ndarray of shape (n_samples,)
+        Class labels.
+
+    Returns
+    -------
+    ndarray of shape (n_classes,), dtype intp
+        For each distinct label, in ascending order, the index of its first occurrence.
+    """
     return np.unique(labels, return_index=True)[1]

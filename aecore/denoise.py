@@ -16,8 +16,32 @@ MAX_UPLOAD_PIXELS = 4096 * 4096
 
 def denoising_scores(clean: np.ndarray, noisy: np.ndarray, denoised: np.ndarray,
                      image_shape: tuple[int, int]) -> pd.DataFrame:
-    """Mean PSNR (dB) and SSIM against the clean images, for the noisy input, each classical
-    filter and the autoencoder."""
+    """Mean PSNR (dB) and SSIM vs. the clean images: noisy input, classical filters, autoencoder.
+
+    Parameters
+    ----------
+    clean : ndarray of shape (n_samples, n_pixels)
+        Clean reference images, flattened, pixels in [0, 1].
+    noisy : ndarray of shape (n_samples, n_pixels)
+        Corrupted versions of ``clean``; the classical filters are applied to these.
+    denoised : ndarray of shape (n_samples, n_pixels)
+        The autoencoder's output for ``noisy``.
+    image_shape : tuple of (int, int)
+        (height, width) of one image.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``method``: ``"noisy input"``, each key of
+        :data:`aecore.image_quality.CLASSICAL_FILTERS`, then ``"autoencoder"``. Columns
+        ``"PSNR (dB)"``, the mean of :func:`aecore.image_quality.psnr` (inf if any image equals
+        its clean one), and ``"SSIM"``, the mean of :func:`aecore.image_quality.ssim`.
+
+    Raises
+    ------
+    ValueError
+        As :func:`aecore.image_quality.ssim` does (unequal image counts, sides below 7 pixels).
+    """
     outputs = {"noisy input": noisy,
                **{name: f(noisy, image_shape) for name, f in CLASSICAL_FILTERS.items()},
                "autoencoder": denoised}
@@ -29,8 +53,19 @@ def denoising_scores(clean: np.ndarray, noisy: np.ndarray, denoised: np.ndarray,
 
 
 def improvement(scores: pd.DataFrame) -> dict[str, float]:
-    """The autoencoder's PSNR gain (dB) over the best classical filter and over the noisy input,
-    from a :func:`denoising_scores` table."""
+    """The autoencoder's PSNR gain (dB) over the best classical filter and over the noisy input.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        A table from :func:`denoising_scores`.
+
+    Returns
+    -------
+    dict of str to float
+        ``"over the best filter"`` and ``"over the noisy input"``: the autoencoder's mean PSNR
+        minus that row's, in dB (positive when the autoencoder is better).
+    """
     psnr_db = scores["PSNR (dB)"]
     best_filter = psnr_db.drop(["noisy input", "autoencoder"]).max()
     return {"over the best filter": float(psnr_db["autoencoder"] - best_filter),
@@ -38,8 +73,31 @@ def improvement(scores: pd.DataFrame) -> dict[str, float]:
 
 
 def image_from_bytes(data: bytes, image_shape: tuple[int, int]) -> np.ndarray:
-    """A PNG or JPEG as one flattened grey image of ``image_shape`` in [0, 1], ink bright on a
-    dark background like the datasets (a light background is inverted)."""
+    """A PNG or JPEG as one flattened grey image in [0, 1], bright ink on a dark background.
+
+    The image is converted to 8-bit greyscale, resized to ``image_shape`` with Lanczos
+    resampling (aspect ratio not kept) and scaled by 1/255. Like the datasets, ink is bright on a
+    dark background: an image whose median pixel exceeds 0.5 (dark ink on light paper) is
+    inverted.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's contents.
+    image_shape : tuple of (int, int)
+        (height, width) to resize to, in pixels.
+
+    Returns
+    -------
+    ndarray of shape (1, height * width), dtype float32
+        The image, pixels in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        If the file is not a readable PNG or JPEG, or has more than :data:`MAX_UPLOAD_PIXELS`
+        (4096 × 4096) pixels.
+    """
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.format not in {"PNG", "JPEG"}:

@@ -18,6 +18,34 @@ def comparison_table(x_train: np.ndarray, x_eval: np.ndarray, y_eval: np.ndarray
 
     PCA's reconstruction uses as many components as the autoencoder's code, so the two compress
     equally; t-SNE has no decoder and gets no reconstruction score.
+
+    Parameters
+    ----------
+    x_train : ndarray of shape (n_train, n_features)
+        Training data the PCA baseline is fitted on, pixels in [0, 1].
+    x_eval : ndarray of shape (n_samples, n_features)
+        Held-out points the maps show, pixels in [0, 1].
+    y_eval : ndarray of shape (n_samples,)
+        Non-negative integer labels of ``x_eval``.
+    maps : list of Map2D
+        Maps of ``x_eval``, each ``points`` of shape (n_samples, 2).
+    ae_mse : float
+        The autoencoder's reconstruction MSE per pixel on ``x_eval``.
+    code_size : int
+        Width of the autoencoder's code: the number of PCA components for the baseline MSE.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``method`` (one row per map, in order), with columns ``"5-NN accuracy"`` and
+        ``"trustworthiness"`` (both in [0, 1], see :func:`aecore.metrics.map_scores`),
+        ``"reconstruction MSE"`` (squared pixel units; NaN for methods other than
+        ``"Autoencoder"`` and ``"PCA"``) and ``"seconds"``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`aecore.metrics.map_scores` does.
     """
     pca_mse = pca_reconstruction_mse(x_train, x_eval, code_size)
     mse = {"Autoencoder": ae_mse, "PCA": pca_mse}
@@ -32,7 +60,34 @@ def compare_with_baselines(autoencoder, x_train: np.ndarray, x_eval: np.ndarray,
                            tsne: Map2D | None = None) -> tuple[list[Map2D], pd.DataFrame]:
     """The three maps of ``x_eval`` (autoencoder, PCA, t-SNE) and their scores.
 
-    ``autoencoder`` is a fitted :class:`aecore.Autoencoder`; pass a cached ``tsne`` to skip it.
+    Parameters
+    ----------
+    autoencoder : aecore.Autoencoder
+        A fitted autoencoder; its map uses ``transform`` and its time ``log_.seconds``.
+    x_train : ndarray of shape (n_train, n_features)
+        Training data the PCA baselines are fitted on, pixels in [0, 1].
+    x_eval : ndarray of shape (n_samples, n_features)
+        Held-out points to map and score, pixels in [0, 1].
+    y_eval : ndarray of shape (n_samples,)
+        Non-negative integer labels of ``x_eval``.
+    tsne : Map2D or None, default=None
+        A cached :func:`aecore.embed.tsne_map` of ``x_eval``; computed when None.
+
+    Returns
+    -------
+    maps : list of Map2D
+        The autoencoder, PCA and t-SNE maps, in that order.
+    table : pandas.DataFrame
+        Their scores, as :func:`comparison_table` returns.
+
+    Raises
+    ------
+    sklearn.exceptions.NotFittedError
+        If ``autoencoder`` is not fitted.
+    aecore.DivergedError
+        If its fit diverged.
+    ValueError
+        As :func:`comparison_table` does.
     """
     codes = autoencoder.transform(x_eval)
     maps = [code_map(codes, autoencoder.log_.seconds), pca_map(x_train, x_eval),

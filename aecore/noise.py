@@ -37,7 +37,35 @@ NOISES: dict[str, tuple[str, Corruption]] = {
 def corrupt(x: np.ndarray, kind: str, level: float, seed: int = 0) -> np.ndarray:
     """Corrupt images with noise ``kind`` at ``level`` (σ or a fraction), clipped to [0, 1].
 
-    The same seed gives the same noise; level 0 returns the images unchanged.
+    The same seed gives the same noise; level 0 returns the images unchanged (as a float32 copy,
+    not clipped). The kinds, per pixel x with z ~ N(0, 1):
+
+    - ``"gaussian"``: x + σ·z.
+    - ``"speckle"``: x + x·σ·z, noise proportional to ink.
+    - ``"salt_and_pepper"``: each pixel, with probability ``level``, set to 0 or 1 (even odds).
+    - ``"masking"``: each pixel, with probability ``level``, set to 0.
+
+    Parameters
+    ----------
+    x : array-like of shape (n_samples, n_pixels)
+        Flattened images, pixels in [0, 1].
+    kind : str
+        A key of :data:`NOISES`.
+    level : float
+        σ for ``"gaussian"`` and ``"speckle"`` (pixel units); for the others, the expected
+        fraction of pixels hit. Between 0 and 1.
+    seed : int, default=0
+        Seed of the :func:`numpy.random.default_rng` that draws the noise.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_pixels), dtype float32
+        The corrupted images, pixels in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        If ``kind`` is not a key of :data:`NOISES`, or ``level`` is outside [0, 1].
     """
     if kind not in NOISES:
         raise ValueError(f"Unknown noise {kind!r}; choose one of {', '.join(NOISES)}.")

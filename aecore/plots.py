@@ -25,7 +25,26 @@ def _discrete_colorscale(n: int) -> list[list]:
 
 def latent_scatter(points: np.ndarray, labels: np.ndarray, title: str = "",
                    n_classes: int = 10, height: int = 380) -> go.Figure:
-    """A 2-D map of points coloured by label; hover shows label and point index."""
+    """A 2-D map of points coloured by label; hover shows label and point index.
+
+    Parameters
+    ----------
+    points : ndarray of shape (n_samples, 2)
+        Map coordinates.
+    labels : ndarray of shape (n_samples,)
+        Integer labels in ``0..n_classes - 1``; each gets a fixed colour of :data:`PALETTE`.
+    title : str, default=""
+        Figure title.
+    n_classes : int, default=10
+        Number of classes on the colour scale, so colours agree across maps.
+    height : int, default=380
+        Figure height in pixels.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One ``Scattergl`` trace with a discrete colour bar.
+    """
     fig = go.Figure(go.Scattergl(
         x=points[:, 0], y=points[:, 1], mode="markers",
         customdata=np.column_stack([labels, np.arange(len(labels))]),
@@ -42,9 +61,27 @@ def latent_scatter(points: np.ndarray, labels: np.ndarray, title: str = "",
 
 def with_clickable_space(fig: go.Figure, points: np.ndarray, n: int = 40,
                          pad: float = 0.1) -> go.Figure:
-    """Add an invisible n×n grid of points over the map's extent (``pad`` of it beyond each
-    side) as a second trace. Plotly selects points, not places: with the grid, a click on empty
-    space selects the nearest grid point, i.e. a code, and hovering shows that code."""
+    """Add an invisible n×n grid of points over the map, so that empty space can be clicked.
+
+    Plotly selects points, not places: with the grid, a click on empty space selects the
+    nearest grid point, i.e. a code, and hovering shows that code.
+
+    Parameters
+    ----------
+    fig : plotly.graph_objects.Figure
+        The map, e.g. from :func:`latent_scatter`; modified in place.
+    points : ndarray of shape (n_samples, 2)
+        The map's coordinates; the grid spans their extent.
+    n : int, default=40
+        Grid points per axis.
+    pad : float, default=0.1
+        How far the grid reaches beyond each side, as a fraction of the extent on that axis.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        ``fig``, with the grid added as a trace named ``"place"``.
+    """
     low, high = points.min(axis=0), points.max(axis=0)
     margin = (high - low) * pad
     xs, ys = (np.linspace(lo - m, hi + m, n) for lo, hi, m in zip(low, high, margin, strict=True))
@@ -57,7 +94,23 @@ def with_clickable_space(fig: go.Figure, points: np.ndarray, n: int = 40,
 
 def loss_curves(history: dict[str, list[float]], total_epochs: int | None = None,
                 height: int = 300) -> go.Figure:
-    """Loss per epoch, one line per history entry: 'val_kl' is drawn as 'validation kl'."""
+    """Loss per epoch, one line per history entry: 'val_kl' is drawn as 'validation kl'.
+
+    Parameters
+    ----------
+    history : dict of str to list of float
+        Per-epoch losses by name, like Keras' ``History.history``; names without the ``val_``
+        prefix are drawn as "train <name>".
+    total_epochs : int or None, default=None
+        If given, the x axis spans all epochs of the fit, so it stays put while training runs.
+    height : int, default=300
+        Figure height in pixels.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One line per entry against the epoch, counted from 1.
+    """
     fig = go.Figure([
         go.Scatter(x=np.arange(1, len(values) + 1), y=values, mode="lines+markers",
                    name=("validation " if key.startswith("val_") else "train ")
@@ -72,7 +125,23 @@ def loss_curves(history: dict[str, list[float]], total_epochs: int | None = None
 
 
 def mosaic(rows: list[np.ndarray], image_shape: tuple[int, int], pad: int = 1) -> np.ndarray:
-    """Tile rows of flattened images into one 2-D array, with ``pad`` NaN pixels between tiles."""
+    """Tile rows of flattened images into one 2-D array, with ``pad`` NaN pixels between tiles.
+
+    Parameters
+    ----------
+    rows : list of ndarray of shape (n_images, height * width)
+        One array of flattened images per row of the mosaic; rows may differ in length.
+    image_shape : tuple of (int, int)
+        (height, width) of one image.
+    pad : int, default=1
+        Gap between tiles, in pixels.
+
+    Returns
+    -------
+    ndarray of shape (n_rows * (height + pad) - pad, n_cols * (width + pad) - pad)
+        float64 pixels; NaN in the gaps and where a row is shorter than the longest one
+        (``n_cols`` images).
+    """
     h, w = image_shape
     n_cols = max(len(r) for r in rows)
     out = np.full((len(rows) * (h + pad) - pad, n_cols * (w + pad) - pad), np.nan)
@@ -85,7 +154,26 @@ def mosaic(rows: list[np.ndarray], image_shape: tuple[int, int], pad: int = 1) -
 
 def image_rows(rows: list[np.ndarray], image_shape: tuple[int, int], row_names: list[str],
                captions: list[str] | None = None, height_per_row: int = 90) -> go.Figure:
-    """A gallery: each row a set of images (e.g. originals above reconstructions)."""
+    """A gallery: each row a set of images (e.g. originals above reconstructions).
+
+    Parameters
+    ----------
+    rows : list of ndarray of shape (n_images, height * width)
+        Flattened images per row, pixels in [0, 1] (drawn white at 0, black at 1).
+    image_shape : tuple of (int, int)
+        (height, width) of one image.
+    row_names : list of str
+        One label per row, shown on the y axis.
+    captions : list of str or None, default=None
+        One caption per column (as many as ``rows[0]`` has images), shown on the x axis.
+    height_per_row : int, default=90
+        Figure height per row, in pixels.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        A grey-scale heatmap of :func:`mosaic` (1-pixel gaps) with the axes labelled.
+    """
     h, w = image_shape
     grid = mosaic(rows, image_shape)
     fig = go.Figure(go.Heatmap(z=grid, colorscale=GRAY_INK, zmin=0, zmax=1, showscale=False,
@@ -101,7 +189,22 @@ def image_rows(rows: list[np.ndarray], image_shape: tuple[int, int], row_names: 
 
 
 def matrix_heatmap(table, title: str, unit: str = "dB") -> go.Figure:
-    """A labelled heatmap of a DataFrame (e.g. PSNR by train level × test level)."""
+    """A labelled heatmap of a DataFrame (e.g. PSNR by train level × test level).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Numeric values with a numeric index and columns; their names become the axis titles.
+    title : str
+        Figure title.
+    unit : str, default="dB"
+        Unit of the values, shown on the colour bar and on hover.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        A Viridis heatmap, each cell labelled with its value to one decimal.
+    """
     fig = go.Figure(go.Heatmap(
         z=table.to_numpy(), x=[f"{c:g}" for c in table.columns],
         y=[f"{i:g}" for i in table.index], colorscale="Viridis",
@@ -115,7 +218,22 @@ def matrix_heatmap(table, title: str, unit: str = "dB") -> go.Figure:
 
 
 def bar(values: np.ndarray, title: str, x_title: str) -> go.Figure:
-    """One bar per entry, e.g. KL per code dimension."""
+    """One bar per entry, e.g. KL per code dimension.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_values,)
+        Bar heights, drawn at x = 0, 1, …, n_values - 1.
+    title : str
+        Figure title, with the values' unit (e.g. nats).
+    x_title : str
+        Title of the x axis.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        A bar chart.
+    """
     fig = go.Figure(go.Bar(x=np.arange(len(values)), y=values))
     fig.update_layout(title=title, height=300, margin=dict(l=10, r=10, t=40, b=10),
                       xaxis=dict(title=x_title, tickmode="linear", dtick=1))
@@ -124,7 +242,29 @@ def bar(values: np.ndarray, title: str, x_title: str) -> go.Figure:
 
 def error_histograms(normal: np.ndarray, anomalous: np.ndarray, threshold: float | None = None,
                      rules: dict[str, float] | None = None, title: str = "") -> go.Figure:
-    """Overlaid histograms of reconstruction error, normal vs anomalous, with threshold lines."""
+    """Overlaid histograms of reconstruction error, normal vs anomalous, with threshold lines.
+
+    Both histograms share bins from 0, each 1/60 of the largest error wide, and show the share of
+    their points in each bin.
+
+    Parameters
+    ----------
+    normal : ndarray of shape (n_normal,)
+        Reconstruction errors (non-negative) of the normal points.
+    anomalous : ndarray of shape (n_anomalous,)
+        Reconstruction errors of the anomalous points.
+    threshold : float or None, default=None
+        If given, drawn as a solid black line.
+    rules : dict of str to float or None, default=None
+        Other candidate thresholds by name, drawn as labelled dotted lines.
+    title : str, default=""
+        Figure title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        The two histograms overlaid.
+    """
     bins = dict(start=0, end=float(max(normal.max(), anomalous.max())) * 1.001,
                 size=float(max(normal.max(), anomalous.max())) / 60 or 1.0)
     fig = go.Figure([
@@ -147,7 +287,27 @@ def error_histograms(normal: np.ndarray, anomalous: np.ndarray, threshold: float
 
 
 def roc_and_pr(fpr, tpr, roc_auc, precision, recall, pr_auc, point: dict[str, float]) -> go.Figure:
-    """ROC and precision–recall curves side by side, the current operating point marked."""
+    """ROC and precision–recall curves side by side, the current operating point marked.
+
+    Parameters
+    ----------
+    fpr, tpr : array-like of shape (n_thresholds,)
+        False- and true-positive rates, as :func:`sklearn.metrics.roc_curve` returns.
+    roc_auc : float
+        Area under the ROC curve, shown in the title.
+    precision, recall : array-like of shape (n_points,)
+        As :func:`sklearn.metrics.precision_recall_curve` returns.
+    pr_auc : float
+        Area under the precision–recall curve, shown in the title.
+    point : dict of str to float
+        The operating point, with keys ``"false-positive rate"``, ``"recall"`` and
+        ``"precision"`` (as :func:`aecore.anomaly.operating_point` returns).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Two subplots, the ROC with the chance diagonal, each with the point marked by an ×.
+    """
     from plotly.subplots import make_subplots
 
     fig = make_subplots(1, 2, subplot_titles=(f"ROC (AUC {roc_auc:.3f})",
@@ -170,7 +330,18 @@ def roc_and_pr(fpr, tpr, roc_auc, precision, recall, pr_auc, point: dict[str, fl
 
 
 def confusion(counts: np.ndarray) -> go.Figure:
-    """A 2×2 confusion matrix: rows true normal/anomalous, columns flagged or not."""
+    """A 2×2 confusion matrix: rows true normal/anomalous, columns predicted normal/anomalous.
+
+    Parameters
+    ----------
+    counts : ndarray of shape (2, 2)
+        Counts ``[[TN, FP], [FN, TP]]``, as :func:`aecore.anomaly.confusion_counts` returns.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        A heatmap with each cell labelled by its count.
+    """
     names = ["normal", "anomalous"]
     fig = go.Figure(go.Heatmap(z=counts, x=[f"predicted {n}" for n in names],
                                y=[f"true {n}" for n in names], text=counts,
@@ -181,8 +352,19 @@ def confusion(counts: np.ndarray) -> go.Figure:
 
 
 def accuracy_by_labels(table) -> go.Figure:
-    """Accuracy (0–1) against the number of labelled points, one line per representation: a
-    DataFrame indexed by label count with one column per representation."""
+    """Accuracy (0–1) against the number of labelled points, one line per representation.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Held-out accuracies in [0, 1], indexed by the number of labelled training images, one
+        column per representation.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One line per column, the x axis logarithmic.
+    """
     fig = go.Figure([go.Scatter(x=table.index.tolist(), y=table[name].tolist(), name=name,
                                 mode="lines+markers")
                      for name in table.columns])
