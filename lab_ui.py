@@ -165,13 +165,13 @@ class LivePanel:
         self.progress.progress(event.epoch / event.epochs,
                                text=f"Epoch {event.epoch}/{event.epochs} · {losses} · "
                                     f"{event.elapsed:.1f} s")
+        if not all(math.isfinite(v) for v in event.logs.values()):
+            return  # the page explains the divergence once the fit has ended
         now = time.perf_counter()
         if now - self._last_draw < FRAME_INTERVAL_S and event.epoch < event.epochs:
             return
         self._last_draw = now
         self._draws += 1  # distinct keys: the same chart is redrawn within one script run
-        if not all(math.isfinite(v) for v in event.logs.values()):
-            return  # the page explains the divergence once the fit has ended
         self.loss_chart.plotly_chart(plots.loss_curves(self.estimator.log_.history, event.epochs),
                                      key=f"live_loss_{self._draws}")
         self.page_chart.plotly_chart(self.figure(event), key=f"live_figure_{self._draws}")

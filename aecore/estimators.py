@@ -21,7 +21,7 @@ from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from aecore.metrics import reconstruction_errors
-from aecore.spec import N_CLASSES, AESpec, ConvSpec, TrainingSpec, VAESpec
+from aecore.spec import N_CLASSES, AESpec, ConvSpec, TrainingSpec, VAESpec, check_range
 from aecore.validation import check_data, check_labels
 
 if TYPE_CHECKING:
@@ -573,10 +573,10 @@ class ReconstructionDetector(Autoencoder):
     Parameters
     ----------
     contamination : float, default 0.1
-        Expected share of anomalies in the training data, in (0, 0.5]: ``threshold_`` flags
+        Expected share of anomalies in the training data, 0.001 to 0.5: ``threshold_`` flags
         that share of the training scores.
     smoothing : float, default 0.0
-        For images, σ in pixels of a Gaussian blur of the error map before squaring
+        For images, σ in pixels (0 to 3) of a Gaussian blur of the error map before squaring
         (see :func:`aecore.anomaly.error_maps`).
     image_shape : tuple of int, optional
         (height, width) of image samples; needed for ``smoothing``.
@@ -610,10 +610,8 @@ class ReconstructionDetector(Autoencoder):
         self.image_shape = image_shape
 
     def to_spec(self) -> AESpec | ConvSpec:
-        if not 0 < self.contamination <= 0.5:
-            raise ValueError(f"Contamination must be in (0, 0.5]; got {self.contamination:g}.")
-        if self.smoothing < 0:
-            raise ValueError(f"Smoothing must be ≥ 0 pixels; got {self.smoothing:g}.")
+        check_range("contamination", self.contamination)
+        check_range("smoothing", self.smoothing)
         return super().to_spec()
 
     def _checked_spec(self, x: np.ndarray) -> AESpec | ConvSpec:

@@ -105,7 +105,7 @@ class TrainingSpec:
 
     def __post_init__(self) -> None:
         for name in ("epochs", "batch_size", "learning_rate", "seed"):
-            _check_range(name, getattr(self, name))
+            check_range(name, getattr(self, name))
         if self.loss not in LOSSES:
             raise ValueError(f"Loss must be one of {', '.join(LOSSES)}; got {self.loss!r}.")
 
@@ -140,12 +140,12 @@ class AESpec(TrainingSpec):
         super().__post_init__()
         object.__setattr__(self, "hidden_layers", tuple(int(w) for w in self.hidden_layers))
         for name in ("code_size", "input_noise"):
-            _check_range(name, getattr(self, name))
+            check_range(name, getattr(self, name))
         if len(self.hidden_layers) > PARAMS["n_layers"].max:
             raise ValueError(f"At most {PARAMS['n_layers'].max:g} hidden layers are supported; "
                              f"got {len(self.hidden_layers)}.")
         for width in self.hidden_layers:
-            _check_range("hidden_layers", width)
+            check_range("hidden_layers", width)
             if width < self.code_size:
                 raise ValueError(f"Every hidden layer needs at least as many nodes as the code "
                                  f"({self.code_size}); a layer of {width} would be a tighter "
@@ -186,7 +186,7 @@ class ConvSpec(TrainingSpec):
     def __post_init__(self) -> None:
         super().__post_init__()
         for name in ("filters", "depth", "input_noise"):
-            _check_range(name, getattr(self, name))
+            check_range(name, getattr(self, name))
         _check_activation(self.activation)
 
     def checked_for(self, x: np.ndarray) -> ConvSpec:
@@ -229,9 +229,9 @@ class VAESpec(TrainingSpec):
         super().__post_init__()
         object.__setattr__(self, "hidden_layers", tuple(int(w) for w in self.hidden_layers))
         for name in ("code_size", "filters", "depth", "beta", "warmup_epochs", "encoder_dropout"):
-            _check_range(name, getattr(self, name))
+            check_range(name, getattr(self, name))
         for width in self.hidden_layers:
-            _check_range("hidden_layers", width)
+            check_range("hidden_layers", width)
         if self.network not in PARAMS["network"].choices:
             raise ValueError(f"Network must be 'dense' or 'conv'; got {self.network!r}.")
         _check_activation(self.activation)
@@ -284,7 +284,9 @@ def _check_activation(activation: str) -> None:
                          f"got {activation!r}.")
 
 
-def _check_range(name: str, value: float) -> None:
+def check_range(name: str, value: float) -> None:
+    """Raise a ValueError naming the hyperparameter, its range and ``value`` when ``value`` lies
+    outside ``PARAMS[name]``'s range."""
     param = PARAMS[name]
     if not param.min <= value <= param.max:
         raise ValueError(f"{param.label} must be between {param.min:g} and {param.max:g}; "
