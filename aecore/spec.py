@@ -18,7 +18,25 @@ ACTIVATIONS = ("relu", "selu", "elu", "tanh", "sigmoid", "gelu")
 
 @dataclass(frozen=True)
 class Param:
-    """One hyperparameter's range and help text, read by the UI's widgets."""
+    """One hyperparameter's range and help text, read by the UI's widgets.
+
+    Attributes
+    ----------
+    label : str
+        Display name, also used in error messages.
+    help : str
+        Help text shown with the widget.
+    min, max : float or None, default=None
+        Inclusive range, checked by :func:`check_range`; None for choices and flags.
+    choices : tuple of str, default=()
+        Allowed values of a categorical hyperparameter.
+    step : float, default=1
+        A numeric widget's increment.
+    format : str or None, default=None
+        A numeric widget's printf format, for fractional values.
+    flag : bool, default=False
+        Whether it is a yes/no switch.
+    """
 
     label: str
     help: str
@@ -59,8 +77,9 @@ PARAMS: dict[str, Param] = {
     "beta": Param("β (KL weight)", "Weight of the KL term that pulls codes toward the prior: "
                   "0 gives a plain autoencoder, larger values a smoother but blurrier latent "
                   "space.", 0.0, 10.0, step=0.1, format="%.2f"),
-    "warmup_epochs": Param("KL warm-up epochs", "Raise β linearly from 0 over this many epochs "
-                           "(0: full β from the start); helps avoid posterior collapse.", 0, 500),
+    "warmup_epochs": Param("KL warm-up epochs", "Raise β linearly over this many epochs (β/N in "
+                           "the first, full β from the N-th; 0: full β from the start); helps "
+                           "avoid posterior collapse.", 0, 500),
     "encoder_dropout": Param("Encoder dropout", "Share of the encoder's features (a conv "
                              "encoder's feature maps, a dense one's pixels) zeroed at random in "
                              "each training step: it curbs overfitting on small data.", 0.0, 0.8,
@@ -87,14 +106,52 @@ PARAMS: dict[str, Param] = {
 
 
 def sandwich(first_layer: int, n_layers: int, code_size: int = 1) -> tuple[int, ...]:
-    """Encoder widths halving per layer, never below the code: (400, 4) → 400-200-100-50."""
+    """Encoder widths halving per layer, never below the code.
+
+    Parameters
+    ----------
+    first_layer : int
+        Width of the first hidden layer.
+    n_layers : int
+        Number of hidden layers.
+    code_size : int, default=1
+        Floor of every width.
+
+    Returns
+    -------
+    tuple of int
+        ``max(first_layer // 2^i, code_size)`` for i = 0, …, n_layers − 1; e.g.
+        ``sandwich(400, 4)`` is (400, 200, 100, 50).
+    """
     return tuple(max(first_layer // 2**i, code_size) for i in range(n_layers))
 
 
 @dataclass(frozen=True)
 class TrainingSpec:
-    """What every model's training needs: loss, epochs, batch size, learning rate (and its
-    decay) and seed."""
+    """What every model's training needs: loss, epochs, batch size, learning rate, decay and seed.
+
+    Frozen, and validated on construction against the ranges in :data:`PARAMS`.
+
+    Parameters
+    ----------
+    loss : {"bce", "mse"}, default="bce"
+        Binary cross-entropy or mean squared error (see :data:`LOSSES`).
+    epochs : int, default=100
+        Passes over the training data.
+    batch_size : int, default=64
+        Samples per gradient step.
+    learning_rate : float, default=1e-3
+        Adam's step size.
+    lr_decay : bool, default=False
+        Cosine decay of the rate over the epochs (:func:`aecore.training.cosine_learning_rate`).
+    seed : int, default=0
+        Seed of the weights' initialisation, the noise and the batch order.
+
+    Raises
+    ------
+    ValueError
+        If a value is outside its range in :data:`PARAMS` or ``loss`` is unknown.
+    """
 
     loss: str = "bce"
     epochs: int = 100
@@ -112,8 +169,21 @@ class TrainingSpec:
     def checked_for(self, x: np.ndarray) -> Self:
         """Return self if it can be trained on ``x``, else raise ValueError.
 
-        ``x`` is already validated (:func:`aecore.validation.check_data`): float32, finite, in
-        [0, 1], of shape (n_samples, n_features); this checks what depends on the spec.
+        Parameters
+        ----------
+        x : ndarray of shape (n_samples, n_features)
+            Already validated (:func:`aecore.validation.check_data`): float32, finite, in [0, 1].
+            Only what depends on the spec is checked here.
+
+        Returns
+        -------
+        TrainingSpec
+            ``self``.
+
+        Raises
+        ------
+        ValueError
+            If ``batch_size`` exceeds n_samples.
         """
         if self.batch_size > len(x):
             raise ValueError(f"Batch size {self.batch_size} exceeds the {len(x)} training images "
@@ -121,15 +191,55 @@ class TrainingSpec:
         return self
 
     def replace(self, **changes: Any) -> Self:
+        """A validated copy with some fields changed (:func:`dataclasses.replace`).
+
+        Parameters
+        ----------
+        **changes
+            New field values, by name.
+
+        Returns
+        -------
+        TrainingSpec
+            A new spec of the same class.
+
+        Raises
+        ------
+        ValueError
+            If a new value is invalid, as on construction.
+        TypeError
+            If a name is not a field.
+        """
         return replace(self, **changes)
 
     def as_kwargs(self) -> dict[str, Any]:
+        """The fields by name, as :func:`dataclasses.asdict` gives them."""
         return asdict(self)
 
 
 @dataclass(frozen=True)
 class AESpec(TrainingSpec):
-    """A dense autoencoder: input → hidden_layers → code → mirrored hidden layers → input."""
+    """A dense autoencoder: input → hidden_layers → code → mirrored hidden layers → input.
+
+    Parameters
+    ----------
+    code_size : int, default=2
+        Width of the linear code layer.
+    hidden_layers : tuple of int, default=(1000, 500, 250)
+        Encoder widths from input to code, stored as ints; the decoder mirrors them.
+    activation : str, default="relu"
+        Hidden layers' activation, one of :data:`ACTIVATIONS`.
+    input_noise : float, default=0.3
+        σ of Gaussian noise added to the inputs in training only, in pixel units.
+    loss, epochs, batch_size, learning_rate, lr_decay, seed
+        As for :class:`TrainingSpec`.
+
+    Raises
+    ------
+    ValueError
+        If a value is out of range, there are more than ``PARAMS["n_layers"].max`` (8) hidden
+        layers, a hidden layer is narrower than the code, or the activation is unknown.
+    """
 
     code_size: int = 2
     hidden_layers: tuple[int, ...] = (1000, 500, 250)
@@ -153,6 +263,23 @@ class AESpec(TrainingSpec):
         _check_activation(self.activation)
 
     def checked_for(self, x: np.ndarray) -> AESpec:
+        """Return self if it can be trained on ``x``; the code must be narrower than the input.
+
+        Parameters
+        ----------
+        x : ndarray of shape (n_samples, n_features)
+            Validated training data (see :meth:`TrainingSpec.checked_for`).
+
+        Returns
+        -------
+        AESpec
+            ``self``.
+
+        Raises
+        ------
+        ValueError
+            If ``batch_size`` exceeds n_samples or ``code_size`` ≥ n_features.
+        """
         super().checked_for(x)
         if self.code_size >= x.shape[1]:
             raise ValueError(f"The code size ({self.code_size}) must be smaller than the input "
@@ -166,15 +293,49 @@ class AESpec(TrainingSpec):
         return (*self.hidden_layers, self.code_size)
 
     def architecture(self, input_dim: int) -> str:
-        """The whole network as text, e.g. '784-400-200-2-200-400-784'."""
+        """The whole network as text.
+
+        Parameters
+        ----------
+        input_dim : int
+            Features per input row.
+
+        Returns
+        -------
+        str
+            Widths joined by hyphens, e.g. ``'784-400-200-2-200-400-784'``.
+        """
         widths = (input_dim, *self.layer_sizes, *reversed(self.hidden_layers), input_dim)
         return "-".join(str(w) for w in widths)
 
 
 @dataclass(frozen=True)
 class ConvSpec(TrainingSpec):
-    """A convolutional autoencoder for square images: ``depth`` stride-2 Conv2D blocks starting
-    with ``filters`` filters (doubling per block), mirrored by Conv2DTranspose blocks."""
+    """A convolutional autoencoder for square single-channel images.
+
+    ``depth`` stride-2 Conv2D blocks starting with ``filters`` filters (doubling per block),
+    mirrored by Conv2DTranspose blocks; the code is the last feature map.
+
+    Parameters
+    ----------
+    filters : int, default=32
+        Filters in the first block.
+    depth : int, default=2
+        Number of blocks; each halves the image's side.
+    activation : str, default="relu"
+        The blocks' activation, one of :data:`ACTIVATIONS`.
+    input_noise : float, default=0.0
+        σ of Gaussian noise added to the inputs in training only, in pixel units.
+    epochs, batch_size : int, default=15, 128
+        As for :class:`TrainingSpec`, with these defaults.
+    loss, learning_rate, lr_decay, seed
+        As for :class:`TrainingSpec`.
+
+    Raises
+    ------
+    ValueError
+        If a value is out of range or the activation is unknown.
+    """
 
     epochs: int = 15
     batch_size: int = 128
@@ -190,6 +351,24 @@ class ConvSpec(TrainingSpec):
         _check_activation(self.activation)
 
     def checked_for(self, x: np.ndarray) -> ConvSpec:
+        """Return self if it can be trained on ``x``: square images whose side 2^depth divides.
+
+        Parameters
+        ----------
+        x : ndarray of shape (n_samples, n_features)
+            Validated flattened images (see :meth:`TrainingSpec.checked_for`).
+
+        Returns
+        -------
+        ConvSpec
+            ``self``.
+
+        Raises
+        ------
+        ValueError
+            If ``batch_size`` exceeds n_samples, the images are not square, or 2^depth does not
+            divide their side.
+        """
         super().checked_for(x)
         side = image_side(x.shape[1])
         if side % 2**self.depth:
@@ -198,6 +377,23 @@ class ConvSpec(TrainingSpec):
         return self
 
     def architecture(self, input_dim: int) -> str:
+        """The whole network as text.
+
+        Parameters
+        ----------
+        input_dim : int
+            Pixels per image, a perfect square.
+
+        Returns
+        -------
+        str
+            E.g. ``'28×28 → conv 32 → conv 64 → code 7×7×64 → mirrored transposed convs → 28×28'``.
+
+        Raises
+        ------
+        ValueError
+            If ``input_dim`` is not a perfect square.
+        """
         side = image_side(input_dim)
         code = side // 2**self.depth
         widths = " → ".join(f"conv {self.filters * 2**i}" for i in range(self.depth))
@@ -208,9 +404,44 @@ class ConvSpec(TrainingSpec):
 
 @dataclass(frozen=True)
 class VAESpec(TrainingSpec):
-    """A variational autoencoder: the encoder gives a mean and log-variance per code dimension,
-    a sampled code goes to the decoder, and β·KL(q(z|x) ‖ N(0, I)) joins the reconstruction
-    loss (summed over pixels, so losses are in nats per image for BCE)."""
+    """A variational autoencoder's hyperparameters.
+
+    The encoder gives a mean and log-variance per code dimension, a sampled code goes to the
+    decoder, and β·KL(q(z|x) ‖ N(0, I)) joins the reconstruction loss (summed over pixels, so
+    losses are in nats per image for BCE); see :mod:`aecore.vae`.
+
+    Parameters
+    ----------
+    code_size : int, default=2
+        Number of latent dimensions.
+    hidden_layers : tuple of int, default=(512, 256)
+        Dense encoder widths (after the convolutions when ``network="conv"``), stored as ints;
+        the decoder mirrors them.
+    activation : str, default="relu"
+        Hidden layers' activation, one of :data:`ACTIVATIONS`.
+    network : {"dense", "conv"}, default="dense"
+        Dense layers only, or conv blocks first.
+    filters, depth : int, default=32, 2
+        As for :class:`ConvSpec`; conv network only.
+    beta : float, default=1.0
+        Weight of the KL term.
+    warmup_epochs : int, default=0
+        KL warm-up length (:class:`aecore.vae.KLWarmup`); 0 means the full β from the start.
+    encoder_dropout : float, default=0.0
+        Dropout rate, in training only, on the encoder's pixels (a conv encoder's flattened
+        feature maps).
+    conditional : bool, default=False
+        Feed one-hot labels (``N_CLASSES`` columns) to encoder and decoder.
+    epochs, batch_size : int, default=30, 128
+        As for :class:`TrainingSpec`, with these defaults.
+    loss, learning_rate, lr_decay, seed
+        As for :class:`TrainingSpec`.
+
+    Raises
+    ------
+    ValueError
+        If a value is out of range, or ``network`` or the activation is unknown.
+    """
 
     epochs: int = 30
     batch_size: int = 128
@@ -237,7 +468,25 @@ class VAESpec(TrainingSpec):
         _check_activation(self.activation)
 
     def checked_for(self, x: np.ndarray) -> VAESpec:
-        """``x`` holds flattened images, followed by one-hot labels when conditional."""
+        """Return self if it can be trained on ``x``.
+
+        Parameters
+        ----------
+        x : ndarray of shape (n_samples, n_features)
+            Validated model inputs: flattened images, followed by ``N_CLASSES`` one-hot label
+            columns when conditional.
+
+        Returns
+        -------
+        VAESpec
+            ``self``.
+
+        Raises
+        ------
+        ValueError
+            If ``batch_size`` exceeds n_samples, ``code_size`` ≥ the number of pixels, or, for a
+            conv network, the images are not square or 2^depth does not divide their side.
+        """
         super().checked_for(x)
         pixels = x.shape[1] - (N_CLASSES if self.conditional else 0)
         if self.code_size >= pixels:
@@ -249,6 +498,18 @@ class VAESpec(TrainingSpec):
         return self
 
     def architecture(self, input_dim: int) -> str:
+        """The whole network as text.
+
+        Parameters
+        ----------
+        input_dim : int
+            Width of an input row: the pixels, plus ``N_CLASSES`` when conditional.
+
+        Returns
+        -------
+        str
+            E.g. ``'encoder 784-512-256 → μ, log σ² (2-D) → mirrored decoder'``.
+        """
         pixels = input_dim - (N_CLASSES if self.conditional else 0)
         convs = " → ".join(f"conv {self.filters * 2**i}" for i in range(self.depth))
         widths = "-".join(map(str, self.hidden_layers))
@@ -264,7 +525,23 @@ N_CLASSES = 10  # labels a conditional VAE is given, one-hot
 
 
 def image_side(input_dim: int) -> int:
-    """Side of a square image with ``input_dim`` pixels, or a ValueError."""
+    """Side of a square image with ``input_dim`` pixels.
+
+    Parameters
+    ----------
+    input_dim : int
+        Pixels per image.
+
+    Returns
+    -------
+    int
+        The side, with side² = ``input_dim``.
+
+    Raises
+    ------
+    ValueError
+        If ``input_dim`` is not a perfect square (from :func:`math.isqrt` if negative).
+    """
     side = math.isqrt(input_dim)
     if side * side != input_dim:
         raise ValueError(f"A convolutional model needs square images; {input_dim} pixels are not.")
@@ -285,8 +562,23 @@ def _check_activation(activation: str) -> None:
 
 
 def check_range(name: str, value: float) -> None:
-    """Raise a ValueError naming the hyperparameter, its range and ``value`` when ``value`` lies
-    outside ``PARAMS[name]``'s range."""
+    """Raise a ValueError if ``value`` lies outside hyperparameter ``name``'s range.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`PARAMS` with a numeric range.
+    value : float
+        The value to check against ``PARAMS[name].min`` and ``.max``, both inclusive.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is out of range; the message names the hyperparameter, its range and
+        ``value``.
+    KeyError
+        If ``name`` is not a key of :data:`PARAMS`.
+    """
     param = PARAMS[name]
     if not param.min <= value <= param.max:
         raise ValueError(f"{param.label} must be between {param.min:g} and {param.max:g}; "
@@ -294,7 +586,26 @@ def check_range(name: str, value: float) -> None:
 
 
 def parse_layers(text: str) -> tuple[int, ...]:
-    """Parse '400, 200, 100' into widths, with a message a person can act on."""
+    """Parse layer widths as a person types them, e.g. ``'400, 200, 100'`` → (400, 200, 100).
+
+    Commas or semicolons separate the widths; spaces around them and empty parts are ignored.
+    Ranges are not checked here (see :class:`AESpec`).
+
+    Parameters
+    ----------
+    text : str
+        The widths as typed.
+
+    Returns
+    -------
+    tuple of int
+        The widths in order; empty for blank text.
+
+    Raises
+    ------
+    ValueError
+        If a part is not a whole number, with a message a person can act on.
+    """
     parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
     try:
         return tuple(int(p) for p in parts)

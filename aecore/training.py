@@ -28,7 +28,23 @@ DIVERGENCE_ADVICE = ("Try a learning rate ten times lower, the MSE loss instead 
 
 @dataclass(frozen=True)
 class EpochEvent:
-    """What a page needs after each epoch: progress, losses, time and the probe's codes."""
+    """What a page needs after each epoch: progress, losses, time and the probe's codes.
+
+    Attributes
+    ----------
+    epoch : int
+        The epoch just finished, 1-based.
+    epochs : int
+        Epochs asked for.
+    logs : dict of str to float
+        Keras' epoch logs as floats: ``loss`` (a VAE's also ``reconstruction`` and ``kl``), and
+        ``val_*`` with validation data. A NaN or infinite value marks the fit diverged.
+    elapsed : float
+        Seconds since the fit started (``time.perf_counter``).
+    frame : ndarray of shape (n_probe, n_codes) or None
+        The encoder's output for the probe after this epoch; None without a probe or once the fit
+        has diverged.
+    """
 
     epoch: int  # 1-based
     epochs: int
@@ -39,7 +55,22 @@ class EpochEvent:
 
 @dataclass
 class TrainingLog:
-    """One fit's events as they arrive, and how it ended."""
+    """One fit's events as they arrive, and how it ended.
+
+    The caller creates it and holds it before calling :func:`train`, so it survives an interrupted
+    fit.
+
+    Attributes
+    ----------
+    epochs : int
+        Epochs asked for.
+    events : list of EpochEvent
+        One per finished epoch, in order.
+    status : {"running", "finished", "stopped", "diverged"}
+        "running" during the fit; "finished" after all epochs; "stopped" when ended early by
+        ``should_stop`` or an exception (the model so far is kept); "diverged" when a loss became
+        NaN or infinite (the weights are unusable).
+    """
 
     epochs: int  # as many as were asked for
     events: list[EpochEvent] = field(default_factory=list)
@@ -47,20 +78,33 @@ class TrainingLog:
 
     @property
     def epochs_done(self) -> int:
+        """Number of finished epochs, ``len(events)``."""
         return len(self.events)
 
     @property
     def history(self) -> dict[str, list[float]]:
-        """Per-epoch losses by name, like ``keras.callbacks.History.history``."""
+        """Per-epoch losses by name, like ``keras.callbacks.History.history``.
+
+        For each name in the first event's logs, one float per finished epoch; empty before the
+        first epoch ends.
+        """
         names = self.events[0].logs if self.events else {}
         return {name: [e.logs[name] for e in self.events] for name in names}
 
     @property
     def seconds(self) -> float:
+        """Seconds from the fit's start to the end of the last finished epoch (0.0 before any)."""
         return self.events[-1].elapsed if self.events else 0.0
 
     def outcome(self) -> str:
-        """One sentence on how the fit ended, for people."""
+        """One sentence on how the fit ended, for people.
+
+        Returns
+        -------
+        str
+            For "diverged", the epoch and :data:`DIVERGENCE_ADVICE`; for "stopped", the epochs
+            done of those asked and the seconds taken; otherwise the epochs done and the seconds.
+        """
         if self.status == "diverged":
             return (f"Training diverged in epoch {self.epochs_done}: the loss became NaN or "
                     f"infinite, so the model's weights are unusable. {DIVERGENCE_ADVICE}")
@@ -76,11 +120,43 @@ def train(net: Network, spec: TrainingSpec, log: TrainingLog, x: np.ndarray,
           probe: np.ndarray | None = None,
           on_epoch: Callable[[EpochEvent], None] | None = None,
           should_stop: Callable[[], bool] | None = None) -> None:
-    """Fit ``net`` for ``spec.epochs`` (x → x unless ``targets`` are given), recording into ``log``.
+    """Fit ``net`` for ``spec.epochs`` epochs, recording each epoch into ``log``.
 
-    ``on_epoch`` gets an :class:`EpochEvent` after every epoch; ``should_stop`` is asked after
-    every epoch and ends the fit early when it returns True (status "stopped"). A non-finite
-    batch loss ends the fit at once (Keras' ``TerminateOnNaN``) with status "diverged".
+    The model learns x → x, or x → ``targets`` (a denoiser), by Keras' ``fit`` with shuffled
+    batches of ``spec.batch_size``, silently. Callbacks, in order: ``net.callbacks`` (a VAE's KL
+    warm-up); :func:`cosine_learning_rate` set each epoch when ``spec.lr_decay``; Keras'
+    ``TerminateOnNaN``, which stops the fit after a batch whose loss is NaN or infinite; and the
+    recorder, which appends an :class:`EpochEvent` to ``log`` after each epoch. An epoch whose logs
+    hold a non-finite value sets ``log.status`` to "diverged"; ``should_stop`` returning True ends
+    the fit after that epoch with "stopped"; otherwise it ends "finished".
+
+    Parameters
+    ----------
+    net : aecore.models.Network
+        The compiled model; ``net.encoder`` encodes the probe.
+    spec : aecore.spec.TrainingSpec
+        Supplies ``epochs``, ``batch_size``, ``learning_rate`` and ``lr_decay``.
+    log : TrainingLog
+        Receives the events and the final status; owned by the caller.
+    x : ndarray of shape (n_samples, n_inputs)
+        Validated model inputs, float32 in [0, 1] (a conditional VAE's end with one-hot labels).
+    targets : ndarray of shape (n_samples, n_outputs) or None, default=None
+        What the model should output; None means ``x``.
+    validation_data : tuple of (ndarray, ndarray) or None, default=None
+        Inputs and targets evaluated after each epoch; adds the ``val_*`` logs.
+    probe : ndarray of shape (n_probe, n_inputs) or None, default=None
+        Inputs whose codes are stored in each event's ``frame``.
+    on_epoch : callable or None, default=None
+        Called with each :class:`EpochEvent`.
+    should_stop : callable or None, default=None
+        Called with no arguments after each epoch; True stops the fit.
+
+    Raises
+    ------
+    BaseException
+        Whatever Keras, ``on_epoch`` or ``should_stop`` raise is passed on (an ``Exception`` or
+        not, e.g. Streamlit's rerun), with ``log.status`` set to "stopped" unless it is
+        "diverged".
     """
     events = _EpochEvents(net, log, probe, on_epoch, should_stop)
     schedule = [_CosineDecay(spec.learning_rate, spec.epochs)] if spec.lr_decay else []
@@ -98,15 +174,65 @@ def train(net: Network, spec: TrainingSpec, log: TrainingLog, x: np.ndarray,
             log.status = "stopped"
 
 
-def predict_batched(model: keras.Model, x: np.ndarray, batch_size: int = 1024) -> np.ndarray:
-    """Batched forward pass; a direct call avoids ``predict``'s per-call set-up cost."""
-    parts = [np.asarray(model(x[i:i + batch_size], training=False))
-             for i in range(0, len(x), batch_size)]
+def predict_batched(model: keras.Model, x: np.ndarray | list[np.ndarray],
+                    batch_size: int = 1024) -> np.ndarray:
+    """The model's outputs for ``x``, computed batch by batch.
+
+    A direct call ``model(batch, training=False)`` per batch avoids ``predict``'s per-call set-up
+    cost.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A single-output model, e.g. an encoder or a whole autoencoder.
+    x : ndarray of shape (n_samples, n_inputs), or a list of them
+        Model inputs; a list holds one array per input of a multi-input model (a conditional
+        decoder's codes and one-hot labels), batched together.
+    batch_size : int, default=1024
+        Rows per call.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, ``*model.output_shape[1:]``)
+        The outputs, in the model's dtype (float32 here); for no rows, an empty float32 array.
+    """
+    inputs = x if isinstance(x, list) else [x]
+    parts = [np.asarray(model([a[i:i + batch_size] for a in inputs] if isinstance(x, list)
+                              else x[i:i + batch_size], training=False))
+             for i in range(0, len(inputs[0]), batch_size)]
     return np.concatenate(parts) if parts else np.empty((0, *model.output_shape[1:]), "float32")
 
 
 def cosine_learning_rate(base: float, epoch: int, epochs: int) -> float:
-    """The rate for 0-based ``epoch``: ``base`` at the start, half of it midway, near 0 last."""
+    """The learning rate for a 0-based ``epoch``: ``base`` at the start, half midway, near 0 last.
+
+    η = base · ½ · (1 + cos(π · epoch / epochs)): the cosine annealing of SGDR (Loshchilov &
+    Hutter 2017) with η_min = 0 and no restarts, stepped once per epoch rather than per batch.
+
+    Parameters
+    ----------
+    base : float
+        Initial learning rate (Adam's step size).
+    epoch : int
+        0-based epoch, 0 ≤ ``epoch`` < ``epochs``.
+    epochs : int
+        Number of epochs.
+
+    Returns
+    -------
+    float
+        The learning rate for that epoch.
+
+    Raises
+    ------
+    ZeroDivisionError
+        If ``epochs`` is 0.
+
+    References
+    ----------
+    .. [1] I. Loshchilov and F. Hutter, "SGDR: Stochastic Gradient Descent with Warm Restarts",
+       ICLR 2017.
+    """
     return base * 0.5 * (1 + math.cos(math.pi * epoch / epochs))
 
 
