@@ -1,5 +1,8 @@
-"""Anomaly detection by reconstruction error: what is 'normal', threshold rules and their
-scores. Labels: 1 = anomaly, 0 = normal."""
+"""Anomaly detection by reconstruction error: set-ups, scores, threshold rules and their metrics.
+
+Labels are 1 = anomaly and 0 = normal throughout, and a row is flagged when its score is above
+the threshold (``score > threshold``), as in PyOD.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +20,29 @@ from aecore.data import Dataset
 
 @dataclass(frozen=True)
 class AnomalySetup:
-    """Training data (mostly normal) and labelled validation and test splits."""
+    """Training data (mostly normal) and labelled validation and test splits.
+
+    Made by :func:`image_setup` or :func:`breast_cancer_setup`.
+
+    Attributes
+    ----------
+    x_train : ndarray of shape (n_train, n_features), dtype float32
+        Training rows, features in [0, 1]: the normal rows plus any contamination, shuffled.
+    train_is_anomaly : ndarray of shape (n_train,), dtype int
+        1 for the anomalies mixed into ``x_train`` (see :func:`contaminate`), else 0.
+    x_val : ndarray of shape (n_val, n_features), dtype float32
+        Validation rows, for the threshold rules that need labels.
+    y_val : ndarray of shape (n_val,), dtype int
+        1 = anomaly, 0 = normal.
+    x_test : ndarray of shape (n_test, n_features), dtype float32
+        Test rows, for the final scores.
+    y_test : ndarray of shape (n_test,), dtype int
+        1 = anomaly, 0 = normal.
+    image_shape : tuple of (int, int) or None
+        (height, width) of an image row; None for tabular data.
+    description : str
+        What is normal and what is anomalous, for display.
+    """
 
     x_train: np.ndarray
     train_is_anomaly: np.ndarray  # the contamination mixed into training
@@ -31,7 +56,34 @@ class AnomalySetup:
 
 def contaminate(x_normal: np.ndarray, x_anomalous: np.ndarray, share: float,
                 seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """All normal rows plus as many anomalies as make up ``share`` of the result, shuffled."""
+    """All normal rows plus as many anomalies as make up ``share`` of the result, shuffled.
+
+    ``round(share * n_normal / (1 - share))`` anomalies are drawn without replacement, and all rows
+    are then shuffled, both by ``numpy.random.default_rng(seed)``.
+
+    Parameters
+    ----------
+    x_normal : ndarray of shape (n_normal, n_features)
+        Normal rows, all kept.
+    x_anomalous : ndarray of shape (n_anomalous, n_features)
+        The pool of anomalous rows to draw from.
+    share : float
+        Fraction of anomalies in the result, in [0, 1); 0 adds none.
+    seed : int, default=0
+        Seed of the draw and the shuffle.
+
+    Returns
+    -------
+    x : ndarray of shape (n_normal + n_added, n_features)
+        The rows, shuffled.
+    is_anomaly : ndarray of shape (n_normal + n_added,), dtype int
+        1 for the added anomalies, 0 for the normal rows.
+
+    Raises
+    ------
+    ValueError
+        If ``share`` is outside [0, 1), or it needs more anomalies than ``x_anomalous`` holds.
+    """
     if not 0 <= share < 1:
         raise ValueError(f"The contamination share must be in [0, 1); got {share:g}.")
     n_anomalies = round(share * len(x_normal) / (1 - share))
@@ -53,8 +105,38 @@ def _labelled_halves(x: np.ndarray, y: np.ndarray, seed: int):
 
 def image_setup(data: Dataset, mode: str, digit: int, contamination: float = 0.0,
                 seed: int = 0) -> AnomalySetup:
-    """``mode`` 'one-class': train on ``digit``, every other digit is an anomaly;
-    'hold-out': train on every digit but ``digit``, which is the anomaly."""
+    """An anomaly set-up from an image dataset: one class against the rest.
+
+    ``mode="one-class"``: ``digit`` is normal and every other class anomalous; ``mode="hold-out"``:
+    every class but ``digit`` is normal and ``digit`` anomalous. Training rows come from
+    ``data.x_train`` (the normal rows plus ``contamination`` of anomalies, see :func:`contaminate`);
+    ``data.x_test`` is split in half, stratified by the anomaly label, into validation and test.
+
+    Parameters
+    ----------
+    data : aecore.data.Dataset
+        Flattened images with pixels in [0, 1] and integer labels.
+    mode : {"one-class", "hold-out"}
+        Which side ``digit`` is on.
+    digit : int
+        A class label present in ``data.y_train``.
+    contamination : float, default=0.0
+        Share of anomalies in the training rows, in [0, 1).
+    seed : int, default=0
+        Seed of the contamination draw and of the validation/test split.
+
+    Returns
+    -------
+    AnomalySetup
+        With ``image_shape=data.image_shape`` and a description naming the dataset.
+
+    Raises
+    ------
+    ValueError
+        If ``mode`` is unknown, ``digit`` is not a training label, or ``contamination`` is outside
+        [0, 1) or needs more anomalous training images than there are; from scikit-learn's
+        ``train_test_split`` if the normal or the anomalous test rows number fewer than two.
+    """
     if mode not in ("one-class", "hold-out"):
         raise ValueError(f"Mode must be 'one-class' or 'hold-out'; got {mode!r}.")
     if digit not in set(data.y_train):
@@ -71,8 +153,32 @@ def image_setup(data: Dataset, mode: str, digit: int, contamination: float = 0.0
 
 
 def breast_cancer_setup(contamination: float = 0.0, seed: int = 0) -> AnomalySetup:
-    """scikit-learn's breast-cancer data: benign tumours normal, malignant ones anomalies.
-    Features are min–max scaled on the normal training rows and clipped to [0, 1]."""
+    """scikit-learn's breast-cancer data as an anomaly set-up: benign normal, malignant anomalous.
+
+    The 569 rows of :func:`sklearn.datasets.load_breast_cancer` are split 60/40, stratified. The
+    benign rows of the 60 % are the normal training rows, and its malignant rows the pool for
+    ``contamination``; the 40 % is split in half, stratified, into validation and test. Each of the
+    30 features is min–max scaled on the normal training rows (a constant one is only shifted) and
+    clipped to [0, 1].
+
+    Parameters
+    ----------
+    contamination : float, default=0.0
+        Share of malignant rows in the training data, in [0, 1); at most about 0.37.
+    seed : int, default=0
+        Seed of both splits and of the contamination draw.
+
+    Returns
+    -------
+    AnomalySetup
+        Features as float32 in [0, 1], ``image_shape=None``.
+
+    Raises
+    ------
+    ValueError
+        If ``contamination`` is outside [0, 1) or needs more malignant training rows than the
+        split holds (see :func:`contaminate`).
+    """
     bunch = load_breast_cancer()
     x, anomalous = bunch.data, (bunch.target == 0).astype(int)  # target 0 = malignant
     x_fit, x_held, y_fit, y_held = train_test_split(x, anomalous, test_size=0.4,
@@ -91,12 +197,37 @@ def breast_cancer_setup(contamination: float = 0.0, seed: int = 0) -> AnomalySet
 
 def error_maps(x: np.ndarray, x_hat: np.ndarray, image_shape: tuple[int, int] | None = None,
                smoothing: float = 0.0) -> np.ndarray:
-    """Input minus reconstruction per feature; for images, blurred by a Gaussian of
-    ``smoothing`` pixels first.
+    """Input minus reconstruction per feature; for images, blurred by a Gaussian first.
 
     Why blur: a stroke drawn one pixel to the side costs as much squared error as a missing
     stroke, so raw pixel errors partly measure handwriting jitter. Compared at the scale of a
-    stroke's width, the error counts shapes the model cannot rebuild."""
+    stroke's width, the error counts shapes the model cannot rebuild. The blur is
+    :func:`scipy.ndimage.gaussian_filter` over each image's two axes (not across images), with
+    SciPy's defaults (``mode="reflect"``, truncated at 4 σ).
+
+    Parameters
+    ----------
+    x : array-like of shape (n_samples, n_features)
+        Inputs, e.g. flattened images with pixels in [0, 1].
+    x_hat : array-like of shape (n_samples, n_features)
+        Reconstructions of ``x``, in the same units.
+    image_shape : tuple of (int, int) or None, default=None
+        (height, width) of an image row, height × width = n_features; None (tabular data) means
+        no blur.
+    smoothing : float, default=0.0
+        σ of the Gaussian blur, in pixels; 0 means no blur.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_features), dtype float32
+        ``x - x_hat``, blurred when ``image_shape`` is given and ``smoothing`` > 0.
+
+    Raises
+    ------
+    ValueError
+        If ``smoothing`` < 0; from NumPy if ``x`` and ``x_hat`` cannot be subtracted or, when
+        blurring, ``image_shape`` does not hold n_features.
+    """
     if smoothing < 0:
         raise ValueError(f"Smoothing must be ≥ 0 pixels; got {smoothing:g}.")
     diff = np.asarray(x, "float32") - np.asarray(x_hat, "float32")
@@ -109,46 +240,223 @@ def error_maps(x: np.ndarray, x_hat: np.ndarray, image_shape: tuple[int, int] | 
 def reconstruction_errors(x: np.ndarray, x_hat: np.ndarray,
                           image_shape: tuple[int, int] | None = None,
                           smoothing: float = 0.0) -> np.ndarray:
-    """The anomaly score: mean squared (smoothed, for images) error per row, (n_samples,)."""
+    """The anomaly score: mean squared (smoothed, for images) reconstruction error per row.
+
+    Parameters
+    ----------
+    x, x_hat, image_shape, smoothing
+        As for :func:`error_maps`.
+
+    Returns
+    -------
+    ndarray of shape (n_samples,), dtype float32
+        Mean over features of the squared :func:`error_maps`, in squared feature units; higher is
+        more anomalous.
+
+    Raises
+    ------
+    ValueError
+        As :func:`error_maps` does.
+    """
     return np.mean(error_maps(x, x_hat, image_shape, smoothing) ** 2, axis=1)
 
 
 def split_scores(detector, setup: AnomalySetup, smoothing: float) -> dict[str, np.ndarray]:
-    """A fitted :class:`aecore.ReconstructionDetector`'s scores of the training, validation
-    and test rows, with error smoothing ``smoothing`` (pixels)."""
+    """A fitted detector's scores of a set-up's training, validation and test rows.
+
+    Parameters
+    ----------
+    detector : aecore.ReconstructionDetector
+        Fitted on ``setup.x_train`` (or on rows of the same width).
+    setup : AnomalySetup
+        The rows to score.
+    smoothing : float
+        σ of the error blur in pixels (see :func:`error_maps`); overrides the detector's own
+        without refitting.
+
+    Returns
+    -------
+    dict of str to ndarray of shape (n_rows,)
+        ``"train"``, ``"val"`` and ``"test"``: :meth:`aecore.ReconstructionDetector.anomaly_scores`
+        of ``setup.x_train``, ``setup.x_val`` and ``setup.x_test``.
+
+    Raises
+    ------
+    sklearn.exceptions.NotFittedError
+        If ``detector`` is not fitted.
+    aecore.DivergedError
+        If its fit diverged.
+    ValueError
+        If rows are invalid for the detector (see :func:`aecore.validation.check_data`) or
+        ``smoothing`` < 0.
+    """
     return {part: detector.anomaly_scores(x, smoothing) for part, x in (
         ("train", setup.x_train), ("val", setup.x_val), ("test", setup.x_test))}
 
 
 # Threshold rules: a score above the threshold is flagged as an anomaly.
 def max_training_error(train_scores: np.ndarray) -> float:
+    """Threshold rule: the highest training score, so that no training row is flagged.
+
+    Parameters
+    ----------
+    train_scores : ndarray of shape (n_train,)
+        Anomaly scores of the training rows.
+
+    Returns
+    -------
+    float
+        The threshold, in the scores' units.
+
+    Raises
+    ------
+    ValueError
+        From NumPy, if ``train_scores`` is empty.
+    """
     return float(np.max(train_scores))
 
 
 def mean_plus_k_sigma(train_scores: np.ndarray, k: float = 3.0) -> float:
+    """Threshold rule: the mean of the training scores plus ``k`` standard deviations.
+
+    Parameters
+    ----------
+    train_scores : ndarray of shape (n_train,)
+        Anomaly scores of the training rows.
+    k : float, default=3.0
+        Number of standard deviations (population, ``ddof=0``) above the mean.
+
+    Returns
+    -------
+    float
+        The threshold, in the scores' units.
+    """
     return float(np.mean(train_scores) + k * np.std(train_scores))
 
 
 def percentile_rule(train_scores: np.ndarray, contamination: float) -> float:
-    """Flag the top ``contamination`` share of the training scores."""
+    """Threshold rule: flag the top ``contamination`` share of the training scores.
+
+    The ``1 - contamination`` quantile of the training scores (NumPy's linear interpolation): PyOD's
+    contamination convention (``BaseDetector._process_decision_scores`` in ``pyod/models/base.py``),
+    which :class:`aecore.ReconstructionDetector` also uses for ``threshold_``.
+
+    Parameters
+    ----------
+    train_scores : ndarray of shape (n_train,)
+        Anomaly scores of the training rows.
+    contamination : float
+        Expected share of anomalies in the training data, in [0, 1].
+
+    Returns
+    -------
+    float
+        The threshold, in the scores' units.
+
+    Raises
+    ------
+    ValueError
+        From NumPy, if ``contamination`` is outside [0, 1].
+    IndexError
+        From NumPy, if ``train_scores`` is empty.
+    """
     return float(np.quantile(train_scores, 1 - contamination))
 
 
 def best_f1(val_scores: np.ndarray, val_labels: np.ndarray) -> float:
-    """The threshold with the highest F1 on labelled validation data."""
+    """Threshold rule: the threshold with the highest F1 on labelled validation data.
+
+    F1 = 2·P·R / (P + R), the harmonic mean of precision P and recall R (van Rijsbergen 1979), at
+    each threshold of :func:`sklearn.metrics.precision_recall_curve`; on ties the lowest threshold
+    wins. scikit-learn counts scores ≥ a threshold as positive, while :func:`operating_point`
+    flags scores > it, so rows scoring exactly the threshold are not flagged there.
+
+    Parameters
+    ----------
+    val_scores : ndarray of shape (n_val,)
+        Anomaly scores of the validation rows.
+    val_labels : ndarray of shape (n_val,)
+        1 = anomaly, 0 = normal.
+
+    Returns
+    -------
+    float
+        The threshold, one of ``val_scores``.
+
+    Raises
+    ------
+    ValueError
+        From scikit-learn, if ``val_labels`` is not binary or the lengths differ.
+
+    References
+    ----------
+    .. [1] C. J. van Rijsbergen, "Information Retrieval", 2nd ed., Butterworths, 1979.
+    """
     precision, recall, thresholds = precision_recall_curve(val_labels, val_scores)
     f1 = 2 * precision[:-1] * recall[:-1] / np.maximum(precision[:-1] + recall[:-1], 1e-12)
     return float(thresholds[np.argmax(f1)])
 
 
 def youden_j(val_scores: np.ndarray, val_labels: np.ndarray) -> float:
-    """The threshold maximising sensitivity + specificity − 1 on labelled validation data."""
+    """Threshold rule: the threshold maximising Youden's J on labelled validation data.
+
+    J = sensitivity + specificity − 1 = TPR − FPR (Youden 1950), at each threshold of
+    :func:`sklearn.metrics.roc_curve` but its first (+inf, which flags nothing); on ties the highest
+    threshold wins. As for :func:`best_f1`, scikit-learn's thresholds count scores ≥ them.
+
+    Parameters
+    ----------
+    val_scores : ndarray of shape (n_val,)
+        Anomaly scores of the validation rows.
+    val_labels : ndarray of shape (n_val,)
+        1 = anomaly, 0 = normal.
+
+    Returns
+    -------
+    float
+        The threshold, one of ``val_scores``.
+
+    Raises
+    ------
+    ValueError
+        From scikit-learn, if ``val_labels`` is not binary or the lengths differ.
+
+    References
+    ----------
+    .. [1] W. J. Youden, "Index for rating diagnostic tests", Cancer 3(1), 32–35, 1950.
+    """
     fpr, tpr, thresholds = roc_curve(val_labels, val_scores)
     return float(thresholds[1:][np.argmax((tpr - fpr)[1:])])  # skip roc_curve's +inf
 
 
 def threshold_rules(train_scores: np.ndarray, val_scores: np.ndarray, val_labels: np.ndarray,
                     k: float = 3.0, contamination: float = 0.05) -> dict[str, float]:
+    """Every threshold rule's threshold, by display name.
+
+    Parameters
+    ----------
+    train_scores : ndarray of shape (n_train,)
+        Anomaly scores of the training rows, for the rules without labels.
+    val_scores : ndarray of shape (n_val,)
+        Anomaly scores of the validation rows, for the rules that need labels.
+    val_labels : ndarray of shape (n_val,)
+        1 = anomaly, 0 = normal.
+    k : float, default=3.0
+        For :func:`mean_plus_k_sigma`.
+    contamination : float, default=0.05
+        For :func:`percentile_rule`.
+
+    Returns
+    -------
+    dict of str to float
+        ``"max training error"``, ``"mean + {k}σ"``, ``"top {contamination:.0%} of training"``,
+        ``"best F1 (validation)"`` and ``"Youden's J (validation)"``, in that order.
+
+    Raises
+    ------
+    ValueError, IndexError
+        As the rules do.
+    """
     return {
         "max training error": max_training_error(train_scores),
         f"mean + {k:g}σ": mean_plus_k_sigma(train_scores, k),
@@ -159,7 +467,29 @@ def threshold_rules(train_scores: np.ndarray, val_scores: np.ndarray, val_labels
 
 
 def operating_point(scores: np.ndarray, labels: np.ndarray, threshold: float) -> dict[str, float]:
-    """Precision, recall, F1 and false-positive rate of flagging scores > threshold."""
+    """Precision, recall, F1 and false-positive rate of flagging scores > ``threshold``.
+
+    Parameters
+    ----------
+    scores : ndarray of shape (n_samples,)
+        Anomaly scores.
+    labels : ndarray of shape (n_samples,)
+        1 = anomaly, 0 = normal.
+    threshold : float
+        Rows scoring above it are flagged.
+
+    Returns
+    -------
+    dict of str to float
+        ``"threshold"``; ``"precision"`` TP / (TP + FP); ``"recall"`` TP / (TP + FN); ``"F1"``,
+        their harmonic mean; ``"false-positive rate"`` FP / (FP + TN). A ratio is 0 when its
+        denominator is.
+
+    Raises
+    ------
+    ValueError
+        From scikit-learn, if the lengths differ.
+    """
     tn, fp, fn, tp = confusion_counts(scores, labels, threshold).ravel()
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
@@ -169,7 +499,28 @@ def operating_point(scores: np.ndarray, labels: np.ndarray, threshold: float) ->
 
 
 def confusion_counts(scores: np.ndarray, labels: np.ndarray, threshold: float) -> np.ndarray:
-    """2×2 counts [[TN, FP], [FN, TP]] of flagging scores > threshold (rows: truth)."""
+    """Counts of flagging scores > ``threshold``, as a 2×2 confusion matrix.
+
+    Parameters
+    ----------
+    scores : ndarray of shape (n_samples,)
+        Anomaly scores.
+    labels : ndarray of shape (n_samples,)
+        1 = anomaly, 0 = normal.
+    threshold : float
+        Rows scoring above it are flagged.
+
+    Returns
+    -------
+    ndarray of shape (2, 2), dtype int64
+        ``[[TN, FP], [FN, TP]]``: rows the truth (normal, anomaly), columns the flag, from
+        :func:`sklearn.metrics.confusion_matrix` with ``labels=[0, 1]``.
+
+    Raises
+    ------
+    ValueError
+        From scikit-learn, if the lengths differ.
+    """
     return confusion_matrix(labels, scores > threshold, labels=[0, 1])
 
 
@@ -178,8 +529,31 @@ EXAMPLE_VIEWS = ("Highest scores", "False positives", "False negatives")
 
 def flagged_examples(scores: np.ndarray, labels: np.ndarray, threshold: float, view: str,
                      n: int) -> np.ndarray:
-    """Indices of up to ``n`` rows to show, highest score first: all rows ("Highest scores"),
-    normal rows flagged ("False positives") or anomalies missed ("False negatives")."""
+    """Indices of up to ``n`` rows to show, highest score first.
+
+    Parameters
+    ----------
+    scores : ndarray of shape (n_samples,)
+        Anomaly scores.
+    labels : ndarray of shape (n_samples,)
+        1 = anomaly, 0 = normal.
+    threshold : float
+        Rows scoring above it are flagged.
+    view : {"Highest scores", "False positives", "False negatives"}
+        All rows, normal rows flagged, or anomalies missed (see :data:`EXAMPLE_VIEWS`).
+    n : int
+        Most indices returned.
+
+    Returns
+    -------
+    ndarray of shape (n_shown,), dtype intp
+        Row indices, n_shown ≤ ``n``, by descending score (ties in row order).
+
+    Raises
+    ------
+    KeyError
+        If ``view`` is not one of :data:`EXAMPLE_VIEWS`.
+    """
     flagged = scores > threshold
     rows = {"Highest scores": np.arange(len(scores)),
             "False positives": np.flatnonzero(flagged & (labels == 0)),
@@ -188,12 +562,49 @@ def flagged_examples(scores: np.ndarray, labels: np.ndarray, threshold: float, v
 
 
 def rules_table(rules: dict[str, float], scores: np.ndarray, labels: np.ndarray) -> pd.DataFrame:
+    """Each rule's operating point on labelled rows, one table row per rule.
+
+    Parameters
+    ----------
+    rules : dict of str to float
+        Thresholds by rule name, e.g. from :func:`threshold_rules`.
+    scores : ndarray of shape (n_samples,)
+        Anomaly scores, e.g. of the test rows.
+    labels : ndarray of shape (n_samples,)
+        1 = anomaly, 0 = normal.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``rule`` in the order of ``rules``, with the keys of :func:`operating_point` as
+        columns.
+
+    Raises
+    ------
+    ValueError
+        From scikit-learn, if the lengths differ.
+    """
     return pd.DataFrame({name: operating_point(scores, labels, t)
                          for name, t in rules.items()}).T.rename_axis("rule")
 
 
 @dataclass(frozen=True)
 class Curves:
+    """ROC and precision–recall curves of anomaly scores, with their areas.
+
+    Attributes
+    ----------
+    fpr, tpr : ndarray of shape (n_roc,)
+        False- and true-positive rates at the thresholds of :func:`sklearn.metrics.roc_curve`.
+    roc_auc : float
+        Area under the ROC curve (AUROC), in [0, 1].
+    precision, recall : ndarray of shape (n_pr,)
+        From :func:`sklearn.metrics.precision_recall_curve`; recall falls to 0.
+    pr_auc : float
+        Trapezoidal area under the precision–recall curve (:func:`sklearn.metrics.auc`), in
+        [0, 1]; not average precision (linear interpolation can make it optimistic).
+    """
+
     fpr: np.ndarray
     tpr: np.ndarray
     roc_auc: float
@@ -203,7 +614,26 @@ class Curves:
 
 
 def curves(scores: np.ndarray, labels: np.ndarray) -> Curves:
-    """ROC and precision–recall curves with their areas."""
+    """ROC and precision–recall curves of anomaly scores, with their areas.
+
+    Parameters
+    ----------
+    scores : ndarray of shape (n_samples,)
+        Anomaly scores; higher is more anomalous.
+    labels : ndarray of shape (n_samples,)
+        1 = anomaly, 0 = normal.
+
+    Returns
+    -------
+    Curves
+        Curves and areas from :func:`sklearn.metrics.roc_curve`,
+        :func:`sklearn.metrics.precision_recall_curve` and :func:`sklearn.metrics.auc`.
+
+    Raises
+    ------
+    ValueError
+        From scikit-learn, if ``labels`` is not binary or the lengths differ.
+    """
     fpr, tpr, _ = roc_curve(labels, scores)
     precision, recall, _ = precision_recall_curve(labels, scores)
     return Curves(fpr, tpr, float(auc(fpr, tpr)), precision, recall,

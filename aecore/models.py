@@ -19,8 +19,16 @@ KERAS_LOSSES = {"mse": "mse", "bce": "binary_crossentropy"}
 class Network:
     """A compiled model and its two halves, which share weights with the whole.
 
-    ``encoder`` maps the model's input to the code the pages plot (a VAE's μ); ``callbacks``
-    are what the model needs during ``fit`` (a VAE's KL warm-up).
+    Attributes
+    ----------
+    model : keras.Model
+        The compiled model (an autoencoder or a :class:`aecore.vae.VAE`): inputs → reconstructions.
+    encoder : keras.Model
+        The model's input → the code the pages plot (a VAE's μ).
+    decoder : keras.Model
+        Code → reconstruction, pixels in [0, 1].
+    callbacks : list of keras.callbacks.Callback, default=[]
+        What the model needs during ``fit`` (a VAE's KL warm-up).
     """
 
     model: keras.Model
@@ -30,15 +38,56 @@ class Network:
 
 
 def dense_stack(h, widths: tuple[int, ...], activation: str, prefix: str):
-    """Dense layers of the given widths, named ``{prefix}_0``, ``{prefix}_1`` …"""
+    """Dense layers of the given widths, applied in turn to ``h``.
+
+    Parameters
+    ----------
+    h : KerasTensor of shape (batch, n)
+        Input.
+    widths : tuple of int
+        Units per layer, in order.
+    activation : str
+        Keras activation of every layer.
+    prefix : str
+        Layers are named ``{prefix}_0``, ``{prefix}_1`` …
+
+    Returns
+    -------
+    KerasTensor of shape (batch, widths[-1])
+        The last layer's output; ``h`` itself when ``widths`` is empty.
+    """
     for i, width in enumerate(widths):
         h = keras.layers.Dense(width, activation=activation, name=f"{prefix}_{i}")(h)
     return h
 
 
 def conv_encoder_stack(images, filters: int, depth: int, activation: str):
-    """Flattened square images → ``depth`` stride-2 Conv2D blocks (``filters`` doubling per
-    block); returns the last feature map, of shape (side / 2^depth, side / 2^depth, channels)."""
+    """Reshape flattened square images and apply ``depth`` stride-2 Conv2D blocks.
+
+    Block i has ``filters · 2^i`` 3×3 filters, stride 2, ``"same"`` padding and ``activation``,
+    and is named ``encoder_conv_{i}``; each halves the side, rounding up.
+
+    Parameters
+    ----------
+    images : KerasTensor of shape (batch, side * side)
+        Flattened single-channel square images.
+    filters : int
+        Filters in the first block.
+    depth : int
+        Number of blocks.
+    activation : str
+        Keras activation of every block.
+
+    Returns
+    -------
+    KerasTensor of shape (batch, s, s, filters · 2^(depth − 1))
+        The last feature map, s = ⌈side / 2^depth⌉.
+
+    Raises
+    ------
+    ValueError
+        From :func:`aecore.spec.image_side`, if the images are not square.
+    """
     side = image_side(images.shape[-1])
     h = keras.layers.Reshape((side, side, 1))(images)
     for i in range(depth):
@@ -48,8 +97,26 @@ def conv_encoder_stack(images, filters: int, depth: int, activation: str):
 
 
 def conv_decoder_stack(feature_map, filters: int, depth: int, activation: str):
-    """The mirror of :func:`conv_encoder_stack`: Conv2DTranspose blocks, then a sigmoid Conv2D
-    to one channel; returns flattened images."""
+    """The mirror of :func:`conv_encoder_stack`: Conv2DTranspose blocks, then a sigmoid Conv2D.
+
+    Blocks i = depth − 1, …, 0 have ``filters · 2^i`` 3×3 filters, stride 2, ``"same"`` padding and
+    ``activation`` (named ``decoder_conv_{i}``), each doubling the side; a 3×3 Conv2D to one
+    sigmoid channel (``"pixels"``) follows, then a flatten (``"reconstruction"``).
+
+    Parameters
+    ----------
+    feature_map : KerasTensor of shape (batch, h, w, c)
+        The code as a feature map.
+    filters, depth : int
+        As for :func:`conv_encoder_stack`.
+    activation : str
+        Keras activation of the transposed convolutions.
+
+    Returns
+    -------
+    KerasTensor of shape (batch, h · 2^depth · w · 2^depth)
+        Flattened images, pixels in [0, 1].
+    """
     h = feature_map
     for i in reversed(range(depth)):
         h = keras.layers.Conv2DTranspose(filters * 2**i, 3, strides=2, padding="same",
@@ -59,7 +126,21 @@ def conv_decoder_stack(feature_map, filters: int, depth: int, activation: str):
 
 
 def conv_feature_shape(side: int, filters: int, depth: int) -> tuple[int, int, int]:
-    """Shape of the conv encoder's last feature map for ``side``×``side`` images."""
+    """Shape of the conv encoder's last feature map for ``side``×``side`` images.
+
+    Parameters
+    ----------
+    side : int
+        Image side, in pixels.
+    filters, depth : int
+        As for :func:`conv_encoder_stack`.
+
+    Returns
+    -------
+    tuple of (int, int, int)
+        ``(side // 2^depth, side // 2^depth, filters · 2^(depth − 1))``; it matches the encoder
+        only when 2^depth divides ``side``, as :meth:`aecore.spec.ConvSpec.checked_for` ensures.
+    """
     reduced = side // 2**depth
     return reduced, reduced, filters * 2 ** (depth - 1)
 
@@ -67,8 +148,24 @@ def conv_feature_shape(side: int, filters: int, depth: int) -> tuple[int, int, i
 def build_dense_autoencoder(spec: AESpec, input_dim: int) -> Network:
     """Stacked dense autoencoder: hidden layers, a linear code, mirrored layers, sigmoid output.
 
-    With ``spec.input_noise`` > 0 the encoder first adds Gaussian noise, in training only.
-    The seed is set here, so the same spec always starts from the same weights.
+    With ``spec.input_noise`` > 0 the encoder first adds Gaussian noise of that σ (pixel units), in
+    training only (Keras' ``GaussianNoise``). Keras' global seed is set to ``spec.seed`` first, so
+    the same spec always starts from the same weights. The model is compiled with Adam at
+    ``spec.learning_rate`` and Keras' ``"mse"`` or ``"binary_crossentropy"`` loss (each a mean
+    over features).
+
+    Parameters
+    ----------
+    spec : aecore.spec.AESpec
+        The hyperparameters.
+    input_dim : int
+        Features per input row, n_features.
+
+    Returns
+    -------
+    Network
+        Encoder (input_dim → ``spec.code_size``), decoder (code → input_dim, in [0, 1]) and the
+        compiled model chaining them; no callbacks.
     """
     keras.utils.set_random_seed(spec.seed)
     inputs = keras.Input((input_dim,), name="image")
@@ -84,10 +181,30 @@ def build_dense_autoencoder(spec: AESpec, input_dim: int) -> Network:
 
 
 def build_conv_autoencoder(spec: ConvSpec, input_dim: int) -> Network:
-    """Conv2D encoder (stride 2 per block), Conv2DTranspose decoder, sigmoid output.
+    """Convolutional autoencoder: Conv2D encoder (stride 2 per block), Conv2DTranspose decoder.
 
-    Takes and returns flattened images like the dense model, so the engine treats both alike;
-    the code is the encoder's last feature map, flattened.
+    Takes and returns flattened images like the dense model, so the engine treats both alike; the
+    code is the encoder's last feature map, flattened (see :func:`conv_encoder_stack`). Input
+    noise, seeding and compiling are as in :func:`build_dense_autoencoder`.
+
+    Parameters
+    ----------
+    spec : aecore.spec.ConvSpec
+        The hyperparameters.
+    input_dim : int
+        Pixels per image: a perfect square whose side 2^depth divides (else the reconstruction
+        has another size; see :meth:`aecore.spec.ConvSpec.checked_for`).
+
+    Returns
+    -------
+    Network
+        Encoder (input_dim → s · s · filters · 2^(depth − 1) numbers, s = side / 2^depth), decoder
+        (code → input_dim, pixels in [0, 1]) and the compiled model chaining them; no callbacks.
+
+    Raises
+    ------
+    ValueError
+        From :func:`aecore.spec.image_side`, if ``input_dim`` is not a perfect square.
     """
     keras.utils.set_random_seed(spec.seed)
     inputs = keras.Input((input_dim,), name="image")
@@ -118,5 +235,22 @@ def _assemble(encoder: keras.Model, decoder: keras.Model, spec: TrainingSpec) ->
 
 
 def autoencoder_halves(model: keras.Model) -> Network:
-    """A loaded autoencoder (from :func:`_assemble`) with its encoder and decoder."""
+    """A loaded autoencoder, built by this module, with its encoder and decoder.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A model from :func:`build_dense_autoencoder` or :func:`build_conv_autoencoder`, e.g. read
+        back from a ``.keras`` file.
+
+    Returns
+    -------
+    Network
+        ``model`` and its layers named ``"encoder"`` and ``"decoder"``; no callbacks.
+
+    Raises
+    ------
+    ValueError
+        From Keras, if ``model`` has no layer of either name.
+    """
     return Network(model, model.get_layer("encoder"), model.get_layer("decoder"))

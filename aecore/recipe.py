@@ -10,7 +10,20 @@ from typing import Any
 
 
 def constructor(estimator: Any) -> str:
-    """``estimator`` as the call that makes it, naming only the non-default hyperparameters."""
+    """``estimator`` as the call that makes it, naming only the non-default hyperparameters.
+
+    Parameters
+    ----------
+    estimator : estimator with ``get_params``
+        Its class must be constructible without arguments, which gives the defaults.
+
+    Returns
+    -------
+    str
+        E.g. ``"Autoencoder(code_size=3, epochs=5)"``: keyword arguments in ``get_params`` order
+        (by name), values as ``repr``, with NumPy scalars as Python numbers and lists or tuples
+        as tuples.
+    """
     defaults = type(estimator)().get_params()
     changed = {name: value for name, value in estimator.get_params().items()
                if value != defaults[name]}
@@ -30,8 +43,22 @@ def _plain(value: Any) -> Any:
 
 
 def reduction_code(dataset: str, autoencoder: Any, n_train: int) -> str:
-    """A script that retrains the autoencoder and prints the page's map scores and the
-    few-label accuracies."""
+    """A script that retrains the autoencoder and prints the page's map and few-label scores.
+
+    Parameters
+    ----------
+    dataset : str
+        A key of :data:`aecore.data.DATASETS`.
+    autoencoder : aecore.Autoencoder
+        Its hyperparameters are written out (see :func:`constructor`).
+    n_train : int
+        Number of training images used.
+
+    Returns
+    -------
+    str
+        Python source of a complete script.
+    """
     return f'''\
 from aecore import Autoencoder
 from aecore.data import evaluation_points, load_dataset
@@ -51,7 +78,28 @@ print(few_label_accuracy(ae, x_train, y_train, x_eval, y_eval))
 
 def denoising_code(dataset: str, denoiser: Any, n_train: int, noise: str, level: float,
                    noise_seed: int) -> str:
-    """A script that retrains the denoiser and prints the PSNR/SSIM table the page shows."""
+    """A script that retrains the denoiser and prints the PSNR/SSIM table the page shows.
+
+    Parameters
+    ----------
+    dataset : str
+        A key of :data:`aecore.data.DATASETS`.
+    denoiser : aecore.Autoencoder
+        Its hyperparameters are written out (see :func:`constructor`).
+    n_train : int
+        Number of training images used.
+    noise : str
+        A kind of :data:`aecore.noise.NOISES`.
+    level : float
+        Noise level in [0, 1]: σ in pixel units, or the fraction of pixels hit.
+    noise_seed : int
+        Seed of the training images' noise; the held-out images' noise uses ``noise_seed + 1``.
+
+    Returns
+    -------
+    str
+        Python source of a complete script.
+    """
     return f'''\
 from aecore import Autoencoder
 from aecore.data import evaluation_points, load_dataset
@@ -70,7 +118,25 @@ print(denoising_scores(x_eval, noisy_eval, denoiser.reconstruct(noisy_eval), dat
 
 
 def vae_code(dataset: str, vae: Any, n_train: int) -> str:
-    """A script that retrains the VAE, prints its held-out −ELBO, samples and saves it."""
+    """A script that retrains the VAE, prints its held-out −ELBO, draws samples and saves it.
+
+    The −ELBO line is written only with the BCE loss, and a 10×10 latent grid only when
+    ``code_size`` ≥ 2.
+
+    Parameters
+    ----------
+    dataset : str
+        A key of :data:`aecore.data.DATASETS`.
+    vae : aecore.VariationalAutoencoder
+        Its hyperparameters are written out (see :func:`constructor`).
+    n_train : int
+        Number of training images used.
+
+    Returns
+    -------
+    str
+        Python source of a complete script.
+    """
     elbo = ('print("held-out -ELBO, nats per image:", vae.elbo(x_eval, y_eval))\n'
             if vae.loss == "bce" else "")
     grid = "grid = vae.latent_grid(10)  # 100 decoded images\n" if vae.code_size >= 2 else ""
@@ -90,7 +156,28 @@ vae.save("my_vae")  # aecore.load("my_vae") reads it back
 
 def anomaly_code(dataset: str, source: str, digit: int | None, contamination: float,
                  detector: Any, smoothing: float) -> str:
-    """A script that retrains the detector and prints the threshold rules' scores."""
+    """A script that retrains the detector and prints the test AUROC and the rules' scores.
+
+    Parameters
+    ----------
+    dataset : str
+        A key of :data:`aecore.data.DATASETS`; unused for ``"breast-cancer"``.
+    source : {"one-class", "hold-out", "breast-cancer"}
+        An :func:`aecore.anomaly.image_setup` mode, or :func:`aecore.anomaly.breast_cancer_setup`.
+    digit : int or None
+        The set-up's digit; unused for ``"breast-cancer"``.
+    contamination : float
+        Share of anomalies mixed into the training rows.
+    detector : aecore.ReconstructionDetector
+        Its hyperparameters are written out (see :func:`constructor`).
+    smoothing : float
+        σ of the error blur in pixels (see :func:`aecore.anomaly.error_maps`).
+
+    Returns
+    -------
+    str
+        Python source of a complete script; the set-up uses the default seed, 0.
+    """
     setup = (f"anomaly.breast_cancer_setup({contamination!r})" if source == "breast-cancer" else
              f"anomaly.image_setup(load_dataset({dataset!r}), {source!r}, {digit!r}, "
              f"{contamination!r})")

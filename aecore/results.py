@@ -27,7 +27,20 @@ EpochCallback = Callable[[Any], None]
 
 @dataclass(frozen=True)
 class TrainedResult:
-    """An estimator and the dataset (and first ``n_train`` training images) it is fitted on."""
+    """An estimator and the dataset (its first ``n_train`` training images) it is fitted on.
+
+    Subclasses add the page's ``fit`` and views. Views are computed once per result: cached
+    properties, or :meth:`memo` for views with a parameter.
+
+    Parameters
+    ----------
+    estimator : aecore.Autoencoder, aecore.VariationalAutoencoder or aecore.ReconstructionDetector
+        The estimator, fitted by the subclass's ``fit``.
+    data : aecore.data.Dataset
+        The dataset.
+    n_train : int
+        How many of ``data``'s training images it is fitted on.
+    """
 
     estimator: Any
     data: Dataset
@@ -36,46 +49,130 @@ class TrainedResult:
 
     @property
     def x_train(self) -> np.ndarray:
+        """The first ``n_train`` training images, shape (n_train, n_features), pixels in [0, 1]."""
         return self.data.x_train[:self.n_train]
 
     @property
     def y_train(self) -> np.ndarray:
+        """Their labels, shape (n_train,)."""
         return self.data.y_train[:self.n_train]
 
     @cached_property
     def evaluation(self) -> tuple[np.ndarray, np.ndarray]:
-        """The held-out points every view is computed on (:func:`evaluation_points`)."""
+        """The held-out points every view is computed on (:func:`aecore.data.evaluation_points`).
+
+        ``(x_eval, y_eval)``: the first (up to 1,000) test images, shape (n_eval, n_features),
+        pixels in [0, 1], and their labels, shape (n_eval,).
+        """
         return evaluation_points(self.data)
 
     def is_for(self, data: Dataset) -> bool:
-        """Whether this result belongs to ``data`` (the dataset the page shows now)."""
+        """Whether this result belongs to ``data``, the dataset the page shows now.
+
+        Parameters
+        ----------
+        data : aecore.data.Dataset
+            The page's dataset.
+
+        Returns
+        -------
+        bool
+            True when ``data.key`` is this result's dataset's key.
+        """
         return self.data.key == data.key
 
     def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
-        """``compute()`` once per ``key`` for this result (views with a parameter)."""
+        """``compute()``, computed once per ``key`` for this result (views with a parameter).
+
+        Parameters
+        ----------
+        key : hashable
+            Names the view and its parameters, e.g. ``("scores", 1.0)``.
+        compute : callable
+            Called with no arguments, on the first call with ``key`` only.
+
+        Returns
+        -------
+        object
+            The stored value.
+        """
         if key not in self._memo:
             self._memo[key] = compute()
         return self._memo[key]
 
     def computed(self, key: Any) -> bool:
+        """Whether :meth:`memo` already holds a value for ``key``."""
         return key in self._memo
 
 
 @dataclass(frozen=True)
 class ReductionResult(TrainedResult):
-    """Dimensionality reduction: an :class:`aecore.Autoencoder` and its maps and scores."""
+    """Dimensionality reduction: an :class:`aecore.Autoencoder` and its maps and scores.
+
+    Fields as for :class:`TrainedResult`.
+    """
 
     def fit(self, on_epoch: EpochCallback | None = None) -> None:
+        """Fit the autoencoder on :attr:`x_train`, validating and probing with the held-out points.
+
+        Parameters
+        ----------
+        on_epoch : callable or None, default=None
+            Called with each :class:`aecore.training.EpochEvent`.
+
+        Raises
+        ------
+        ValueError
+            As :meth:`aecore.Autoencoder.fit` does, for invalid hyperparameters or data.
+        """
         x_eval, _ = self.evaluation
         self.estimator.fit(self.x_train, X_val=x_eval, probe=x_eval, on_epoch=on_epoch)
 
     def frame(self, epoch: int) -> Map2D:
-        """The probe's code map after 1-based ``epoch``."""
+        """The probe's code map after a given epoch, for replaying training.
+
+        Parameters
+        ----------
+        epoch : int
+            1-based, at most ``estimator.log_.epochs_done``; not a diverged epoch, which has no
+            frame.
+
+        Returns
+        -------
+        aecore.embed.Map2D
+            :func:`aecore.embed.code_map` of that epoch's codes of the held-out points, ``seconds``
+            0.
+
+        Raises
+        ------
+        IndexError
+            If ``epoch`` exceeds the epochs recorded.
+        """
         return code_map(self.estimator.log_.events[epoch - 1].frame, 0)
 
     def comparison(self, tsne: Map2D) -> tuple[list[Map2D], pd.DataFrame]:
-        """The autoencoder, PCA and t-SNE maps and their scores (t-SNE given, as it is cached
-        per dataset)."""
+        """The autoencoder, PCA and t-SNE maps of the held-out points, and their scores.
+
+        Computed once per result; ``tsne`` is passed in because the page caches it per dataset, and
+        is ignored on later calls.
+
+        Parameters
+        ----------
+        tsne : aecore.embed.Map2D
+            :func:`aecore.embed.tsne_map` of the held-out points.
+
+        Returns
+        -------
+        maps : list of aecore.embed.Map2D
+            Autoencoder, PCA and t-SNE, in that order.
+        table : pandas.DataFrame
+            Their scores (:func:`aecore.evaluate.comparison_table`).
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError, aecore.DivergedError, ValueError
+            As :func:`aecore.evaluate.compare_with_baselines` does.
+        """
         from aecore.evaluate import compare_with_baselines
 
         return self.memo("comparison", lambda: compare_with_baselines(
@@ -83,23 +180,44 @@ class ReductionResult(TrainedResult):
 
     @cached_property
     def examples(self) -> np.ndarray:
-        """One held-out index per class, for the reconstruction gallery."""
+        """One held-out index per class, for the reconstruction gallery.
+
+        Shape (n_classes,): the first evaluation point of each label, in label order
+        (:func:`aecore.data.one_per_class`).
+        """
         return one_per_class(self.evaluation[1])
 
     @cached_property
     def few_label_accuracy(self) -> pd.DataFrame:
-        """Held-out accuracy of classifiers on raw pixels, PCA and the code, by label count."""
+        """Held-out accuracy of classifiers on raw pixels, PCA and the code, by label count.
+
+        The table of :func:`aecore.features.few_label_accuracy`: index ``labels``, one column of
+        accuracies in [0, 1] per representation.
+        """
         from aecore.features import few_label_accuracy
 
         return few_label_accuracy(self.estimator, self.x_train, self.y_train, *self.evaluation)
 
     def recipe(self) -> str:
+        """Python source that reproduces this result (:func:`aecore.recipe.reduction_code`)."""
         return recipe.reduction_code(self.data.key, self.estimator, self.n_train)
 
 
 @dataclass(frozen=True)
 class DenoisingResult(TrainedResult):
-    """Denoising: an autoencoder trained from noisy to clean images, and its scores."""
+    """Denoising: an autoencoder trained from noisy to clean images, and its scores.
+
+    Parameters
+    ----------
+    estimator, data, n_train
+        As for :class:`TrainedResult`; ``estimator`` is an :class:`aecore.Autoencoder`.
+    noise : str, default="gaussian"
+        A kind of :data:`aecore.noise.NOISES`.
+    level : float, default=0.5
+        Noise level in [0, 1]: σ in pixel units, or the fraction of pixels hit.
+    noise_seed : int, default=0
+        Seed of the training images' noise; the held-out images' noise uses ``noise_seed + 1``.
+    """
 
     noise: str = "gaussian"
     level: float = 0.5
@@ -107,33 +225,88 @@ class DenoisingResult(TrainedResult):
 
     @cached_property
     def noisy_train(self) -> np.ndarray:
+        """The training images corrupted by the noise (:func:`aecore.noise.corrupt`).
+
+        Shape (n_train, n_features), float32, pixels in [0, 1].
+        """
         return corrupt(self.x_train, self.noise, self.level, self.noise_seed)
 
     @cached_property
     def noisy_eval(self) -> np.ndarray:
+        """The held-out images corrupted, with seed ``noise_seed + 1``; shape (n_eval, n_features).
+
+        Float32, pixels in [0, 1].
+        """
         return corrupt(self.evaluation[0], self.noise, self.level, self.noise_seed + 1)
 
     def fit(self, on_epoch: EpochCallback | None = None) -> None:
+        """Fit the denoiser from :attr:`noisy_train` to :attr:`x_train`; validate on held-out pairs.
+
+        Parameters
+        ----------
+        on_epoch : callable or None, default=None
+            Called with each :class:`aecore.training.EpochEvent`.
+
+        Raises
+        ------
+        ValueError
+            For an unknown noise or a level outside [0, 1] (:func:`aecore.noise.corrupt`), or as
+            :meth:`aecore.Autoencoder.fit` does.
+        """
         self.estimator.fit(self.noisy_train, X_clean=self.x_train, X_val=self.noisy_eval,
                            X_val_clean=self.evaluation[0], on_epoch=on_epoch)
 
     @cached_property
     def denoised(self) -> np.ndarray:
+        """The denoiser's output for :attr:`noisy_eval`.
+
+        Shape (n_eval, n_features), pixels in [0, 1].
+        """
         return self.estimator.reconstruct(self.noisy_eval)
 
     @cached_property
     def scores(self) -> pd.DataFrame:
-        """Mean PSNR and SSIM of noisy, filtered and denoised held-out images."""
+        """Mean PSNR (dB) and SSIM of noisy, filtered and denoised held-out images.
+
+        The table of :func:`aecore.denoise.denoising_scores`, indexed by ``method``.
+        """
         return denoising_scores(self.evaluation[0], self.noisy_eval, self.denoised,
                                 self.data.image_shape)
 
     @cached_property
     def improvement(self) -> dict[str, float]:
+        """The denoiser's PSNR gain, in dB, over the best classical filter and over the noisy input.
+
+        See :func:`aecore.denoise.improvement`.
+        """
         return improvement(self.scores)
 
     def robustness(self, on_progress: Callable[[float, str], None] | None = None,
                    epochs: int = 5) -> pd.DataFrame:
-        """PSNR of denoisers like this one (at most ``epochs`` epochs) across noise levels."""
+        """Mean held-out PSNR (dB) of briefly trained denoisers like this one, across noise levels.
+
+        A clone with ``min(estimator.epochs, epochs)`` epochs is trained at each level of 0.1, 0.3,
+        0.5 and 0.7 and tested at 0, 0.1, 0.3, 0.5, 0.7 and 0.9
+        (:func:`aecore.robustness.robustness_matrix`). Computed once per result: later calls return
+        the first table, whatever their arguments.
+
+        Parameters
+        ----------
+        on_progress : callable or None, default=None
+            Called with (share done in [0, 1], text) before each training and at the end.
+        epochs : int, default=5
+            Most epochs per training.
+
+        Returns
+        -------
+        pandas.DataFrame
+            PSNR in dB; index ``train level``, columns ``test level``.
+
+        Raises
+        ------
+        ValueError
+            As :func:`aecore.noise.corrupt` and :meth:`aecore.Autoencoder.fit` do.
+        """
         from sklearn.base import clone
 
         from aecore.robustness import robustness_matrix
@@ -146,15 +319,32 @@ class DenoisingResult(TrainedResult):
             on_progress=on_progress))
 
     def recipe(self) -> str:
+        """Python source that reproduces this result (:func:`aecore.recipe.denoising_code`)."""
         return recipe.denoising_code(self.data.key, self.estimator, self.n_train, self.noise,
                                      self.level, self.noise_seed)
 
 
 @dataclass(frozen=True)
 class VAEResult(TrainedResult):
-    """A variational autoencoder and its diagnostics."""
+    """A variational autoencoder and its diagnostics.
+
+    Fields as for :class:`TrainedResult`; ``estimator`` is an
+    :class:`aecore.VariationalAutoencoder`.
+    """
 
     def fit(self, on_epoch: EpochCallback | None = None) -> None:
+        """Fit the VAE on the training images and labels; validate and probe with held-out points.
+
+        Parameters
+        ----------
+        on_epoch : callable or None, default=None
+            Called with each :class:`aecore.training.EpochEvent`.
+
+        Raises
+        ------
+        ValueError
+            As :meth:`aecore.VariationalAutoencoder.fit` does.
+        """
         x_eval, y_eval = self.evaluation
         self.estimator.fit(self.x_train, self.y_train, X_val=x_eval, y_val=y_eval,
                            probe=x_eval, probe_y=y_eval, on_epoch=on_epoch)
@@ -166,16 +356,17 @@ class VAEResult(TrainedResult):
 
     @cached_property
     def kl_per_dimension(self) -> np.ndarray:
+        """Mean KL in nats each code dimension carries on the held-out points, (code_size,)."""
         return self.estimator.kl_per_dimension(*self.evaluation)
 
     @cached_property
     def elbo(self) -> float | None:
-        """Held-out −ELBO in nats per image, or None without the BCE loss."""
+        """Held-out −ELBO in nats per image, or None when the loss is not BCE."""
         return self.estimator.elbo(*self.evaluation) if self.estimator.loss == "bce" else None
 
     @cached_property
     def keras_file(self) -> bytes:
-        """The trained VAE as a ``.keras`` file."""
+        """The trained VAE as the bytes of a ``.keras`` file (written to a temporary folder)."""
         import tempfile
         from pathlib import Path
 
@@ -185,12 +376,28 @@ class VAEResult(TrainedResult):
             return file.read_bytes()
 
     def recipe(self) -> str:
+        """Python source that reproduces this result (:func:`aecore.recipe.vae_code`)."""
         return recipe.vae_code(self.data.key, self.estimator, self.n_train)
 
 
 @dataclass(frozen=True)
 class AnomalyResult(TrainedResult):
-    """A reconstruction detector trained on an anomaly set-up, and its scores."""
+    """A reconstruction detector trained on an anomaly set-up, and its scores.
+
+    Parameters
+    ----------
+    estimator, data, n_train
+        As for :class:`TrainedResult`; ``estimator`` is an :class:`aecore.ReconstructionDetector`.
+    setup : aecore.anomaly.AnomalySetup or None, default=None
+        The training, validation and test rows; needed by :meth:`fit` and :meth:`scores`.
+    source : {"one-class", "hold-out", "breast-cancer"}, default="one-class"
+        How the set-up was made (an :func:`aecore.anomaly.image_setup` mode, or
+        :func:`aecore.anomaly.breast_cancer_setup`).
+    digit : int or None, default=None
+        The set-up's digit; None for ``"breast-cancer"``.
+    contamination : float, default=0.0
+        Share of anomalies mixed into the training rows.
+    """
 
     setup: anomaly.AnomalySetup | None = None
     source: str = "one-class"
@@ -198,17 +405,58 @@ class AnomalyResult(TrainedResult):
     contamination: float = 0.0
 
     def is_for(self, data: Dataset) -> bool:
+        """Whether this result belongs to ``data``: always for breast cancer, else by ``key``."""
         return self.source == "breast-cancer" or super().is_for(data)
 
     def fit(self, on_epoch: EpochCallback | None = None) -> None:
+        """Fit the detector on ``setup.x_train``, validating on ``setup.x_val``.
+
+        Parameters
+        ----------
+        on_epoch : callable or None, default=None
+            Called with each :class:`aecore.training.EpochEvent`.
+
+        Raises
+        ------
+        ValueError
+            As :meth:`aecore.ReconstructionDetector.fit` does.
+        """
         self.estimator.fit(self.setup.x_train, X_val=self.setup.x_val, on_epoch=on_epoch)
 
     def scores(self, smoothing: float) -> dict[str, np.ndarray]:
-        """Anomaly scores of the train, validation and test rows at ``smoothing`` pixels."""
+        """Anomaly scores of the set-up's training, validation and test rows, cached per smoothing.
+
+        Parameters
+        ----------
+        smoothing : float
+            σ of the error blur, in pixels (see :func:`aecore.anomaly.error_maps`).
+
+        Returns
+        -------
+        dict of str to ndarray of shape (n_rows,)
+            ``"train"``, ``"val"`` and ``"test"``, as :func:`aecore.anomaly.split_scores` returns.
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError, aecore.DivergedError, ValueError
+            As :func:`aecore.anomaly.split_scores` does.
+        """
         return self.memo(("scores", smoothing),
                          lambda: anomaly.split_scores(self.estimator, self.setup, smoothing))
 
     def recipe(self, smoothing: float) -> str:
+        """Python source that reproduces this result (:func:`aecore.recipe.anomaly_code`).
+
+        Parameters
+        ----------
+        smoothing : float
+            σ of the error blur in pixels that the script uses.
+
+        Returns
+        -------
+        str
+            The script.
+        """
         return recipe.anomaly_code(self.data.key, self.source, self.digit, self.contamination,
                                    self.estimator, smoothing)
 
