@@ -101,7 +101,7 @@ def model_controls(presets: dict[str, Any], X: np.ndarray, prefix: str, disabled
     """Preset buttons and a widget per hyperparameter of the presets' estimator class (those in
     ``aecore.spec.PARAMS``, except ``fixed`` ones, which keep the first preset's value, and those
     the current settings do not use); returns an unfitted estimator valid for ``X`` (and labels
-    ``y``), or None after showing why with ``st.error``.
+    ``y``), summarised in a caption, or None after showing why with ``st.error``.
     """
     first = next(iter(presets.values()))
     names = [name for name in first.get_params() if name in PARAMS and name not in fixed]
@@ -134,10 +134,12 @@ def model_controls(presets: dict[str, Any], X: np.ndarray, prefix: str, disabled
     try:
         if "hidden_layers" in names:
             values["hidden_layers"] = parse_layers(values["hidden_layers"])
-        return clone(first).set_params(**values).validate_for(X, y)
+        estimator = clone(first).set_params(**values).validate_for(X, y)
     except ValueError as err:
         st.error(str(err))
         return None
+    st.caption(f"Network: {estimator.summary(X.shape[1])}")
+    return estimator
 
 
 @dataclass

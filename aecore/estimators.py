@@ -12,6 +12,7 @@ Importing this module imports no TensorFlow; ``fit`` and ``aecore.load`` do.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -60,6 +61,14 @@ class _NeuralAutoencoder(TransformerMixin, BaseEstimator):
     def unused_params(self) -> set[str]:
         """Hyperparameters that do not apply with the current settings (a UI hides them)."""
         return set()
+
+    def summary(self, n_features: int) -> str:
+        """The network and its training in one line, e.g. '784-64-2-64-784 · relu · BCE ·
+        Adam, learning rate 0.001 · 20 epochs of batch 64' (ValueError for bad settings)."""
+        return (f"{self.architecture(n_features)} · {self.activation} · {self.loss.upper()} · "
+                f"Adam, learning rate {self.learning_rate:g}"
+                f"{', cosine decay' if self.lr_decay else ''} · {self.epochs} epochs of batch "
+                f"{self.batch_size}")
 
     # ---- fitting -------------------------------------------------------------------------
     def _train(self, x: np.ndarray, n_features: int, targets: np.ndarray | None,
@@ -513,8 +522,17 @@ class VariationalAutoencoder(_NeuralAutoencoder):
     def _decoder_inputs(self, z: np.ndarray, y: Any) -> Any:
         if not self.conditional:
             return z
-        labels = np.broadcast_to(np.asarray(0 if y is None else y), (len(z),))
+        labels = np.ravel(0 if y is None else y)
+        if len(labels) not in (1, len(z)):
+            raise ValueError(f"Give one label for all {len(z)} codes or one per code; got "
+                             f"{len(labels)}.")
+        labels = np.broadcast_to(labels, (len(z),))
         return [z, _one_hot(check_labels(labels, len(z)))]
+
+    def _check_label(self, label: int | None) -> None:
+        if label is not None and not self.conditional:
+            raise ValueError("Only a conditional VAE (conditional=True) can be asked for a "
+                             "label; this one ignores labels.")
 
     def sample(self, n: int, seed: int = 0, label: int | None = None) -> np.ndarray:
         """``n`` samples decoded from codes drawn from the prior N(0, I): (n, n_features).
@@ -522,6 +540,9 @@ class VariationalAutoencoder(_NeuralAutoencoder):
         ``label`` (0–9) picks the class of a conditional VAE (default 0).
         """
         self._usable()
+        self._check_label(label)
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+            raise ValueError(f"The number of samples n must be a whole number ≥ 1; got {n!r}.")
         z = np.random.default_rng(seed).standard_normal((n, self.code_size))
         return self.inverse_transform(z, label)
 
@@ -532,12 +553,14 @@ class VariationalAutoencoder(_NeuralAutoencoder):
         from aecore.vae import grid_codes
 
         self._usable()
+        self._check_label(label)
         return self.inverse_transform(grid_codes(n, self.code_size, dims, low, high), label)
 
     def interpolate(self, x_from: Any, x_to: Any, steps: int = 10,
                     label: int | None = None) -> np.ndarray:
         """Decoded images along the line between the codes (μ) of two samples:
         (steps, n_features). A conditional VAE encodes and decodes both with ``label``."""
+        self._check_label(label)
         pair = np.vstack([np.reshape(x_from, (1, -1)), np.reshape(x_to, (1, -1))])
         labels = None if label is None else [label, label]
         means = self.transform(pair, labels)
@@ -612,6 +635,9 @@ class ReconstructionDetector(Autoencoder):
     def to_spec(self) -> AESpec | ConvSpec:
         check_range("contamination", self.contamination)
         check_range("smoothing", self.smoothing)
+        if self.smoothing and self.image_shape is None:
+            raise ValueError("Error smoothing blurs images: give image_shape=(height, width), "
+                             "or set smoothing=0 for tabular data.")
         return super().to_spec()
 
     def _checked_spec(self, x: np.ndarray) -> AESpec | ConvSpec:

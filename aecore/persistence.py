@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 FORMAT_VERSION = 1
@@ -28,11 +29,13 @@ def save(estimator: Any, path: str | Path) -> Path:
         Before ``fit``.
     aecore.estimators.DivergedError
         If the fit diverged (its weights are not numbers).
+    ValueError
+        If ``path`` is an existing file.
     """
     estimator._usable()
     folder = Path(path)
-    folder.mkdir(parents=True, exist_ok=True)
-    estimator.model_.save(folder / MODEL_FILE)
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"{folder} is a file; save() writes a folder, so give a new path.")
     log = estimator.log_
     state = {
         "format": FORMAT_VERSION,
@@ -44,9 +47,19 @@ def save(estimator: Any, path: str | Path) -> Path:
         "events": [{"epoch": e.epoch, "elapsed": e.elapsed, "logs": e.logs} for e in log.events],
         **estimator._extra_state(),
     }
-    (folder / STATE_FILE).write_text(json.dumps(state, indent=1))
+    text = json.dumps(state, indent=1, default=_plain)  # before any file, so nothing is half done
+    folder.mkdir(parents=True, exist_ok=True)
+    estimator.model_.save(folder / MODEL_FILE)
+    (folder / STATE_FILE).write_text(text)
     history_table(estimator).to_csv(folder / HISTORY_FILE)
     return folder
+
+
+def _plain(value: Any) -> Any:
+    """NumPy numbers and arrays (hyperparameters may be given as such) as JSON values."""
+    if isinstance(value, np.generic | np.ndarray):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} cannot be saved as a hyperparameter.")
 
 
 def history_table(estimator: Any) -> pd.DataFrame:

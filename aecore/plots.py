@@ -46,7 +46,7 @@ def latent_scatter(points: np.ndarray, labels: np.ndarray, title: str = "",
         One ``Scattergl`` trace with a discrete colour bar.
     """
     fig = go.Figure(go.Scattergl(
-        x=points[:, 0], y=points[:, 1], mode="markers",
+        x=points[:, 0], y=points[:, 1], mode="markers", showlegend=False,
         customdata=np.column_stack([labels, np.arange(len(labels))]),
         hovertemplate="label %{customdata[0]}<br>point #%{customdata[1]}<extra></extra>",
         marker=dict(size=5, opacity=0.8, color=labels, cmin=-0.5, cmax=n_classes - 0.5,
@@ -111,6 +111,7 @@ def loss_curves(history: dict[str, list[float]], total_epochs: int | None = None
     plotly.graph_objects.Figure
         One line per entry against the epoch, counted from 1.
     """
+    span = total_epochs or max((len(v) for v in history.values()), default=1)
     fig = go.Figure([
         go.Scatter(x=np.arange(1, len(values) + 1), y=values, mode="lines+markers",
                    name=("validation " if key.startswith("val_") else "train ")
@@ -118,7 +119,9 @@ def loss_curves(history: dict[str, list[float]], total_epochs: int | None = None
         for key, values in history.items()
     ])
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10),
-                      xaxis_title="epoch", yaxis_title="loss", legend=dict(orientation="h"))
+                      xaxis=dict(title="epoch", dtick=1 if span <= 10 else None),
+                      yaxis_title="loss",
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
     if total_epochs:
         fig.update_xaxes(range=[0.5, total_epochs + 0.5])
     return fig
@@ -368,8 +371,9 @@ def accuracy_by_labels(table) -> go.Figure:
     fig = go.Figure([go.Scatter(x=table.index.tolist(), y=table[name].tolist(), name=name,
                                 mode="lines+markers")
                      for name in table.columns])
-    fig.update_layout(height=320, margin=dict(l=10, r=10, t=30, b=10),
-                      xaxis=dict(title="labelled training images", type="log"),
+    fig.update_layout(height=320, margin=dict(l=10, r=10, t=40, b=10),
+                      xaxis=dict(title="labelled training images", type="log",
+                                 tickvals=table.index.tolist(), minor=dict(showgrid=False)),
                       yaxis=dict(title="held-out accuracy", range=[0, 1]),
-                      legend=dict(orientation="h"))
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
     return fig

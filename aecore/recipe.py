@@ -8,6 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
+HEADER = "# Run from the project's root folder, or anywhere after `pip install -e .` there.\n"
+
+
+def _stop(estimator: Any, name: str) -> str:
+    """The ``should_stop`` argument that ends the fit where the page's fit was stopped, if it
+    was (an empty string otherwise)."""
+    log = getattr(estimator, "log_", None)
+    if log is None or log.status != "stopped":
+        return ""
+    return f",\n    should_stop=lambda: {name}.log_.epochs_done >= {log.epochs_done}"
+
 
 def constructor(estimator: Any) -> str:
     """``estimator`` as the call that makes it, naming only the non-default hyperparameters.
@@ -59,7 +70,7 @@ def reduction_code(dataset: str, autoencoder: Any, n_train: int) -> str:
     str
         Python source of a complete script.
     """
-    return f'''\
+    return HEADER + f'''\
 from aecore import Autoencoder
 from aecore.data import evaluation_points, load_dataset
 from aecore.evaluate import compare_with_baselines
@@ -69,7 +80,7 @@ data = load_dataset({dataset!r})
 x_train, y_train = data.x_train[:{n_train}], data.y_train[:{n_train}]
 x_eval, y_eval = evaluation_points(data)
 ae = {constructor(autoencoder)}
-ae.fit(x_train, X_val=x_eval)
+ae.fit(x_train, X_val=x_eval{_stop(autoencoder, "ae")})
 maps, scores = compare_with_baselines(ae, x_train, x_eval, y_eval)
 print(scores)
 print(few_label_accuracy(ae, x_train, y_train, x_eval, y_eval))
@@ -100,7 +111,7 @@ def denoising_code(dataset: str, denoiser: Any, n_train: int, noise: str, level:
     str
         Python source of a complete script.
     """
-    return f'''\
+    return HEADER + f'''\
 from aecore import Autoencoder
 from aecore.data import evaluation_points, load_dataset
 from aecore.denoise import denoising_scores
@@ -112,7 +123,8 @@ x_eval, _ = evaluation_points(data)
 noisy_train = corrupt(x_train, {noise!r}, {level!r}, seed={noise_seed})
 noisy_eval = corrupt(x_eval, {noise!r}, {level!r}, seed={noise_seed + 1})
 denoiser = {constructor(denoiser)}
-denoiser.fit(noisy_train, X_clean=x_train, X_val=noisy_eval, X_val_clean=x_eval)
+denoiser.fit(noisy_train, X_clean=x_train, X_val=noisy_eval,
+             X_val_clean=x_eval{_stop(denoiser, "denoiser")})
 print(denoising_scores(x_eval, noisy_eval, denoiser.reconstruct(noisy_eval), data.image_shape))
 '''
 
@@ -140,7 +152,7 @@ def vae_code(dataset: str, vae: Any, n_train: int) -> str:
     elbo = ('print("held-out -ELBO, nats per image:", vae.elbo(x_eval, y_eval))\n'
             if vae.loss == "bce" else "")
     grid = "grid = vae.latent_grid(10)  # 100 decoded images\n" if vae.code_size >= 2 else ""
-    return f'''\
+    return HEADER + f'''\
 from aecore import VariationalAutoencoder
 from aecore.data import evaluation_points, load_dataset
 
@@ -148,7 +160,7 @@ data = load_dataset({dataset!r})
 x_train, y_train = data.x_train[:{n_train}], data.y_train[:{n_train}]
 x_eval, y_eval = evaluation_points(data)
 vae = {constructor(vae)}
-vae.fit(x_train, y_train, X_val=x_eval, y_val=y_eval)
+vae.fit(x_train, y_train, X_val=x_eval, y_val=y_eval{_stop(vae, "vae")})
 {elbo}{grid}samples = vae.sample(16, seed=0)
 vae.save("my_vae")  # aecore.load("my_vae") reads it back
 '''
@@ -181,15 +193,15 @@ def anomaly_code(dataset: str, source: str, digit: int | None, contamination: fl
     setup = (f"anomaly.breast_cancer_setup({contamination!r})" if source == "breast-cancer" else
              f"anomaly.image_setup(load_dataset({dataset!r}), {source!r}, {digit!r}, "
              f"{contamination!r})")
-    return f'''\
+    return HEADER + f'''\
 from aecore import ReconstructionDetector, anomaly
 from aecore.data import load_dataset
 
 setup = {setup}
 detector = {constructor(detector)}
-detector.fit(setup.x_train, X_val=setup.x_val)
+detector.fit(setup.x_train, X_val=setup.x_val{_stop(detector, "detector")})
 scores = anomaly.split_scores(detector, setup, smoothing={smoothing!r})
 rules = anomaly.threshold_rules(scores["train"], scores["val"], setup.y_val)
 print("test AUROC:", anomaly.curves(scores["test"], setup.y_test).roc_auc)
-print(anomaly.rules_table(rules, scores["test"], setup.y_test))
+print(anomaly.rules_table(rules, scores["test"], setup.y_test).to_string())
 '''

@@ -7,7 +7,9 @@ build their widgets from these entries, so the UI and the library never disagree
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, replace
+import numbers
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Self
 
 import numpy as np
@@ -161,6 +163,9 @@ class TrainingSpec:
     seed: int = 0
 
     def __post_init__(self) -> None:
+        for f in fields(self):  # NumPy numbers and whole floats become plain Python values
+            object.__setattr__(self, f.name, _as_declared_type(f.name, f.type,
+                                                              getattr(self, f.name)))
         for name in ("epochs", "batch_size", "learning_rate", "seed"):
             check_range(name, getattr(self, name))
         if self.loss not in LOSSES:
@@ -248,18 +253,9 @@ class AESpec(TrainingSpec):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        object.__setattr__(self, "hidden_layers", tuple(int(w) for w in self.hidden_layers))
         for name in ("code_size", "input_noise"):
             check_range(name, getattr(self, name))
-        if len(self.hidden_layers) > PARAMS["n_layers"].max:
-            raise ValueError(f"At most {PARAMS['n_layers'].max:g} hidden layers are supported; "
-                             f"got {len(self.hidden_layers)}.")
-        for width in self.hidden_layers:
-            check_range("hidden_layers", width)
-            if width < self.code_size:
-                raise ValueError(f"Every hidden layer needs at least as many nodes as the code "
-                                 f"({self.code_size}); a layer of {width} would be a tighter "
-                                 "bottleneck than the code itself.")
+        _check_layers(self.hidden_layers, self.code_size)
         _check_activation(self.activation)
 
     def checked_for(self, x: np.ndarray) -> AESpec:
@@ -458,11 +454,9 @@ class VAESpec(TrainingSpec):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        object.__setattr__(self, "hidden_layers", tuple(int(w) for w in self.hidden_layers))
         for name in ("code_size", "filters", "depth", "beta", "warmup_epochs", "encoder_dropout"):
             check_range(name, getattr(self, name))
-        for width in self.hidden_layers:
-            check_range("hidden_layers", width)
+        _check_layers(self.hidden_layers, self.code_size)
         if self.network not in PARAMS["network"].choices:
             raise ValueError(f"Network must be 'dense' or 'conv'; got {self.network!r}.")
         _check_activation(self.activation)
@@ -553,6 +547,44 @@ def _max_depth(side: int) -> int:
     while side % 2 ** (depth + 1) == 0:
         depth += 1
     return depth
+
+
+def _check_layers(hidden_layers: tuple[int, ...], code_size: int) -> None:
+    """Hidden layers (before the code) within range, none narrower than the code."""
+    if len(hidden_layers) > PARAMS["n_layers"].max:
+        raise ValueError(f"At most {PARAMS['n_layers'].max:g} hidden layers are supported; "
+                         f"got {len(hidden_layers)}.")
+    for width in hidden_layers:
+        check_range("hidden_layers", width)
+        if width < code_size:
+            raise ValueError(f"Every hidden layer needs at least as many nodes as the code "
+                             f"({code_size}); a layer of {width} would be a tighter "
+                             "bottleneck than the code itself.")
+
+
+def _as_declared_type(name: str, declared: str, value: Any) -> Any:
+    """``value`` as the field's declared type (``int``, ``float``, ``bool`` or a tuple of
+    ints), accepting NumPy numbers and whole floats; a ValueError names the hyperparameter."""
+    label = PARAMS[name].label if name in PARAMS else name
+    if declared == "int":
+        if isinstance(value, numbers.Real) and not isinstance(value, bool) \
+                and float(value).is_integer():
+            return int(value)
+        raise ValueError(f"{label} must be a whole number; got {value!r}.")
+    if declared == "float":
+        if isinstance(value, numbers.Real) and not isinstance(value, bool):
+            return float(value)
+        raise ValueError(f"{label} must be a number; got {value!r}.")
+    if declared == "bool":
+        if isinstance(value, bool | np.bool_):
+            return bool(value)
+        raise ValueError(f"{label} must be True or False; got {value!r}.")
+    if declared.startswith("tuple"):
+        if isinstance(value, str) or not isinstance(value, Iterable):
+            raise ValueError(f"{label} must be a sequence of whole numbers, like (400, 200); "
+                             f"got {value!r}.")
+        return tuple(_as_declared_type(name, "int", width) for width in value)
+    return value
 
 
 def _check_activation(activation: str) -> None:

@@ -106,8 +106,9 @@ class TrainingLog:
             done of those asked and the seconds taken; otherwise the epochs done and the seconds.
         """
         if self.status == "diverged":
-            return (f"Training diverged in epoch {self.epochs_done}: the loss became NaN or "
-                    f"infinite, so the model's weights are unusable. {DIVERGENCE_ADVICE}")
+            return (f"Training diverged in epoch {self.epochs_done}: the loss grew without "
+                    f"bound and stopped being a number, so the model's weights are unusable. "
+                    f"{DIVERGENCE_ADVICE}")
         if self.status == "stopped":
             return (f"Stopped after {self.epochs_done} of {self.epochs} epochs "
                     f"({self.seconds:.1f} s); the model trained so far is kept.")
@@ -124,8 +125,9 @@ def train(net: Network, spec: TrainingSpec, log: TrainingLog, x: np.ndarray,
 
     The model learns x → x, or x → ``targets`` (a denoiser), by Keras' ``fit`` with shuffled
     batches of ``spec.batch_size``, silently. Callbacks, in order: ``net.callbacks`` (a VAE's KL
-    warm-up); :func:`cosine_learning_rate` set each epoch when ``spec.lr_decay``; Keras'
-    ``TerminateOnNaN``, which stops the fit after a batch whose loss is NaN or infinite; and the
+    warm-up); :func:`cosine_learning_rate` set each epoch when ``spec.lr_decay``; a silent
+    twin of Keras' ``TerminateOnNaN``, which stops the fit after a batch whose loss is NaN or
+    infinite; and the
     recorder, which appends an :class:`EpochEvent` to ``log`` after each epoch. An epoch whose logs
     hold a non-finite value sets ``log.status`` to "diverged"; ``should_stop`` returning True ends
     the fit after that epoch with "stopped"; otherwise it ends "finished".
@@ -165,7 +167,7 @@ def train(net: Network, spec: TrainingSpec, log: TrainingLog, x: np.ndarray,
         net.model.fit(
             x, x if targets is None else targets, validation_data=validation_data,
             epochs=spec.epochs, batch_size=spec.batch_size, shuffle=True, verbose=0,
-            callbacks=[*net.callbacks, *schedule, keras.callbacks.TerminateOnNaN(), events],
+            callbacks=[*net.callbacks, *schedule, _TerminateOnNonFinite(), events],
         )
         if log.status == "running":
             log.status = "stopped" if events.stopped else "finished"
@@ -236,6 +238,16 @@ def cosine_learning_rate(base: float, epoch: int, epochs: int) -> float:
     return base * 0.5 * (1 + math.cos(math.pi * epoch / epochs))
 
 
+class _TerminateOnNonFinite(keras.callbacks.Callback):
+    """Keras' ``TerminateOnNaN`` without its print: stop at the first batch whose loss is NaN
+    or ±inf (the epoch's event then records the divergence)."""
+
+    def on_train_batch_end(self, batch: int, logs=None) -> None:
+        loss = (logs or {}).get("loss")
+        if loss is not None and not math.isfinite(float(loss)):
+            self.model.stop_training = True
+
+
 class _CosineDecay(keras.callbacks.Callback):
     """Sets the optimiser's rate each epoch (unlike Keras' LearningRateScheduler, it adds
     nothing to the epoch's logs, which the pages plot as losses)."""
@@ -264,7 +276,7 @@ class _EpochEvents(keras.callbacks.Callback):
     def on_epoch_end(self, epoch: int, logs=None) -> None:
         losses = {k: float(v) for k, v in (logs or {}).items()}
         if not all(math.isfinite(v) for v in losses.values()):
-            self.log.status = "diverged"  # TerminateOnNaN has already stopped the fit
+            self.log.status = "diverged"  # _TerminateOnNonFinite has already stopped the fit
         frame = None
         if self.probe is not None and self.log.status != "diverged":
             frame = predict_batched(self.net.encoder, self.probe)

@@ -44,12 +44,19 @@ def check_data(X: Any, *, n_features: int | None = None, unit_interval: bool = T
         first such row and column), a feature count other than ``n_features``, or values outside
         [0, 1] when ``unit_interval``.
     """
+    _check_rows(X, name)
     _check_numeric(X, name)
     try:
         array = check_array(X, dtype=np.float32, ensure_all_finite=False, input_name=name)
     except ValueError as err:
+        if np.ndim(X) == 1:
+            raise ValueError(f"{name} must be 2-D (samples × features); got a 1-D array of "
+                             f"shape {np.shape(X)}. Reshape your data with X.reshape(-1, 1) if "
+                             "it has one feature, or X.reshape(1, -1) if it is one sample.") \
+                from None
+        first_line = str(err).splitlines()[0]  # scikit-learn's next lines print the array
         raise ValueError(f"{name} must be a non-empty 2-D table of numbers (samples × "
-                         f"features): {err}") from None
+                         f"features): {first_line}") from None
     bad = ~np.isfinite(array)
     if bad.any():
         row, col = np.argwhere(bad)[0]
@@ -88,6 +95,16 @@ def check_labels(y: Any, n_samples: int, name: str = "y") -> np.ndarray:
     if not np.array_equal(as_int, labels.astype(np.float64, copy=False)):
         raise ValueError(f"{name} must hold whole-number class labels.")
     return as_int
+
+
+def _check_rows(X: Any, name: str) -> None:
+    """Rows of different lengths in nested lists, which NumPy reports obscurely."""
+    if not isinstance(X, list | tuple) or not all(isinstance(r, list | tuple) for r in X):
+        return
+    for row, values in enumerate(X):
+        if len(values) != len(X[0]):
+            raise ValueError(f"{name} has rows of different lengths: row 0 has {len(X[0])} "
+                             f"values, row {row} has {len(values)}.")
 
 
 def _check_numeric(X: Any, name: str) -> None:

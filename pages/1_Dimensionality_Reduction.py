@@ -43,10 +43,6 @@ with controls:
     st.subheader("1 · Build the network")
     autoencoder = model_controls(REDUCTION_PRESETS, x_train, prefix="hp_", disabled=training,
                                  fixed=("network",))
-    if autoencoder is not None:
-        st.caption(f"Network: {autoencoder.architecture(data.input_dim)} · "
-                   f"{autoencoder.activation} · {autoencoder.loss.upper()} · Adam, learning rate "
-                   f"{autoencoder.learning_rate:g}")
 
 with live:
     st.subheader("2 · Train it live")

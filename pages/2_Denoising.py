@@ -58,8 +58,6 @@ with controls:
     denoiser = model_controls({f"{architecture} preset": DENOISERS[architecture]}, x_train,
                               prefix=f"dn_{architecture.lower()}_", disabled=training,
                               fixed=("network",))
-    if denoiser is not None:
-        st.caption(f"Network: {denoiser.architecture(data.input_dim)}")
 
 noisy_eval = corrupt(x_eval, noise, level, noise_seed + 1)
 clean_g, noisy_g = x_eval[:GALLERY_SIZE], noisy_eval[:GALLERY_SIZE]

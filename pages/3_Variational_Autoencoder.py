@@ -36,8 +36,6 @@ controls, live = st.columns([2, 3], gap="large")
 with controls:
     st.subheader("1 · Build the VAE")
     vae = model_controls(VAE_PRESETS, x_train, y=y_train, prefix="vae_", disabled=training)
-    if vae is not None:
-        st.caption(f"Network: {vae.architecture(data.input_dim)}")
 
 with live:
     st.subheader("2 · Train it live")

@@ -40,7 +40,7 @@ def test_a_diverging_vae_shows_an_error_with_advice_and_no_numbers():
     assert not at.success
     assert any("diverged" in e.value and "learning rate" in e.value for e in at.error)
     shown = [m.value for m in at.metric] + [e.value for e in at.markdown] + \
-        [c.value for c in at.caption]
+        [c.value for c in at.caption] + [e.value for e in at.error]
     assert not any("nan" in text.lower().split() or "inf" in text.lower().split()
                    for text in shown)
     assert not at.get("plotly_chart")[1:], "no result charts below the error"

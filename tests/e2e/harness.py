@@ -6,6 +6,7 @@ Shared by the browser tests and bench/browser.py.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -63,6 +64,15 @@ POINT_POSITION_JS = """([title, traceIndex]) => {
   return [box.left + layout._size.l + layout.xaxis.l2p(trace.x[0]),
           box.top + layout._size.t + layout.yaxis.l2p(trace.y[0])];
 }"""
+
+
+def set_field(page, label: str, value: str, shown: str) -> None:
+    """Type ``value`` into the field ``label`` and wait until the page shows ``shown`` (a
+    regular expression), i.e. until Streamlit has rerun with the new value."""
+    field = page.get_by_label(label, exact=True)
+    field.fill(value)
+    field.press("Enter")
+    page.get_by_text(re.compile(shown)).first.wait_for(timeout=60_000)
 
 
 def click_first_point(page, chart_title: str, trace: int = 0) -> None:

@@ -4,16 +4,15 @@ import re
 
 import pytest
 
+from tests.e2e.harness import set_field
+
 pytestmark = pytest.mark.e2e
 
 
 def test_detector_trains_live_and_shows_the_rules(page, app_url):
     page.goto(f"{app_url}/Anomaly_Detection")
     page.get_by_role("button", name="Train", exact=True).wait_for()
-    field = page.get_by_label("Epochs", exact=True)
-    field.fill("5")
-    field.press("Enter")
-    page.wait_for_timeout(400)
+    set_field(page, "Epochs", "5", r"Network: .* · 5 epochs of")
     page.get_by_role("button", name="Train", exact=True).click()
     page.wait_for_function(
         "() => [...document.querySelectorAll('.gtitle')]"

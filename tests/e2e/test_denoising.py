@@ -4,21 +4,16 @@ import re
 
 import pytest
 
+from tests.e2e.harness import set_field
+
 pytestmark = pytest.mark.e2e
-
-
-def set_number(page, label: str, value: int) -> None:
-    field = page.get_by_label(label, exact=True)
-    field.fill(str(value))
-    field.press("Enter")
-    page.wait_for_timeout(400)
 
 
 def test_denoiser_trains_live_and_refuses_a_non_image_upload(page, app_url, tmp_path):
     page.goto(f"{app_url}/Denoising")
     page.get_by_role("button", name="Train", exact=True).wait_for()
-    set_number(page, "Filters", 8)
-    set_number(page, "Epochs", 3)
+    set_field(page, "Filters", "8", r"Network: .*conv 8 → conv 16 ")
+    set_field(page, "Epochs", "3", r"Network: .*conv 8 .* · 3 epochs of")
     page.get_by_role("button", name="Train", exact=True).click()
     page.get_by_text(re.compile(r"Epoch [1-3]/3")).first.wait_for(timeout=120_000)
     page.get_by_text("Trained 3 epochs").wait_for(timeout=180_000)

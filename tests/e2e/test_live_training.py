@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from tests.e2e.harness import click_first_point
+from tests.e2e.harness import click_first_point, set_field
 
 pytestmark = pytest.mark.e2e
 
@@ -15,13 +15,8 @@ LATENT_TITLE = re.compile(r"Latent space, epoch (\d+)")
 def open_dimensionality_reduction(page, app_url: str, epochs: int) -> None:
     page.goto(f"{app_url}/Dimensionality_Reduction")
     page.get_by_role("button", name="Train", exact=True).wait_for()
-    layers = page.get_by_label("Nodes per layer", exact=True)
-    layers.fill("64, 32")
-    layers.press("Enter")
-    field = page.get_by_label("Epochs", exact=True)
-    field.fill(str(epochs))
-    field.press("Enter")
-    page.wait_for_timeout(500)  # let Streamlit take the new values before Train is clicked
+    set_field(page, "Nodes per layer", "64, 32", r"Network: 784-64-32-2-32-64-784 ")
+    set_field(page, "Epochs", str(epochs), rf"Network: 784-64-32-2-.* · {epochs} epochs of")
 
 
 def chart_titles(page) -> list[str]:

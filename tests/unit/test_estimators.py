@@ -181,3 +181,55 @@ def test_few_labels_go_further_on_a_code_than_on_nothing(fitted, digits):
     assert list(table.columns) == ["raw pixels", "PCA (2 components)", "autoencoder code (2)"]
     assert ((table >= 0) & (table <= 1)).all().all()
     assert table.loc[100, "raw pixels"] > 0.5
+
+
+def test_numpy_hyperparameters_train_save_and_search(digits, tmp_path):
+    from sklearn.model_selection import GridSearchCV
+
+    ae = Autoencoder(code_size=np.int64(2), hidden_layers=np.array([16]), epochs=np.int64(1),
+                     learning_rate=np.float32(1e-3), batch_size=np.int32(64))
+    ae.fit(digits.x_train).save(tmp_path / "numpy")
+    assert load(tmp_path / "numpy").transform(digits.x_test[:3]).shape == (3, 2)
+    search = GridSearchCV(Autoencoder(hidden_layers=(16,), epochs=1, batch_size=64),
+                          {"code_size": np.arange(2, 4)}, cv=2).fit(digits.x_train)
+    assert search.best_params_["code_size"] in (2, 3)
+
+
+def test_save_refuses_a_path_that_is_a_file(fitted, tmp_path):
+    (tmp_path / "taken").write_text("")
+    with pytest.raises(ValueError, match="is a file"):
+        fitted.save(tmp_path / "taken")
+
+
+@pytest.mark.parametrize("X, message", [
+    (np.zeros(5), r"must be 2-D .* shape \(5,\)\. Reshape your data"),
+    ([[0.1, 0.2], [0.3]], "rows of different lengths: row 0 has 2 values, row 1 has 1"),
+    (np.zeros((0, 3)), "Found array with 0 sample"),
+    (np.zeros((2, 2)) + 1j, "Complex data not supported"),
+])
+def test_malformed_arrays_get_one_short_sentence(X, message):
+    with pytest.raises(ValueError, match=message) as caught:
+        Autoencoder().fit(X)
+    assert "\n" not in str(caught.value)
+
+
+def test_vae_label_arguments_are_checked(digits):
+    conditional = VariationalAutoencoder(hidden_layers=(16,), epochs=1, batch_size=64,
+                                         conditional=True).fit(digits.x_train, digits.y_train)
+    with pytest.raises(ValueError, match="one label for all 3 codes or one per code; got 2"):
+        conditional.inverse_transform(np.zeros((3, 2)), [1, 2])
+    assert conditional.inverse_transform(np.zeros((3, 2)), [1, 2, 3]).shape == (3, 64)
+    plain = VariationalAutoencoder(hidden_layers=(16,), epochs=1, batch_size=64).fit(
+        digits.x_train)
+    with pytest.raises(ValueError, match="Only a conditional VAE"):
+        plain.sample(4, label=3)
+    for n in (0, -1, 2.5):
+        with pytest.raises(ValueError, match="whole number ≥ 1"):
+            plain.sample(n)
+    with pytest.raises(ValueError, match="at least as many nodes as the code"):
+        VariationalAutoencoder(code_size=40, hidden_layers=(16, 8)).fit(digits.x_train)
+
+
+def test_smoothing_without_an_image_shape_is_explained(digits):
+    with pytest.raises(ValueError, match="give image_shape"):
+        ReconstructionDetector(smoothing=1.0).fit(digits.x_train)

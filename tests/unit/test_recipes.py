@@ -58,3 +58,12 @@ def test_anomaly_snippet_prints_auroc_and_the_rules(digits, capsys, source):
     run_snippet(AnomalyResult(detector, digits, 0, setup, source, 3, 0.0), 1.0)
     printed = capsys.readouterr().out
     assert "test AUROC" in printed and "best F1 (validation)" in printed
+
+
+def test_a_stopped_run_is_reproduced_up_to_the_same_epoch(digits):
+    ae = Autoencoder(**{**TINY, "epochs": 20})
+    result = ReductionResult(ae, digits, 300)
+    ae.fit(result.x_train, should_stop=lambda: ae.log_.epochs_done >= 3)
+    assert "should_stop=lambda: ae.log_.epochs_done >= 3" in result.recipe()
+    namespace = run_snippet(result)
+    assert namespace["ae"].log_.epochs_done == 3 and namespace["ae"].status_ == "stopped"

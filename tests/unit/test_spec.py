@@ -37,6 +37,27 @@ def test_invalid_hyperparameters_raise_clear_value_errors(changes, message):
         DEFAULT_SPEC.replace(**changes)
 
 
+@pytest.mark.parametrize("changes, message", [
+    ({"hidden_layers": "64,32"}, "Nodes per layer must be a sequence of whole numbers"),
+    ({"hidden_layers": (32, "a")}, "Nodes per layer must be a whole number; got 'a'"),
+    ({"hidden_layers": None}, "Nodes per layer must be a sequence"),
+    ({"epochs": 2.5}, "Epochs must be a whole number; got 2.5"),
+    ({"code_size": "2"}, "Code size must be a whole number; got '2'"),
+    ({"learning_rate": "fast"}, "Learning rate must be a number"),
+    ({"lr_decay": "yes"}, "must be True or False"),
+])
+def test_wrong_types_are_named_in_the_error(changes, message):
+    with pytest.raises(ValueError, match=message):
+        DEFAULT_SPEC.replace(**changes)
+
+
+def test_numpy_numbers_become_plain_python_values():
+    spec = DEFAULT_SPEC.replace(code_size=np.int64(3), hidden_layers=np.array([8, 4]),
+                                epochs=4.0, learning_rate=np.float32(0.01))
+    assert (spec.code_size, spec.hidden_layers, spec.epochs) == (3, (8, 4), 4)
+    assert type(spec.code_size) is int and type(spec.learning_rate) is float
+
+
 def test_code_as_wide_as_the_input_is_rejected_for_that_data():
     spec = AESpec(code_size=64, hidden_layers=(64,), batch_size=8)
     with pytest.raises(ValueError, match="smaller than the input size"):

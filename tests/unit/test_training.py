@@ -112,13 +112,15 @@ def test_conv_denoiser_trains_on_noisy_inputs_towards_clean_targets(digits):
     assert denoiser.history_["loss"][-1] < denoiser.history_["loss"][0]
 
 
-def test_a_learning_rate_that_blows_up_ends_as_diverged_within_one_epoch(digits):
+def test_a_learning_rate_that_blows_up_ends_as_diverged_within_one_epoch(digits, capfd):
     from aecore import DivergedError, VariationalAutoencoder
 
     vae = VariationalAutoencoder(hidden_layers=(32,), epochs=5, learning_rate=1.0,
                                  batch_size=32).fit(digits.x_train)
+    assert "Invalid loss" not in capfd.readouterr().out  # Keras' TerminateOnNaN prints this
     assert vae.status_ == "diverged"
     assert vae.log_.epochs_done == 1  # TerminateOnNaN ends it inside the first bad epoch
     assert "diverged" in vae.log_.outcome() and "learning rate" in vae.log_.outcome()
+    assert "nan" not in vae.log_.outcome().lower().replace(".", " ").split()
     with pytest.raises(DivergedError, match="diverged"):
         vae.transform(digits.x_test)
