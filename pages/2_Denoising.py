@@ -98,7 +98,10 @@ st.markdown("Denoisers trained at one level and tested at others. Each row train
             f"yours for {min(denoiser.epochs, 5)} epochs, so this takes a while.")
 if st.button("Compute the robustness matrix"):
     progress = st.progress(0.0)
-    result.robustness(on_progress=lambda f, text: progress.progress(f, text=text))
+    try:
+        result.robustness(on_progress=lambda f, text: progress.progress(f, text=text))
+    except ValueError as err:  # a denoiser at another noise level diverged
+        st.error(str(err))
 if result.computed("robustness"):
     st.plotly_chart(plots.matrix_heatmap(result.robustness(), "Held-out PSNR"),
                     key="robustness")
