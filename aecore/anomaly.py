@@ -368,8 +368,9 @@ def best_f1(val_scores: np.ndarray, val_labels: np.ndarray) -> float:
 
     F1 = 2·P·R / (P + R), the harmonic mean of precision P and recall R (van Rijsbergen 1979), at
     each threshold of :func:`sklearn.metrics.precision_recall_curve`; on ties the lowest threshold
-    wins. scikit-learn counts scores ≥ a threshold as positive, while :func:`operating_point`
-    flags scores > it, so rows scoring exactly the threshold are not flagged there.
+    wins. scikit-learn counts scores ≥ a threshold as positive, while every flag here is a score
+    > the threshold, so the threshold returned is the float just below scikit-learn's: flagging
+    scores above it achieves exactly the F1 this rule found (all scores tied: everything flagged).
 
     Parameters
     ----------
@@ -394,7 +395,7 @@ def best_f1(val_scores: np.ndarray, val_labels: np.ndarray) -> float:
     """
     precision, recall, thresholds = precision_recall_curve(val_labels, val_scores)
     f1 = 2 * precision[:-1] * recall[:-1] / np.maximum(precision[:-1] + recall[:-1], 1e-12)
-    return float(thresholds[np.argmax(f1)])
+    return _flagging_at_least(thresholds[np.argmax(f1)])
 
 
 def youden_j(val_scores: np.ndarray, val_labels: np.ndarray) -> float:
@@ -402,7 +403,8 @@ def youden_j(val_scores: np.ndarray, val_labels: np.ndarray) -> float:
 
     J = sensitivity + specificity − 1 = TPR − FPR (Youden 1950), at each threshold of
     :func:`sklearn.metrics.roc_curve` but its first (+inf, which flags nothing); on ties the highest
-    threshold wins. As for :func:`best_f1`, scikit-learn's thresholds count scores ≥ them.
+    threshold wins. As for :func:`best_f1`, the threshold returned is the float just below
+    scikit-learn's (which counts scores ≥ it), so flagging scores above it achieves that J.
 
     Parameters
     ----------
@@ -425,8 +427,14 @@ def youden_j(val_scores: np.ndarray, val_labels: np.ndarray) -> float:
     ----------
     .. [1] W. J. Youden, "Index for rating diagnostic tests", Cancer 3(1), 32–35, 1950.
     """
-    fpr, tpr, thresholds = roc_curve(val_labels, val_scores)
-    return float(thresholds[1:][np.argmax((tpr - fpr)[1:])])  # skip roc_curve's +inf
+    fpr, tpr, thresholds = roc_curve(val_labels, val_scores, drop_intermediate=False)
+    return _flagging_at_least(thresholds[1:][np.argmax((tpr - fpr)[1:])])  # skip the +inf
+
+
+def _flagging_at_least(threshold: float) -> float:
+    """The threshold under which "score > it" flags exactly the scores ≥ ``threshold``
+    (scikit-learn's curves use ≥, this module's flags use >)."""
+    return float(np.nextafter(np.float64(threshold), -np.inf))
 
 
 def threshold_rules(train_scores: np.ndarray, val_scores: np.ndarray, val_labels: np.ndarray,

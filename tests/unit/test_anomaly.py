@@ -18,6 +18,20 @@ def test_rules_on_hand_made_scores():
     assert anomaly.youden_j(VAL_SCORES, VAL_LABELS) == pytest.approx(0.35)
 
 
+@pytest.mark.parametrize("rule", [anomaly.best_f1, anomaly.youden_j])
+def test_label_rules_achieve_the_optimum_they_name_when_flagging_above_the_threshold(rule):
+    point = anomaly.operating_point(VAL_SCORES, VAL_LABELS, rule(VAL_SCORES, VAL_LABELS))
+    assert point["F1"] == 1.0 and point["recall"] == 1.0 and point["false-positive rate"] == 0.0
+
+
+def test_with_every_score_tied_best_f1_flags_everything():
+    tied, labels = np.full(6, 0.5), np.array([0, 0, 0, 1, 1, 1])
+    point = anomaly.operating_point(tied, labels, anomaly.best_f1(tied, labels))
+    assert point["recall"] == 1.0 and point["F1"] == pytest.approx(2 / 3)  # the best possible
+    youden = anomaly.operating_point(tied, labels, anomaly.youden_j(tied, labels))
+    assert youden["recall"] - youden["false-positive rate"] == 0.0  # J = 0 is all there is
+
+
 def test_operating_point_counts_scores_above_the_threshold():
     point = anomaly.operating_point(VAL_SCORES, VAL_LABELS, 0.5)
     assert point["precision"] == 1.0 and point["recall"] == pytest.approx(2 / 3)
