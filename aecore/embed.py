@@ -70,16 +70,34 @@ def tsne_map(x_eval: np.ndarray, seed: int = 0) -> Map2D:
     -------
     Map2D
         Method ``"t-SNE"``, the run time in seconds, and a note that it cannot place new points.
+        Degenerate data get a defined map and say so in the note: identical points all sit at
+        the origin, and points that vary along fewer than two directions start from a random
+        layout (PCA's second axis would be empty; scikit-learn then divides by zero and its
+        Barnes–Hut code crashes the process).
+
+    Raises
+    ------
+    ValueError
+        If there are fewer than 2 points.
 
     References
     ----------
     .. [1] L. van der Maaten and G. Hinton, "Visualizing Data using t-SNE", JMLR 9, 2008.
     """
     start = time.perf_counter()
+    if len(x_eval) < 2:
+        raise ValueError(f"t-SNE needs at least 2 points; got {len(x_eval)}.")
+    note = "no encoder: it cannot place new points"
+    if np.ptp(x_eval, axis=0).max() == 0:
+        return Map2D("t-SNE", np.zeros((len(x_eval), 2)), time.perf_counter() - start,
+                     note="all points are identical, so they all sit at one place")
+    flat = PCA(2).fit(x_eval).explained_variance_[-1] <= 0
     perplexity = min(30.0, (len(x_eval) - 1) / 3)
-    points = TSNE(2, perplexity=perplexity, init="pca", random_state=seed).fit_transform(x_eval)
-    return Map2D("t-SNE", points, time.perf_counter() - start,
-                 note="no encoder: it cannot place new points")
+    points = TSNE(2, perplexity=perplexity, init="random" if flat else "pca",
+                  random_state=seed).fit_transform(x_eval)
+    if flat:
+        note += "; the points vary along one direction only, so t-SNE started from random places"
+    return Map2D("t-SNE", points, time.perf_counter() - start, note=note)
 
 
 def code_map(codes: np.ndarray, train_seconds: float) -> Map2D:

@@ -22,9 +22,11 @@ def knn_accuracy(embedding: np.ndarray, labels: np.ndarray, k: int = 5, folds: i
     labels : ndarray of shape (n_samples,)
         Non-negative integer class labels.
     k : int, default=5
-        Number of neighbours that vote.
+        Number of neighbours that vote; lowered to the points a fold leaves for training when
+        there are fewer (only for a handful of points).
     folds : int, default=5
-        Number of cross-validation folds; lowered to the size of the smallest class.
+        Number of cross-validation folds; lowered to the size of the smallest class. Only the
+        labels present count as classes (a subset such as only 3s and 8s is two classes).
 
     Returns
     -------
@@ -34,17 +36,19 @@ def knn_accuracy(embedding: np.ndarray, labels: np.ndarray, k: int = 5, folds: i
     Raises
     ------
     ValueError
-        If some label in ``0..labels.max()`` has fewer than two points, or ``folds`` < 2.
+        If a label present has fewer than two points, or ``folds`` < 2.
 
     References
     ----------
     .. [1] T. Sainburg, L. McInnes and T. Q. Gentner, "Parametric UMAP Embeddings for
        Representation and Semisupervised Learning", Neural Computation 33(11), 2021.
     """
-    folds = min(folds, int(np.bincount(labels).min()) if len(labels) else 2)
+    counts = np.unique(labels, return_counts=True)[1]  # labels absent from the points are
+    folds = min(folds, int(counts.min()) if len(labels) else 0)  # no class of their own
     if folds < 2:
         raise ValueError("k-NN accuracy needs at least two points of every label.")
     cv = StratifiedKFold(folds, shuffle=True, random_state=0)
+    k = min(k, len(labels) - int(np.ceil(len(labels) / folds)))  # as many as a fold leaves
     return float(cross_val_score(KNeighborsClassifier(k), embedding, labels, cv=cv).mean())
 
 

@@ -457,6 +457,11 @@ class VAESpec(TrainingSpec):
         for name in ("code_size", "filters", "depth", "beta", "warmup_epochs", "encoder_dropout"):
             check_range(name, getattr(self, name))
         _check_layers(self.hidden_layers, self.code_size)
+        if self.warmup_epochs > self.epochs:
+            raise ValueError(f"The KL warm-up ({self.warmup_epochs} epochs) is longer than the "
+                             f"run ({self.epochs} epochs): β would only reach "
+                             f"{self.beta * self.epochs / self.warmup_epochs:.2g} of "
+                             f"{self.beta:g}. Shorten the warm-up or train for longer.")
         if self.network not in PARAMS["network"].choices:
             raise ValueError(f"Network must be 'dense' or 'conv'; got {self.network!r}.")
         _check_activation(self.activation)

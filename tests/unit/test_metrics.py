@@ -55,3 +55,27 @@ def test_wide_codes_are_drawn_through_pca_and_say_so(rng):
     wide = code_map(rng.normal(size=(30, 8)), 1.0)
     assert wide.points.shape == (30, 2) and "first two principal components" in wide.note
     assert code_map(rng.normal(size=(30, 1)), 1.0).points.shape == (30, 2)
+
+
+def test_knn_accuracy_on_a_subset_of_labels_counts_only_those_present(rng):
+    points, labels = two_blobs(rng)
+    assert knn_accuracy(points, np.where(labels == 0, 3, 8)) == 1.0  # only 3s and 8s
+
+
+def test_tsne_of_degenerate_data_gives_a_defined_map_instead_of_crashing():
+    import subprocess
+    import sys
+
+    # run in a child process: before the fix, constant data killed the process (SIGSEGV)
+    code = ("import numpy as np; from aecore.embed import tsne_map; "
+            "m = tsne_map(np.full((40, 6), 0.5)); print(m.points.shape, m.note); "
+            "x = np.zeros((40, 6)); x[:, 2] = np.linspace(0, 1, 40); "
+            "m = tsne_map(x); print(np.isfinite(m.points).all(), m.note)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, cwd=str(__import__("pathlib").Path(__file__).parents[2]))
+    assert done.returncode == 0, done.stderr[-2000:]
+    first, second = done.stdout.splitlines()
+    assert first.startswith("(40, 2)") and "identical" in first
+    assert second.startswith("True") and "one direction" in second
+    with pytest.raises(ValueError, match="at least 2 points"):
+        tsne_map(np.zeros((1, 4)))

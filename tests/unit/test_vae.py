@@ -104,3 +104,8 @@ def test_warm_up_raises_beta_linearly(digits):
     vae = tiny(epochs=4, warmup_epochs=4, beta=2.0)
     vae.fit(digits.x_train, on_epoch=lambda e: betas.append(float(vae.model_.beta.numpy())))
     np.testing.assert_allclose(betas, [0.5, 1.0, 1.5, 2.0])
+
+
+def test_a_warm_up_longer_than_the_run_is_refused_with_the_beta_it_would_reach(digits):
+    with pytest.raises(ValueError, match=r"β would only reach 0.15 of 1\. Shorten"):
+        tiny(epochs=3, warmup_epochs=20).fit(digits.x_train)
