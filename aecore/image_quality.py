@@ -6,11 +6,15 @@ import numpy as np
 from scipy import ndimage
 from skimage.metrics import structural_similarity
 
+PSNR_CEILING_DB = 100.0  # an MSE of 1e-10: far below what 8-bit pixels (1/255 steps) can show
+
 
 def psnr(clean: np.ndarray, other: np.ndarray) -> np.ndarray:
-    """Peak signal-to-noise ratio per image in dB, pixels in [0, 1] (identical images: inf).
+    """Peak signal-to-noise ratio per image in dB, pixels in [0, 1], at most 100 dB.
 
-    PSNR = 10·log10(1 / MSE), the peak value being 1 for images in [0, 1].
+    PSNR = 10·log10(1 / MSE), the peak value being 1 for images in [0, 1]. Identical images
+    have MSE 0 and infinite PSNR; that is reported as :data:`PSNR_CEILING_DB` (100 dB), so
+    means, tables and captions stay finite.
 
     Parameters
     ----------
@@ -22,11 +26,10 @@ def psnr(clean: np.ndarray, other: np.ndarray) -> np.ndarray:
     Returns
     -------
     ndarray of shape (n_samples,), dtype float64
-        PSNR of each image in dB (higher is better); inf where the images are identical.
+        PSNR of each image in dB (higher is better), at most 100 (identical images).
     """
     mse = np.mean((np.asarray(clean, "float64") - np.asarray(other, "float64")) ** 2, axis=1)
-    with np.errstate(divide="ignore"):
-        return 10 * np.log10(1.0 / mse)
+    return 10 * np.log10(1.0 / np.maximum(mse, 10 ** (-PSNR_CEILING_DB / 10)))
 
 
 def ssim(clean: np.ndarray, other: np.ndarray, image_shape: tuple[int, int]) -> np.ndarray:

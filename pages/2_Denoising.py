@@ -91,7 +91,8 @@ st.dataframe(scores, column_config={"PSNR (dB)": number(format="%.2f"),
 gain = result.improvement
 st.caption(f"Mean over {len(x_eval):,} held-out images. The autoencoder is "
            f"{gain['over the best filter']:+.1f} dB against the best classical filter "
-           f"and {gain['over the noisy input']:+.1f} dB against the noisy input.")
+           f"and {gain['over the noisy input']:+.1f} dB against the noisy input. PSNR stops at "
+           "100 dB: an image identical to the clean one has infinite PSNR.")
 
 st.subheader("5 · Robustness: other noise levels")
 st.markdown("Denoisers trained at one level and tested at others. Each row trains a model like "

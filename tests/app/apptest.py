@@ -1,8 +1,10 @@
 """Helpers for the pages' AppTests: open a page with preset session state, click, read charts."""
 
 import json
+import re
 from pathlib import Path
 
+import numpy as np
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,3 +29,18 @@ def button(at: AppTest, label: str):
 def chart(at: AppTest, key: str) -> dict:
     """The Plotly spec of the chart drawn with ``key``."""
     return json.loads(next(c for c in at.get("plotly_chart") if c.key == key).proto.spec)
+
+
+NON_FINITE = re.compile(r"(?<![a-z])[+-]?(nan|inf)(?![a-z])")
+
+
+def non_finite_shown(at: AppTest) -> list[str]:
+    """Texts and table cells on the page that show NaN or ±inf as a number."""
+    texts = [e.value for kind in ("markdown", "caption", "error", "warning", "success", "info")
+             for e in getattr(at, kind)] + [f"{m.label} {m.value}" for m in at.metric]
+    shown = [t for t in texts if NON_FINITE.search(str(t).lower())]
+    for frame in at.dataframe:
+        numbers = frame.value.select_dtypes("number").to_numpy(dtype=float)
+        if np.isinf(numbers).any():
+            shown.append(f"an infinite cell in {list(frame.value.columns)}")
+    return shown

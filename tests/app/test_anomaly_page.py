@@ -1,5 +1,5 @@
 
-from tests.app.apptest import chart, click
+from tests.app.apptest import chart, click, non_finite_shown
 from tests.app.apptest import open_page as open_script
 
 
@@ -16,6 +16,7 @@ def test_tiny_training_shows_histogram_rules_and_curves_and_the_slider_moves_the
     at = click(open_page(an_img_epochs=2, an_img_hidden_layers="32", an_img_n_layers=1), "Train")
     assert not at.exception, at.exception
     assert any("Trained 2 epochs" in s.value for s in at.success)
+    assert not non_finite_shown(at)
     keys = {c.key for c in at.get("plotly_chart")}
     assert {"an_histogram", "an_curves", "an_confusion", "an_gallery"} <= keys
     rules = at.dataframe[0].value

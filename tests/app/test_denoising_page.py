@@ -4,7 +4,7 @@ import json
 import numpy as np
 from PIL import Image
 
-from tests.app.apptest import button, click
+from tests.app.apptest import button, click, non_finite_shown
 from tests.app.apptest import open_page as open_script
 
 TINY_CONV = {"dn_n_train": 300, "dn_convolutional_epochs": 2, "dn_convolutional_filters": 4,
@@ -73,3 +73,13 @@ def test_dense_denoiser_can_be_chosen():
     assert not at.exception, at.exception
     assert "denoiser = Autoencoder(" in at.code[0].value
     assert "network='conv'" not in at.code[0].value
+
+
+def test_noise_level_zero_shows_no_infinite_psnr():
+    at = open_page(**{**TINY_CONV, "dn_convolutional_epochs": 1}, dn_level=0.0)
+    at = click(at, "Train")
+    assert not at.exception, at.exception
+    assert not non_finite_shown(at)
+    scores = at.dataframe[0].value
+    assert scores.loc["noisy input", "PSNR (dB)"] == 100.0
+    assert np.isfinite(scores.to_numpy()).all()

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from tests.app.apptest import button, chart, click
+from tests.app.apptest import button, chart, click, non_finite_shown
 from tests.app.apptest import open_page as open_script
 
 
@@ -24,6 +24,7 @@ def test_tiny_training_shows_maps_scores_and_gallery():
     assert not at.exception, at.exception
     assert not at.error
     assert any("Trained 2 epochs" in s.value for s in at.success)
+    assert not non_finite_shown(at)
     charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     titles = [c["layout"].get("title", {}).get("text", "") for c in charts]
     for title in ("Autoencoder", "PCA", "t-SNE"):
