@@ -137,11 +137,7 @@ def image_setup(data: Dataset, mode: str, digit: int, contamination: float = 0.0
         [0, 1) or needs more anomalous training images than there are; from scikit-learn's
         ``train_test_split`` if the normal or the anomalous test rows number fewer than two.
     """
-    if mode not in ("one-class", "hold-out"):
-        raise ValueError(f"Mode must be 'one-class' or 'hold-out'; got {mode!r}.")
-    if digit not in set(data.y_train):
-        raise ValueError(f"There is no class {digit} in {data.name}.")
-    anomalous = (lambda y: y != digit) if mode == "one-class" else (lambda y: y == digit)
+    anomalous = _anomalous_class(data, mode, digit)
     x_train, flags = contaminate(data.x_train[~anomalous(data.y_train)],
                                  data.x_train[anomalous(data.y_train)], contamination, seed)
     x_val, x_test, y_val, y_test = _labelled_halves(
@@ -150,6 +146,44 @@ def image_setup(data: Dataset, mode: str, digit: int, contamination: float = 0.0
             else f"normal = every class but {digit}, anomalies = {digit}")
     return AnomalySetup(x_train, flags, x_val, y_val, x_test, y_test, data.image_shape,
                         f"{data.name}: {what}")
+
+
+def _anomalous_class(data: Dataset, mode: str, digit: int):
+    """The test for anomalous labels of an image set-up, after checking ``mode`` and ``digit``."""
+    if mode not in ("one-class", "hold-out"):
+        raise ValueError(f"Mode must be 'one-class' or 'hold-out'; got {mode!r}.")
+    if digit not in set(data.y_train):
+        raise ValueError(f"There is no class {digit} in {data.name}.")
+    return (lambda y: y != digit) if mode == "one-class" else (lambda y: y == digit)
+
+
+def max_contamination(data: Dataset, mode: str, digit: int) -> float:
+    """The largest training contamination an image set-up can have, rounded down to 0.01.
+
+    All normal training images are kept, so a share c needs c/(1 − c) anomalies per normal
+    image (:func:`contaminate`); the training split holds only so many.
+
+    Parameters
+    ----------
+    data, mode, digit
+        As for :func:`image_setup`.
+
+    Returns
+    -------
+    float
+        In [0, 1): e.g. 0.1 when one digit of ten is the anomaly ("hold-out").
+
+    Raises
+    ------
+    ValueError
+        If ``mode`` is unknown or ``digit`` is not a training label.
+    """
+    n_anomalous = int(np.sum(_anomalous_class(data, mode, digit)(data.y_train)))
+    n_normal = len(data.y_train) - n_anomalous
+    share = n_anomalous / (n_normal + n_anomalous)
+    while share > 0 and round(share * n_normal / (1 - share)) > n_anomalous:
+        share -= 0.01  # contaminate() rounds the count; stay below what it needs
+    return max(0.0, np.floor(share * 100) / 100)
 
 
 def breast_cancer_setup(contamination: float = 0.0, seed: int = 0) -> AnomalySetup:

@@ -16,6 +16,7 @@ st.set_page_config(page_title="Anomaly detection · Autoencoder Lab", layout="wi
 SOURCES = {"one-class": "Images: one class is normal", "hold-out": "Images: one class is the "
            "anomaly", "breast-cancer": "Tabular: breast cancer (benign normal)"}
 GALLERY = 8
+MAX_CONTAMINATION = 0.2
 
 st.title("Anomaly detection")
 st.markdown("An autoencoder trained only on **normal** data rebuilds normal inputs well and "
@@ -31,17 +32,24 @@ with controls:
     st.subheader("1 · What is normal?")
     source = st.radio("Set-up", list(SOURCES), format_func=SOURCES.get, key="an_source",
                       disabled=training, persist_state="session")
-    contamination = st.slider("Contamination of the training data", 0.0, 0.2, 0.0, 0.01,
-                              key="an_contamination", disabled=training, persist_state="session",
-                              help="Share of anomalies mixed into the training data, as happens "
-                                   "when 'normal' data are not checked by hand.")
     tabular = source == "breast-cancer"
-    if tabular:
-        setup = anomaly.breast_cancer_setup(contamination)
-    else:
+    if not tabular:
         digit = st.selectbox("The class", [int(c) for c in np.unique(data.y_train)], key="an_digit",
                              disabled=training, persist_state="session")
-        setup = anomaly.image_setup(data, source, digit, contamination)
+    most = MAX_CONTAMINATION if tabular else min(
+        MAX_CONTAMINATION, anomaly.max_contamination(data, source, digit))
+    if st.session_state.get("an_contamination", 0.0) > most:  # a set-up with fewer anomalies
+        st.session_state["an_contamination"] = most
+    contamination = st.slider("Contamination of the training data", 0.0, most, 0.0, 0.01,
+                              key="an_contamination", disabled=training or most == 0,
+                              persist_state="session",
+                              help="Share of anomalies mixed into the training data, as happens "
+                                   "when 'normal' data are not checked by hand.")
+    if most < MAX_CONTAMINATION:
+        st.caption(f"At most {most:.0%} here: the training images hold no more of the "
+                   "anomalous class.")
+    setup = (anomaly.breast_cancer_setup(contamination) if tabular
+             else anomaly.image_setup(data, source, digit, contamination))
     st.caption(f"{setup.description}. {len(setup.x_train):,} training rows "
                f"({setup.train_is_anomaly.sum()} anomalies mixed in), {len(setup.x_val):,} "
                f"validation and {len(setup.x_test):,} test rows.")

@@ -48,3 +48,12 @@ def test_tabular_breast_cancer_set_up_trains():
     at = click(at, "Train")
     assert not at.exception, at.exception
     assert "breast_cancer_setup" in at.code[0].value
+
+
+def test_contamination_is_capped_at_what_the_held_out_class_allows():
+    at = open_page(an_source="hold-out", an_contamination=0.15)
+    assert not at.exception, at.exception
+    slider = at.slider(key="an_contamination")
+    assert slider.max == 0.1 and slider.value == 0.1  # one digit of ten: 10 % at most
+    assert any("At most 10%" in c.value for c in at.caption)
+    assert not at.error

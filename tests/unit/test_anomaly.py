@@ -105,3 +105,12 @@ def test_unsmoothed_and_tabular_errors_are_plain_mean_squared_errors():
     np.testing.assert_allclose(anomaly.reconstruction_errors(x, x_hat, None, 2.0), mse, rtol=1e-5)
     with pytest.raises(ValueError, match="Smoothing"):
         anomaly.error_maps(x, x_hat, (28, 28), -1.0)
+
+
+@pytest.mark.parametrize("mode", ["one-class", "hold-out"])
+def test_max_contamination_is_the_largest_share_the_training_split_holds(digits, mode):
+    most = anomaly.max_contamination(digits, mode, 3)
+    setup = anomaly.image_setup(digits, mode, 3, most)
+    assert setup.train_is_anomaly.mean() == pytest.approx(most, abs=0.01)
+    with pytest.raises(ValueError, match="anomalies are available"):
+        anomaly.image_setup(digits, mode, 3, most + 0.02)
