@@ -19,6 +19,7 @@ from sklearn.base import clone
 from aecore import plots
 from aecore.data import DATASETS, DEFAULT_DATASET, Dataset, load_dataset
 from aecore.embed import code_map
+from aecore.presets import adapted_to
 from aecore.results import TrainedResult
 from aecore.spec import LOSSES, PARAMS, parse_layers, sandwich
 
@@ -103,14 +104,17 @@ def model_controls(presets: dict[str, Any], X: np.ndarray, prefix: str, disabled
     the current settings do not use); returns an unfitted estimator valid for ``X`` (and labels
     ``y``), summarised in a caption, or None after showing why with ``st.error``.
     """
-    first = next(iter(presets.values()))
+    adapted = {title: adapted_to(preset, X) for title, preset in presets.items()}
+    first = next(iter(adapted.values()))[0]
     names = [name for name in first.get_params() if name in PARAMS and name not in fixed]
     for name, value in _widget_values(first, names).items():
         st.session_state.setdefault(f"{prefix}{name}", value)
-    for col, (title, preset) in zip(st.columns(len(presets)), presets.items(), strict=True):
+    for col, (title, (preset, notes)) in zip(st.columns(len(adapted)), adapted.items(),
+                                             strict=True):
         col.button(title, key=f"{prefix}preset_{title}", on_click=_set_state,
                    args=(prefix, _widget_values(preset, names)), disabled=disabled,
-                   width="stretch")
+                   width="stretch", help=f"Adapted to this data: {'; '.join(notes)}."
+                   if notes else None)
 
     def widget(container: Any, name: str, **extra: Any) -> Any:
         return _param_widget(container, name, key=f"{prefix}{name}", disabled=disabled, **extra)

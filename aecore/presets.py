@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
+import numpy as np
+from sklearn.base import clone
+
 from aecore.estimators import Autoencoder, ReconstructionDetector, VariationalAutoencoder
+from aecore.spec import max_depth
 
 # bench/quality.py: a wide net with input noise keeps 2-D digit clusters apart on held-out
 # images (5-NN accuracy ≥ 0.75) where the tutorial net reaches ~0.56.
@@ -39,3 +46,31 @@ IMAGE_DETECTOR = ReconstructionDetector(code_size=32, hidden_layers=(512, 128), 
                                         smoothing=1.0)
 TABULAR_DETECTOR = ReconstructionDetector(code_size=4, hidden_layers=(16, 8), loss="mse",
                                           input_noise=0.0, epochs=100, batch_size=16)
+
+
+def adapted_to(preset: Any, X: np.ndarray) -> tuple[Any, list[str]]:
+    """``preset`` changed where it cannot train on ``X`` (n_samples, n_features), with a note
+    per change.
+
+    The presets were chosen on the MNIST sample; smaller data need smaller batches (a batch
+    cannot exceed the training set), a code narrower than the input (else the network can copy
+    it) and, for convolutions, no more halvings than the image side allows.
+    """
+    params, notes = preset.get_params(), []
+    n_samples, n_features = X.shape
+    if params["batch_size"] > n_samples:
+        params["batch_size"] = n_samples
+        notes.append(f"batch size {preset.batch_size} → {n_samples} (the training images)")
+    uses_code = "code_size" not in preset.unused_params()
+    if uses_code and params["code_size"] >= n_features:
+        params["code_size"] = max(1, n_features // 4)
+        params["hidden_layers"] = tuple(max(w, params["code_size"])
+                                        for w in params["hidden_layers"])
+        notes.append(f"code size {preset.code_size} → {params['code_size']} (the input has "
+                     f"{n_features} features)")
+    if "depth" not in preset.unused_params() and math.isqrt(n_features) ** 2 == n_features:
+        depth = max_depth(math.isqrt(n_features))
+        if 1 <= depth < params["depth"]:
+            params["depth"] = depth
+            notes.append(f"depth {preset.depth} → {depth} (the images' side)")
+    return clone(preset).set_params(**params), notes

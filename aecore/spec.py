@@ -369,7 +369,7 @@ class ConvSpec(TrainingSpec):
         side = image_side(x.shape[1])
         if side % 2**self.depth:
             raise ValueError(f"{side}×{side} images cannot be halved {self.depth} times; "
-                             f"choose a depth of at most {_max_depth(side)}.")
+                             f"choose a depth of at most {max_depth(side)}.")
         return self
 
     def architecture(self, input_dim: int) -> str:
@@ -547,7 +547,8 @@ def image_side(input_dim: int) -> int:
     return side
 
 
-def _max_depth(side: int) -> int:
+def max_depth(side: int) -> int:
+    """How many times a ``side``-pixel image side can be halved exactly (28 → 2, 8 → 3)."""
     depth = 0
     while side % 2 ** (depth + 1) == 0:
         depth += 1

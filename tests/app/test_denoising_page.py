@@ -2,6 +2,7 @@ import io
 import json
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from tests.app.apptest import button, click, non_finite_shown
@@ -83,3 +84,11 @@ def test_noise_level_zero_shows_no_infinite_psnr():
     scores = at.dataframe[0].value
     assert scores.loc["noisy input", "PSNR (dB)"] == 100.0
     assert np.isfinite(scores.to_numpy()).all()
+
+
+@pytest.mark.parametrize("architecture", ["Convolutional", "Dense"])
+def test_both_presets_can_train_on_the_smallest_subset_of_the_small_digits(architecture):
+    at = open_page(dataset="digits", dn_n_train=100, dn_arch=architecture)
+    assert not at.exception and not at.error
+    assert button(at, "Train").disabled is False
+    assert any("Adapted to this data" in (b.help or "") for b in at.button)

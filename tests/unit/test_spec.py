@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from sklearn.base import clone
 
 from aecore.presets import DEFAULT_AUTOENCODER, SEED_TUTORIAL
 from aecore.spec import PARAMS, AESpec, parse_layers, sandwich
@@ -75,3 +76,25 @@ def test_layer_text_parses_or_explains():
     assert parse_layers("") == ()
     with pytest.raises(ValueError, match="whole numbers"):
         parse_layers("400, lots")
+
+
+@pytest.mark.parametrize("dataset", ["digits", "mnist_sample"])
+@pytest.mark.parametrize("n_train", [100, None])
+def test_every_preset_adapted_to_the_data_can_train(dataset, n_train):
+    from aecore.data import load_dataset
+    from aecore.presets import (
+        DENOISERS,
+        IMAGE_DETECTOR,
+        REDUCTION_PRESETS,
+        VAE_PRESETS,
+        adapted_to,
+    )
+
+    data = load_dataset(dataset)
+    x, y = data.x_train[:n_train], data.y_train[:n_train]
+    presets = [*REDUCTION_PRESETS.values(), *DENOISERS.values(), *VAE_PRESETS.values(),
+               clone(IMAGE_DETECTOR).set_params(image_shape=data.image_shape)]
+    for preset in presets:
+        adapted, notes = adapted_to(preset, x)
+        adapted.validate_for(x, y)  # raises if the adapted preset could not train
+        assert bool(notes) == (adapted.get_params() != preset.get_params())
