@@ -7,7 +7,7 @@ import io
 
 import numpy as np
 import pandas as pd
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from aecore.image_quality import CLASSICAL_FILTERS, psnr, ssim
 
@@ -75,10 +75,12 @@ def improvement(scores: pd.DataFrame) -> dict[str, float]:
 def image_from_bytes(data: bytes, image_shape: tuple[int, int]) -> np.ndarray:
     """A PNG or JPEG as one flattened grey image in [0, 1], bright ink on a dark background.
 
-    The image is converted to 8-bit greyscale, resized to ``image_shape`` with Lanczos
-    resampling (aspect ratio not kept) and scaled by 1/255. Like the datasets, ink is bright on a
-    dark background: an image whose median pixel exceeds 0.5 (dark ink on light paper) is
-    inverted.
+    The image is read as an image viewer shows it (Pillow's ``ImageOps.exif_transpose`` turns
+    a phone photo upright; transparent parts are shown on white paper; palette, CMYK and 16-bit
+    images are converted by their own scale), turned grey in [0, 1], and resized to
+    ``image_shape`` with Lanczos resampling (aspect ratio not kept). Like the datasets, ink is
+    bright on a dark background: an image whose median pixel exceeds 0.5 (dark ink on light
+    paper) is inverted.
 
     Parameters
     ----------
@@ -95,8 +97,8 @@ def image_from_bytes(data: bytes, image_shape: tuple[int, int]) -> np.ndarray:
     Raises
     ------
     ValueError
-        If the file is not a readable PNG or JPEG, or has more than :data:`MAX_UPLOAD_PIXELS`
-        (4096 × 4096) pixels.
+        If the file is not a readable PNG or JPEG, is animated, or has more than
+        :data:`MAX_UPLOAD_PIXELS` (4096 × 4096) pixels.
     """
     try:
         with Image.open(io.BytesIO(data)) as image:
@@ -105,12 +107,26 @@ def image_from_bytes(data: bytes, image_shape: tuple[int, int]) -> np.ndarray:
             if image.width * image.height > MAX_UPLOAD_PIXELS:
                 raise ValueError(f"The image is {image.width}×{image.height} pixels; please "
                                  "upload one of at most 4096×4096.")
-            grey = image.convert("L").resize(image_shape[::-1], Image.Resampling.LANCZOS)
+            if getattr(image, "n_frames", 1) > 1:
+                raise ValueError("This image is animated; please upload a single picture.")
+            grey = _as_displayed_grey(ImageOps.exif_transpose(image))
     except Image.DecompressionBombError as err:
         raise ValueError("The image is far too large; please upload a smaller one.") from err
     except (UnidentifiedImageError, OSError) as err:
         raise ValueError("That file is not a readable PNG or JPEG image.") from err
-    pixels = np.asarray(grey, dtype="float32") / 255.0
+    resized = Image.fromarray(grey, mode="F").resize(image_shape[::-1], Image.Resampling.LANCZOS)
+    pixels = np.clip(np.asarray(resized, dtype="float32"), 0.0, 1.0)
     if np.median(pixels) > 0.5:  # dark ink on light paper
         pixels = 1.0 - pixels
     return pixels.reshape(1, -1)
+
+
+def _as_displayed_grey(image: Image.Image) -> np.ndarray:
+    """Grey levels in [0, 1] as a viewer shows ``image``: 16-bit grey by its own 0–65535 scale,
+    transparency over white paper, palette and CMYK through RGB."""
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        return (np.asarray(image, dtype="float64") / 65535.0).clip(0, 1).astype("float32")
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        paper = Image.new("RGBA", image.size, "white")
+        image = Image.alpha_composite(paper, image.convert("RGBA"))
+    return np.asarray(image.convert("L"), dtype="float32") / 255.0

@@ -105,3 +105,60 @@ def test_robustness_matrix_has_a_psnr_per_train_and_test_level(digits):
     assert matrix.shape == (2, 2) and list(matrix.index) == [0.2, 0.6]
     assert np.isfinite(matrix.to_numpy()).all()
     assert progress[0] == 0.0 and progress[-1] == 1.0
+
+
+def _bar_image(vertical: bool, size: int = 40) -> np.ndarray:
+    """Dark ink bar on white paper, 8-bit grey."""
+    paper = np.full((size, size), 255, dtype="uint8")
+    if vertical:
+        paper[4:36, 18:22] = 0
+    else:
+        paper[18:22, 4:36] = 0
+    return paper
+
+
+def _saved(image: Image.Image, fmt: str, **options) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format=fmt, **options)
+    return buffer.getvalue()
+
+
+def _is_horizontal_bar(pixels: np.ndarray) -> bool:
+    image = pixels.reshape(28, 28)
+    return image.mean(axis=1).max() > 2 * image.mean(axis=0).max()
+
+
+def test_a_phone_photo_is_turned_upright_by_its_exif_orientation():
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise to display
+    data = _saved(Image.fromarray(_bar_image(vertical=True)), "JPEG", exif=exif.tobytes())
+    assert _is_horizontal_bar(image_from_bytes(data, (28, 28)))  # as a viewer shows it
+
+
+def test_transparent_parts_are_read_as_white_paper():
+    rgba = np.zeros((40, 40, 4), dtype="uint8")  # transparent black everywhere…
+    rgba[18:22, 4:36] = [0, 0, 0, 255]  # …but an opaque black bar
+    pixels = image_from_bytes(_saved(Image.fromarray(rgba, "RGBA"), "PNG"), (28, 28))
+    assert np.median(pixels) < 0.1 and pixels.max() > 0.5 and _is_horizontal_bar(pixels)
+    palette = Image.fromarray(_bar_image(vertical=False)).convert("P")
+    palette.info["transparency"] = 255  # the paper's palette entry is transparent
+    assert _is_horizontal_bar(image_from_bytes(_saved(palette, "PNG", transparency=255),
+                                               (28, 28)))
+
+
+def test_sixteen_bit_and_cmyk_images_keep_their_grey_levels():
+    grey16 = np.full((40, 40), 32768, dtype="uint16")  # mid grey
+    grey16[18:22, 4:36] = 65535
+    pixels = image_from_bytes(_saved(Image.fromarray(grey16), "PNG"), (28, 28))
+    assert np.median(pixels) == pytest.approx(0.5, abs=0.02)  # not clipped to white
+    cmyk = Image.fromarray(255 - _bar_image(vertical=False)).convert("L")
+    cmyk = Image.merge("CMYK", [Image.new("L", cmyk.size, 0)] * 3 + [cmyk])  # ink in K
+    pixels = image_from_bytes(_saved(cmyk, "JPEG"), (28, 28))
+    assert np.median(pixels) < 0.1 and _is_horizontal_bar(pixels)
+
+
+def test_an_animated_png_is_refused():
+    frames = [Image.fromarray(_bar_image(v)) for v in (True, False)]
+    data = _saved(frames[0], "PNG", save_all=True, append_images=frames[1:])
+    with pytest.raises(ValueError, match="animated"):
+        image_from_bytes(data, (28, 28))
