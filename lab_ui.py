@@ -201,6 +201,11 @@ def _session_lock() -> threading.Lock:
     return st.session_state.setdefault("_training_lock", threading.Lock())
 
 
+def _stop_request() -> threading.Event:
+    """Set when a new script run of this session finds an older one still training."""
+    return st.session_state.setdefault("_stop_training", threading.Event())
+
+
 def wait_for_interrupted_training() -> None:
     """Block until this session's previous fit, if any, has unwound.
 
@@ -223,7 +228,17 @@ class TrainingSection:
         return f"{self.name}_train_requested"
 
     def take_request(self) -> bool:
-        """True in the one script run that follows a Train click."""
+        """True in the one script run that follows a Train click.
+
+        Any script run that starts while this session's earlier run is still fitting (a Stop
+        click, or any other widget) asks that fit to stop: the fit checks after every batch, so
+        it ends within about a second whatever the batch size, rather than at the epoch's end.
+        """
+        if _session_lock().locked():
+            _stop_request().set()
+            fitting = getattr(st.session_state.get("_fitting"), "model_", None)
+            if fitting is not None:  # Keras checks this after every batch, on its own thread
+                fitting.stop_training = True
         return st.session_state.pop(self._flag, False)
 
     def buttons(self, training: bool, can_train: bool) -> None:
@@ -231,7 +246,7 @@ class TrainingSection:
         left.button("Train", type="primary", disabled=training or not can_train, width="stretch",
                     on_click=st.session_state.__setitem__, args=(self._flag, True))
         right.button("Stop training", disabled=not training, width="stretch",
-                     help="Stops within one epoch and keeps the model trained so far.")
+                     help="Stops within a batch and keeps the model trained so far.")
 
     def train(self, result: TrainedResult, figure: LiveFigure) -> None:
         """Keep ``result`` in the session, fit its estimator live (a :class:`LivePanel` drawn
@@ -245,7 +260,10 @@ class TrainingSection:
         st.session_state[self.name] = result
         panel = LivePanel(result.estimator, figure)
         with _session_lock():
-            result.fit(on_epoch=panel.on_epoch)
+            stop = _stop_request()
+            stop.clear()
+            st.session_state["_fitting"] = result.estimator
+            result.fit(on_epoch=panel.on_epoch, should_stop=stop.is_set)
         st.rerun()
 
     def finished(self, data: Dataset, hint: str) -> Any:

@@ -23,6 +23,7 @@ from aecore.embed import Map2D, code_map
 from aecore.noise import corrupt
 
 EpochCallback = Callable[[Any], None]
+StopCheck = Callable[[], bool]
 
 
 @dataclass(frozen=True)
@@ -112,13 +113,16 @@ class ReductionResult(TrainedResult):
     Fields as for :class:`TrainedResult`.
     """
 
-    def fit(self, on_epoch: EpochCallback | None = None) -> None:
+    def fit(self, on_epoch: EpochCallback | None = None,
+            should_stop: StopCheck | None = None) -> None:
         """Fit the autoencoder on :attr:`x_train`, validating and probing with the held-out points.
 
         Parameters
         ----------
         on_epoch : callable or None, default=None
             Called with each :class:`aecore.training.EpochEvent`.
+        should_stop : callable or None, default=None
+            Asked after every batch and epoch; True stops the fit (the model so far is kept).
 
         Raises
         ------
@@ -126,7 +130,8 @@ class ReductionResult(TrainedResult):
             As :meth:`aecore.Autoencoder.fit` does, for invalid hyperparameters or data.
         """
         x_eval, _ = self.evaluation
-        self.estimator.fit(self.x_train, X_val=x_eval, probe=x_eval, on_epoch=on_epoch)
+        self.estimator.fit(self.x_train, X_val=x_eval, probe=x_eval, on_epoch=on_epoch,
+                           should_stop=should_stop)
 
     def frame(self, epoch: int) -> Map2D:
         """The probe's code map after a given epoch, for replaying training.
@@ -239,13 +244,16 @@ class DenoisingResult(TrainedResult):
         """
         return corrupt(self.evaluation[0], self.noise, self.level, self.noise_seed + 1)
 
-    def fit(self, on_epoch: EpochCallback | None = None) -> None:
+    def fit(self, on_epoch: EpochCallback | None = None,
+            should_stop: StopCheck | None = None) -> None:
         """Fit the denoiser from :attr:`noisy_train` to :attr:`x_train`; validate on held-out pairs.
 
         Parameters
         ----------
         on_epoch : callable or None, default=None
             Called with each :class:`aecore.training.EpochEvent`.
+        should_stop : callable or None, default=None
+            Asked after every batch and epoch; True stops the fit (the model so far is kept).
 
         Raises
         ------
@@ -254,7 +262,8 @@ class DenoisingResult(TrainedResult):
             :meth:`aecore.Autoencoder.fit` does.
         """
         self.estimator.fit(self.noisy_train, X_clean=self.x_train, X_val=self.noisy_eval,
-                           X_val_clean=self.evaluation[0], on_epoch=on_epoch)
+                           X_val_clean=self.evaluation[0], on_epoch=on_epoch,
+                           should_stop=should_stop)
 
     @cached_property
     def denoised(self) -> np.ndarray:
@@ -332,13 +341,16 @@ class VAEResult(TrainedResult):
     :class:`aecore.VariationalAutoencoder`.
     """
 
-    def fit(self, on_epoch: EpochCallback | None = None) -> None:
+    def fit(self, on_epoch: EpochCallback | None = None,
+            should_stop: StopCheck | None = None) -> None:
         """Fit the VAE on the training images and labels; validate and probe with held-out points.
 
         Parameters
         ----------
         on_epoch : callable or None, default=None
             Called with each :class:`aecore.training.EpochEvent`.
+        should_stop : callable or None, default=None
+            Asked after every batch and epoch; True stops the fit (the model so far is kept).
 
         Raises
         ------
@@ -347,7 +359,8 @@ class VAEResult(TrainedResult):
         """
         x_eval, y_eval = self.evaluation
         self.estimator.fit(self.x_train, self.y_train, X_val=x_eval, y_val=y_eval,
-                           probe=x_eval, probe_y=y_eval, on_epoch=on_epoch)
+                           probe=x_eval, probe_y=y_eval, on_epoch=on_epoch,
+                           should_stop=should_stop)
 
     @cached_property
     def codes(self) -> np.ndarray:
@@ -408,20 +421,24 @@ class AnomalyResult(TrainedResult):
         """Whether this result belongs to ``data``: always for breast cancer, else by ``key``."""
         return self.source == "breast-cancer" or super().is_for(data)
 
-    def fit(self, on_epoch: EpochCallback | None = None) -> None:
+    def fit(self, on_epoch: EpochCallback | None = None,
+            should_stop: StopCheck | None = None) -> None:
         """Fit the detector on ``setup.x_train``, validating on ``setup.x_val``.
 
         Parameters
         ----------
         on_epoch : callable or None, default=None
             Called with each :class:`aecore.training.EpochEvent`.
+        should_stop : callable or None, default=None
+            Asked after every batch and epoch; True stops the fit (the model so far is kept).
 
         Raises
         ------
         ValueError
             As :meth:`aecore.ReconstructionDetector.fit` does.
         """
-        self.estimator.fit(self.setup.x_train, X_val=self.setup.x_val, on_epoch=on_epoch)
+        self.estimator.fit(self.setup.x_train, X_val=self.setup.x_val, on_epoch=on_epoch,
+                           should_stop=should_stop)
 
     def scores(self, smoothing: float) -> dict[str, np.ndarray]:
         """Anomaly scores of the set-up's training, validation and test rows, cached per smoothing.

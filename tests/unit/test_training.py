@@ -124,3 +124,14 @@ def test_a_learning_rate_that_blows_up_ends_as_diverged_within_one_epoch(digits,
     assert "nan" not in vae.log_.outcome().lower().replace(".", " ").split()
     with pytest.raises(DivergedError, match="diverged"):
         vae.transform(digits.x_test)
+
+
+def test_stop_takes_effect_within_a_batch_even_in_a_long_epoch(digits):
+    import time
+
+    ae = tiny(epochs=3, batch_size=1)  # 1,437 steps an epoch: many seconds on this machine
+    start = time.perf_counter()
+    ae.fit(digits.x_train, should_stop=lambda: time.perf_counter() - start > 0.5)
+    assert time.perf_counter() - start < 5
+    assert ae.status_ == "stopped"
+    assert ae.log_.epochs_done == 0  # the epoch it cut short is not counted as done
