@@ -67,6 +67,24 @@ class TrainedResult:
         """
         return evaluation_points(self.data)
 
+    def fit(self, on_epoch: EpochCallback | None = None,
+            should_stop: StopCheck | None = None) -> None:
+        """Fit the estimator the way the page does, on what this result names.
+
+        Parameters
+        ----------
+        on_epoch : callable or None, default=None
+            Called with each :class:`aecore.training.EpochEvent`.
+        should_stop : callable or None, default=None
+            Asked after every batch and epoch; True stops the fit (the model so far is kept).
+
+        Raises
+        ------
+        ValueError
+            As the estimator's ``fit`` does, for invalid hyperparameters or data.
+        """
+        raise NotImplementedError
+
     def is_for(self, data: Dataset) -> bool:
         """Whether this result belongs to ``data``, the dataset the page shows now.
 
@@ -117,17 +135,7 @@ class ReductionResult(TrainedResult):
             should_stop: StopCheck | None = None) -> None:
         """Fit the autoencoder on :attr:`x_train`, validating and probing with the held-out points.
 
-        Parameters
-        ----------
-        on_epoch : callable or None, default=None
-            Called with each :class:`aecore.training.EpochEvent`.
-        should_stop : callable or None, default=None
-            Asked after every batch and epoch; True stops the fit (the model so far is kept).
-
-        Raises
-        ------
-        ValueError
-            As :meth:`aecore.Autoencoder.fit` does, for invalid hyperparameters or data.
+        Arguments and errors as :meth:`TrainedResult.fit`.
         """
         x_eval, _ = self.evaluation
         self.estimator.fit(self.x_train, X_val=x_eval, probe=x_eval, on_epoch=on_epoch,
@@ -248,18 +256,7 @@ class DenoisingResult(TrainedResult):
             should_stop: StopCheck | None = None) -> None:
         """Fit the denoiser from :attr:`noisy_train` to :attr:`x_train`; validate on held-out pairs.
 
-        Parameters
-        ----------
-        on_epoch : callable or None, default=None
-            Called with each :class:`aecore.training.EpochEvent`.
-        should_stop : callable or None, default=None
-            Asked after every batch and epoch; True stops the fit (the model so far is kept).
-
-        Raises
-        ------
-        ValueError
-            For an unknown noise or a level outside [0, 1] (:func:`aecore.noise.corrupt`), or as
-            :meth:`aecore.Autoencoder.fit` does.
+        Arguments and errors as :meth:`TrainedResult.fit`.
         """
         self.estimator.fit(self.noisy_train, X_clean=self.x_train, X_val=self.noisy_eval,
                            X_val_clean=self.evaluation[0], on_epoch=on_epoch,
@@ -345,17 +342,7 @@ class VAEResult(TrainedResult):
             should_stop: StopCheck | None = None) -> None:
         """Fit the VAE on the training images and labels; validate and probe with held-out points.
 
-        Parameters
-        ----------
-        on_epoch : callable or None, default=None
-            Called with each :class:`aecore.training.EpochEvent`.
-        should_stop : callable or None, default=None
-            Asked after every batch and epoch; True stops the fit (the model so far is kept).
-
-        Raises
-        ------
-        ValueError
-            As :meth:`aecore.VariationalAutoencoder.fit` does.
+        Arguments and errors as :meth:`TrainedResult.fit`.
         """
         x_eval, y_eval = self.evaluation
         self.estimator.fit(self.x_train, self.y_train, X_val=x_eval, y_val=y_eval,
@@ -425,17 +412,7 @@ class AnomalyResult(TrainedResult):
             should_stop: StopCheck | None = None) -> None:
         """Fit the detector on ``setup.x_train``, validating on ``setup.x_val``.
 
-        Parameters
-        ----------
-        on_epoch : callable or None, default=None
-            Called with each :class:`aecore.training.EpochEvent`.
-        should_stop : callable or None, default=None
-            Asked after every batch and epoch; True stops the fit (the model so far is kept).
-
-        Raises
-        ------
-        ValueError
-            As :meth:`aecore.ReconstructionDetector.fit` does.
+        Arguments and errors as :meth:`TrainedResult.fit`.
         """
         self.estimator.fit(self.setup.x_train, X_val=self.setup.x_val, on_epoch=on_epoch,
                            should_stop=should_stop)
