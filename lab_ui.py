@@ -7,7 +7,8 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -75,6 +76,29 @@ def _refresh_layers(prefix: str) -> None:
     state[f"{prefix}hidden_layers"] = ", ".join(map(str, layers))
 
 
+def _count_layers(prefix: str) -> None:
+    """Widths typed by hand: make "Number of hidden layers" and "First hidden layer" show them."""
+    state = st.session_state
+    try:
+        layers = parse_layers(state[f"{prefix}hidden_layers"])
+    except ValueError:
+        return  # the page shows the parse error
+    count, first = PARAMS["n_layers"], PARAMS["first_layer"]
+    if layers and len(layers) <= count.max and first.min <= layers[0] <= first.max:
+        state[f"{prefix}n_layers"], state[f"{prefix}first_layer"] = len(layers), layers[0]
+
+
+def _check_layer_count(layers: list[int], n_layers: int) -> None:
+    """The page never shows one network and trains another: the typed widths and the number
+    of hidden layers must agree (a blank field means none, so the number must then be 0)."""
+    if len(layers) != n_layers:
+        typed = f"lists {len(layers)} widths" if layers else "is empty"
+        raise ValueError(f"{PARAMS['hidden_layers'].label} {typed} but "
+                         f"{PARAMS['n_layers'].label} is {n_layers}: type {n_layers} widths "
+                         f"separated by commas, or set {PARAMS['n_layers'].label} to "
+                         f"{len(layers)}.")
+
+
 # Widgets drawn two to a row, in this order, for whichever of them a spec class has.
 _GRID_ORDER = ("network", "loss", "activation", "filters", "depth", "beta", "warmup_epochs",
                "encoder_dropout", "learning_rate", "lr_decay", "input_noise", "epochs",
@@ -97,12 +121,16 @@ def _param_widget(container: Any, name: str, **widget_args: Any) -> Any:
                                   step=int(param.step), **common)
 
 
-def model_controls(presets: dict[str, Any], X: np.ndarray, prefix: str, disabled: bool = False,
+def model_controls(presets: dict[str, Any], X: np.ndarray, prefix: str,
                    y: np.ndarray | None = None, fixed: Iterable[str] = ()) -> Any | None:
     """Preset buttons and a widget per hyperparameter of the presets' estimator class (those in
     ``aecore.spec.PARAMS``, except ``fixed`` ones, which keep the first preset's value, and those
     the current settings do not use); returns an unfitted estimator valid for ``X`` (and labels
     ``y``), summarised in a caption, or None after showing why with ``st.error``.
+
+    The widgets stay enabled while a model trains: disabling them in the script run that
+    starts training drops a value typed but not yet confirmed with Enter, so the run would
+    train another value than the one on screen.
     """
     adapted = {title: adapted_to(preset, X) for title, preset in presets.items()}
     first = next(iter(adapted.values()))[0]
@@ -112,22 +140,23 @@ def model_controls(presets: dict[str, Any], X: np.ndarray, prefix: str, disabled
     for col, (title, (preset, notes)) in zip(st.columns(len(adapted)), adapted.items(),
                                              strict=True):
         col.button(title, key=f"{prefix}preset_{title}", on_click=_set_state,
-                   args=(prefix, _widget_values(preset, names)), disabled=disabled,
-                   width="stretch", help=f"Adapted to this data: {'; '.join(notes)}."
-                   if notes else None)
+                   args=(prefix, _widget_values(preset, names)), width="stretch",
+                   help=f"Adapted to this data: {'; '.join(notes)}." if notes else None)
 
     def widget(container: Any, name: str, **extra: Any) -> Any:
-        return _param_widget(container, name, key=f"{prefix}{name}", disabled=disabled, **extra)
+        return _param_widget(container, name, key=f"{prefix}{name}", **extra)
 
     state = st.session_state
     switches = {n: state[f"{prefix}{n}"] for n in ("network",) if n in names}
     unused = clone(first).set_params(**switches).unused_params()
-    if "hidden_layers" in names and "hidden_layers" not in unused:
+    dense = "hidden_layers" in names and "hidden_layers" not in unused
+    if dense:
         c1, c2 = st.columns(2)
         widget(c1, "code_size")
         widget(c2, "n_layers", on_change=_refresh_layers, args=(prefix,))
         widget(c1, "first_layer", on_change=_refresh_layers, args=(prefix,))
-        c2.text_input(key=f"{prefix}hidden_layers", disabled=disabled, persist_state="session",
+        c2.text_input(key=f"{prefix}hidden_layers", persist_state="session",
+                      on_change=_count_layers, args=(prefix,),
                       label=PARAMS["hidden_layers"].label, help=PARAMS["hidden_layers"].help)
     grid = [name for name in _GRID_ORDER if name in names and name not in unused]
     columns = st.columns(2)
@@ -139,6 +168,8 @@ def model_controls(presets: dict[str, Any], X: np.ndarray, prefix: str, disabled
         if "hidden_layers" in names:
             values["hidden_layers"] = parse_layers(values["hidden_layers"])
         estimator = clone(first).set_params(**values).validate_for(X, y)
+        if dense:
+            _check_layer_count(values["hidden_layers"], state[f"{prefix}n_layers"])
     except ValueError as err:
         st.error(str(err))
         return None
@@ -189,12 +220,18 @@ def latent_frame(labels: np.ndarray) -> LiveFigure:
                                               f"Latent space, epoch {event.epoch}")
 
 
-def training_subset_slider(data: Dataset, key: str, disabled: bool) -> int:
+def training_subset_slider(data: Dataset, key: str) -> int:
     """Sidebar slider for how many training images to use (fewer train faster)."""
     n = len(data.x_train)
     return st.sidebar.slider("Training images", min_value=min(100, n), max_value=n, value=n,
-                             step=50, key=key, disabled=disabled, persist_state="session",
+                             step=50, key=key, persist_state="session",
                              help="Fewer images train faster; the held-out images stay the same.")
+
+
+_STOP_CLICKED = "_stop_clicked"  # set by the Stop button, cleared when a training starts
+INTERRUPTED = ("It was not the Stop button: something else changed while the model trained "
+               "(a setting, the dataset or the page), and Streamlit reruns the page for any "
+               "change, which ends a training. Press Train to train again.")
 
 
 def _session_lock() -> threading.Lock:
@@ -246,7 +283,15 @@ class TrainingSection:
         left.button("Train", type="primary", disabled=training or not can_train, width="stretch",
                     on_click=st.session_state.__setitem__, args=(self._flag, True))
         right.button("Stop training", disabled=not training, width="stretch",
-                     help="Stops within a batch and keeps the model trained so far.")
+                     on_click=st.session_state.__setitem__, args=(_STOP_CLICKED, True),
+                     help="Stops within a second and keeps the model trained so far.")
+
+    def below(self, trains: bool) -> Any:
+        """The container for what a page draws from its last run below its columns; call it
+        right after creating the columns. In a script run that ``trains``, an empty element
+        stands there instead, which removes the older run's maps, buttons and uploaders from
+        the screen: clicking them would rerun the script and so end the training."""
+        return st.empty() if trains else st.container()
 
     def train(self, result: TrainedResult, figure: LiveFigure) -> None:
         """Keep ``result`` in the session, fit its estimator live (a :class:`LivePanel` drawn
@@ -258,6 +303,7 @@ class TrainingSection:
         twice at once.
         """
         st.session_state[self.name] = result
+        st.session_state[_STOP_CLICKED] = False
         panel = LivePanel(result.estimator, figure)
         with _session_lock():
             stop = _stop_request()
@@ -266,9 +312,16 @@ class TrainingSection:
             result.fit(on_epoch=panel.on_epoch, should_stop=stop.is_set)
         st.rerun()
 
-    def finished(self, data: Dataset, hint: str) -> Any:
-        """The last result, under a line saying how its training ended; stops the page (showing
-        ``hint``) when there is none for ``data``, it has no finished epoch, or it diverged."""
+    @contextmanager
+    def last_run(self, data: Dataset, hint: str) -> Iterator[Any]:
+        """Draw into one container (which the live panel of the next training replaces
+        whole): a line saying how the last run's training ended, then whatever the page draws
+        inside the ``with`` block; yields the last result. Stops the page (showing ``hint``)
+        when there is no result for ``data``, it has no finished epoch, or it diverged."""
+        with st.container():
+            yield self._finished(data, hint)
+
+    def _finished(self, data: Dataset, hint: str) -> Any:
         wait_for_interrupted_training()
         result = st.session_state.get(self.name)
         if result is None:
@@ -279,14 +332,16 @@ class TrainingSection:
                     "one on this one.")
             st.stop()
         log = getattr(result.estimator, "log_", None)
+        cause = "" if st.session_state.get(_STOP_CLICKED) else f" {INTERRUPTED}"
         if log is None or log.epochs_done == 0:
-            st.warning("Training stopped before the first epoch ended; there is nothing to show.")
+            st.warning("Training stopped before the first epoch ended; there is nothing to "
+                       f"show.{cause}")
             st.stop()
         if log.status == "diverged":
             st.error(log.outcome())
             st.stop()
         if log.status == "stopped":
-            st.warning(log.outcome())
+            st.warning(log.outcome() + cause)
         else:
             st.success(log.outcome())
         return result

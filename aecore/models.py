@@ -5,8 +5,12 @@ Importing this module imports Keras (and TensorFlow, ~5 s).
 
 from __future__ import annotations
 
+import functools
 import math
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import keras
 
@@ -35,6 +39,26 @@ class Network:
     encoder: keras.Model
     decoder: keras.Model
     callbacks: list[keras.callbacks.Callback] = field(default_factory=list)
+
+
+_SEEDING = threading.Lock()  # Keras draws unseeded initialisers' seeds from Python's `random`
+Spec = TypeVar("Spec", bound=TrainingSpec)
+
+
+def seeded(build: Callable[[Spec, int], Network]) -> Callable[[Spec, int], Network]:
+    """Decorate a model builder ``build(spec, input_dim)`` so that it runs with Keras' global
+    seed set to ``spec.seed``, under a process-wide lock.
+
+    The initial weights then depend on the seed only, even while other threads (other sessions
+    of a server) build models: ``keras.utils.set_random_seed`` seeds Python's process-wide
+    ``random``, from which every layer's initialiser draws its own seed when it is created.
+    """
+    @functools.wraps(build)
+    def seeded_build(spec: Spec, input_dim: int) -> Network:
+        with _SEEDING:
+            keras.utils.set_random_seed(spec.seed)
+            return build(spec, input_dim)
+    return seeded_build
 
 
 def dense_stack(h, widths: tuple[int, ...], activation: str, prefix: str):
@@ -145,12 +169,13 @@ def conv_feature_shape(side: int, filters: int, depth: int) -> tuple[int, int, i
     return reduced, reduced, filters * 2 ** (depth - 1)
 
 
+@seeded
 def build_dense_autoencoder(spec: AESpec, input_dim: int) -> Network:
     """Stacked dense autoencoder: hidden layers, a linear code, mirrored layers, sigmoid output.
 
     With ``spec.input_noise`` > 0 the encoder first adds Gaussian noise of that σ (pixel units), in
-    training only (Keras' ``GaussianNoise``). Keras' global seed is set to ``spec.seed`` first, so
-    the same spec always starts from the same weights. The model is compiled with Adam at
+    training only (Keras' ``GaussianNoise``). Built :func:`seeded`, so the same spec always starts
+    from the same weights. The model is compiled with Adam at
     ``spec.learning_rate`` and Keras' ``"mse"`` or ``"binary_crossentropy"`` loss (each a mean
     over features).
 
@@ -167,7 +192,6 @@ def build_dense_autoencoder(spec: AESpec, input_dim: int) -> Network:
         Encoder (input_dim → ``spec.code_size``), decoder (code → input_dim, in [0, 1]) and the
         compiled model chaining them; no callbacks.
     """
-    keras.utils.set_random_seed(spec.seed)
     inputs = keras.Input((input_dim,), name="image")
     h = _input_noise(inputs, spec)
     h = dense_stack(h, spec.hidden_layers, spec.activation, "encoder")
@@ -180,6 +204,7 @@ def build_dense_autoencoder(spec: AESpec, input_dim: int) -> Network:
     return _assemble(encoder, keras.Model(code_in, outputs, name="decoder"), spec)
 
 
+@seeded
 def build_conv_autoencoder(spec: ConvSpec, input_dim: int) -> Network:
     """Convolutional autoencoder: Conv2D encoder (stride 2 per block), Conv2DTranspose decoder.
 
@@ -206,7 +231,6 @@ def build_conv_autoencoder(spec: ConvSpec, input_dim: int) -> Network:
     ValueError
         From :func:`aecore.spec.image_side`, if ``input_dim`` is not a perfect square.
     """
-    keras.utils.set_random_seed(spec.seed)
     inputs = keras.Input((input_dim,), name="image")
     h = conv_encoder_stack(_input_noise(inputs, spec), spec.filters, spec.depth, spec.activation)
     code_shape = tuple(h.shape[1:])

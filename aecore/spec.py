@@ -57,7 +57,7 @@ PARAMS: dict[str, Param] = {
     "n_layers": Param("Number of hidden layers", "Hidden layers in the encoder; the decoder "
                       "mirrors them.", 0, 8),
     "first_layer": Param("Nodes in the first layer", "Width of the encoder's first hidden layer; "
-                         "each further layer halves it (a 'sandwich').", 2, 2048, step=16),
+                         "each further layer halves it (a 'sandwich').", 1, 4096, step=16),
     "hidden_layers": Param("Nodes per layer", "Encoder widths from input to code, comma-separated; "
                            "the decoder mirrors them. Filled in from the two numbers above; edit "
                            "freely for any other shape.", 1, 4096),

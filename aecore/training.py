@@ -17,11 +17,13 @@ from typing import Literal
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 from aecore.models import Network
 from aecore.spec import TrainingSpec
 
 VALIDATION_BATCH = 1024
+BATCH_CHECK_INTERVAL_S = 0.05  # how often the batch watch looks at the loss and the Stop flag
 Status = Literal["running", "finished", "stopped", "diverged"]
 DIVERGENCE_ADVICE = ("Try a learning rate ten times lower, the MSE loss instead of binary "
                      "cross-entropy, or (for a VAE) a smaller β.")
@@ -163,15 +165,15 @@ def train(net: Network, spec: TrainingSpec, log: TrainingLog, x: np.ndarray,
         "diverged".
     """
     watch = _BatchWatch(should_stop)
-    events = _EpochEvents(net, log, probe, on_epoch, should_stop, watch)
+    events = _EpochEvents(net, log, probe, on_epoch, should_stop, watch, validation_data,
+                          max(spec.batch_size, VALIDATION_BATCH))
     schedule = [_CosineDecay(spec.learning_rate, spec.epochs)] if spec.lr_decay else []
     log.status = "running"
     try:
         net.model.fit(
-            x, x if targets is None else targets, validation_data=validation_data,
-            epochs=spec.epochs, batch_size=spec.batch_size, shuffle=True, verbose=0,
-            # validation only evaluates: big batches, or at batch size 1 it takes 15 s an epoch
-            validation_batch_size=max(spec.batch_size, VALIDATION_BATCH),
+            shuffled_batches(x, targets, spec.batch_size, spec.epochs, spec.seed),
+            epochs=spec.epochs, steps_per_epoch=math.ceil(len(x) / spec.batch_size),
+            shuffle=False, verbose=0,  # the batches come shuffled
             callbacks=[*net.callbacks, *schedule, watch, events],
         )
         if log.status == "running":
@@ -179,6 +181,48 @@ def train(net: Network, spec: TrainingSpec, log: TrainingLog, x: np.ndarray,
     finally:
         if log.status == "running":  # interrupted by an exception
             log.status = "stopped"
+
+
+def shuffled_batches(x: np.ndarray, targets: np.ndarray | None, batch_size: int, epochs: int,
+                     seed: int) -> tf.data.Dataset:
+    """(inputs, targets) batches for ``epochs`` epochs, each epoch in its own random order.
+
+    Epoch e's order is a stateless shuffle keyed by (``seed``, e), so it depends on nothing
+    else: Keras' own shuffle (``fit(shuffle=True)``) draws from TensorFlow's process-wide seed
+    and op counter, which other sessions training in the same server move, so the same seed
+    gave other batches, and other losses, whenever someone else was training.
+
+    Parameters
+    ----------
+    x : ndarray of shape (n_samples, n_inputs)
+        Model inputs.
+    targets : ndarray of shape (n_samples, n_outputs) or None
+        Model outputs to learn; None means ``x``.
+    batch_size : int
+        Rows per batch; each epoch's last batch holds the rest.
+    epochs : int
+        Number of passes over the rows.
+    seed : int
+        Seed of the orders, 0 ≤ seed < 2^31.
+
+    Returns
+    -------
+    tf.data.Dataset
+        ``epochs · ceil(n_samples / batch_size)`` batches of (inputs, targets), in order.
+    """
+    n = len(x)
+    inputs = tf.constant(x)  # an eager tensor the map captures, not a copy in its graph
+    outputs = inputs if targets is None else tf.constant(targets)
+
+    def epoch_order(epoch: tf.Tensor) -> tf.data.Dataset:
+        order = tf.random.experimental.stateless_shuffle(
+            tf.range(n, dtype=tf.int64), seed=tf.stack([tf.constant(seed, tf.int64), epoch]))
+        return tf.data.Dataset.from_tensor_slices(order).batch(batch_size)
+
+    return (tf.data.Dataset.range(epochs).flat_map(epoch_order)
+            .map(lambda i: (tf.gather(inputs, i), tf.gather(outputs, i)),
+                 num_parallel_calls=tf.data.AUTOTUNE)
+            .prefetch(tf.data.AUTOTUNE))
 
 
 def predict_batched(model: keras.Model, x: np.ndarray | list[np.ndarray],
@@ -259,12 +303,21 @@ class _BatchWatch(keras.callbacks.Callback):
         super().__init__()
         self.should_stop = should_stop
         self.batches = 0  # batches seen in this epoch (Keras flushes this thread at its end)
+        self.next_check = 0.0  # time.monotonic() of the next check
 
     def on_epoch_begin(self, epoch: int, logs=None) -> None:
         self.batches = 0
 
     def on_train_batch_end(self, batch: int, logs=None) -> None:
         self.batches = max(self.batches, batch + 1)
+        # Checks are throttled: with tiny batches, a check per batch (it waits for the batch's
+        # loss) fell behind the training thread, and Keras drains that backlog before the fit
+        # returns, which delayed a Stop by seconds. A NaN loss stays NaN (the loss is the
+        # epoch's running mean), so a later check still sees it.
+        now = time.monotonic()
+        if now < self.next_check:
+            return
+        self.next_check = now + BATCH_CHECK_INTERVAL_S
         loss = (logs or {}).get("loss")
         if loss is not None and not math.isfinite(float(loss)):
             self.model.stop_training = True
@@ -292,24 +345,44 @@ class _CosineDecay(keras.callbacks.Callback):
 
 
 class _EpochEvents(keras.callbacks.Callback):
+    """Records each whole epoch: validates (here rather than through ``fit``'s
+    ``validation_data``, which would still evaluate after a Stop had cut the epoch short and
+    delay the Stop by seconds), encodes the probe and appends the event."""
+
     def __init__(self, net: Network, log: TrainingLog, probe: np.ndarray | None,
                  on_epoch: Callable[[EpochEvent], None] | None,
-                 should_stop: Callable[[], bool] | None, watch: _BatchWatch) -> None:
+                 should_stop: Callable[[], bool] | None, watch: _BatchWatch,
+                 validation_data: tuple[np.ndarray, np.ndarray] | None,
+                 validation_batch: int) -> None:
         super().__init__()
         self.net, self.log, self.probe = net, log, probe
         self.on_epoch, self.should_stop, self.watch = on_epoch, should_stop, watch
+        self.validation_data, self.validation_batch = validation_data, validation_batch
         self.stopped = False
+
+    def _validation_logs(self) -> dict[str, float]:
+        if self.validation_data is None:
+            return {}
+        x, y = self.validation_data
+        # big batches: validation only evaluates, and at batch size 1 it took 15 s an epoch
+        logs = self.model.evaluate(x, y, batch_size=self.validation_batch, verbose=0,
+                                   return_dict=True)
+        return {f"val_{k}": float(v) for k, v in logs.items()}
 
     def on_train_begin(self, logs=None) -> None:
         self.start = time.perf_counter()
 
     def on_epoch_end(self, epoch: int, logs=None) -> None:
         losses = {k: float(v) for k, v in (logs or {}).items()}
-        if not all(math.isfinite(v) for v in losses.values()):
-            self.log.status = "diverged"  # the batch watch has already stopped the fit
-        elif self.watch.cut_short:  # a Stop inside the epoch: part of an epoch is no epoch
-            self.stopped = True
+        finite = all(math.isfinite(v) for v in losses.values())
+        if finite and self.watch.cut_short:
+            self.stopped = True  # a Stop inside the epoch: part of an epoch is no epoch
             return
+        if finite:
+            losses |= self._validation_logs()
+        if not all(math.isfinite(v) for v in losses.values()):
+            self.log.status = "diverged"
+            self.model.stop_training = True  # the batch watch may not have looked yet
         frame = None
         if self.probe is not None and self.log.status != "diverged":
             frame = predict_batched(self.net.encoder, self.probe)

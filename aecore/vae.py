@@ -25,6 +25,7 @@ from aecore.models import (
     conv_encoder_stack,
     conv_feature_shape,
     dense_stack,
+    seeded,
 )
 from aecore.spec import N_CLASSES, VAESpec, image_side
 
@@ -310,14 +311,15 @@ def _decoder_body(spec: VAESpec, h, pixels: int):
     return keras.layers.Dense(pixels, activation="sigmoid")(h)
 
 
+@seeded
 def build_vae(spec: VAESpec, input_dim: int) -> Network:
     """Build and compile a dense or convolutional VAE from a validated spec.
 
     Encoder: the conv stack, flattened, when ``spec.network == "conv"``; dropout when
     ``spec.encoder_dropout`` > 0; the dense ``spec.hidden_layers``; the one-hot labels concatenated
     when conditional; then two linear ``Dense(code_size)`` heads, μ and log σ². The decoder mirrors
-    it and ends in a sigmoid. Keras' global seed is set to ``spec.seed`` first, so the same spec
-    starts from the same weights; the model is compiled with Adam at ``spec.learning_rate``.
+    it and ends in a sigmoid. Built :func:`aecore.models.seeded`, so the same spec starts from
+    the same weights; the model is compiled with Adam at ``spec.learning_rate``.
 
     Parameters
     ----------
@@ -337,7 +339,6 @@ def build_vae(spec: VAESpec, input_dim: int) -> Network:
     ValueError
         From :func:`aecore.spec.image_side`, for a conv network on non-square images.
     """
-    keras.utils.set_random_seed(spec.seed)
     pixels = input_dim - (N_CLASSES if spec.conditional else 0)
     images = keras.Input((pixels,), name="image")
     labels = keras.Input((N_CLASSES,), name="label")

@@ -35,81 +35,82 @@ x_eval, y_eval = evaluation_points(data)
 section = TrainingSection("dr_result")
 training = section.take_request()
 
-n_train = training_subset_slider(data, "dr_n_train", disabled=training)
+n_train = training_subset_slider(data, "dr_n_train")
 x_train = data.x_train[:n_train]
 
 controls, live = st.columns([2, 3], gap="large")
 with controls:
     st.subheader("1 · Build the network")
-    autoencoder = model_controls(REDUCTION_PRESETS, x_train, prefix="hp_", disabled=training,
-                                 fixed=("network",))
+    autoencoder = model_controls(REDUCTION_PRESETS, x_train, prefix="hp_", fixed=("network",))
+below = section.below(trains=training and autoencoder is not None)
 
 with live:
     st.subheader("2 · Train it live")
     section.buttons(training, can_train=autoencoder is not None)
     if training and autoencoder is not None:
         section.train(ReductionResult(autoencoder, data, n_train), latent_frame(y_eval))
-    result = section.finished(
-        data, "Pick the hyperparameters and press **Train**. The loss curves and the 2-D code "
-              f"of {len(x_eval):,} held-out images will update every epoch.")
-    autoencoder = result.estimator
-    epochs_done = autoencoder.log_.epochs_done
-    left, right = st.columns(2)
-    left.plotly_chart(plots.loss_curves(autoencoder.history_), key="final_loss")
-    epoch = right.slider("Replay the latent space: epoch", 1, epochs_done, epochs_done,
-                         key="dr_replay") if epochs_done > 1 else 1
-    right.plotly_chart(plots.latent_scatter(result.frame(epoch).points, y_eval,
-                                            f"Latent space, epoch {epoch}"),
-                       key="replay_latent")
+    with section.last_run(
+            data, "Pick the hyperparameters and press **Train**. The loss curves and the 2-D "
+                  f"code of {len(x_eval):,} held-out images will update every epoch.") as result:
+        autoencoder = result.estimator
+        epochs_done = autoencoder.log_.epochs_done
+        left, right = st.columns(2)
+        left.plotly_chart(plots.loss_curves(autoencoder.history_), key="final_loss")
+        epoch = right.slider("Replay the latent space: epoch", 1, epochs_done, epochs_done,
+                             key="dr_replay") if epochs_done > 1 else 1
+        right.plotly_chart(plots.latent_scatter(result.frame(epoch).points, y_eval,
+                                                f"Latent space, epoch {epoch}"),
+                           key="replay_latent")
 
-st.subheader("3 · Side by side: autoencoder, PCA and t-SNE")
-tsne = cached_tsne(data.key, x_eval)
-with st.spinner("Scoring the three maps…"):
-    maps, scores = result.comparison(tsne)
-clicked: list[int] = []
-for col, m in zip(st.columns(3), maps, strict=True):
-    event = col.plotly_chart(plots.latent_scatter(m.points, y_eval, m.method, height=360),
-                             key=f"map_{m.method}", on_select="rerun", selection_mode="points")
-    clicked += [p["point_index"] for p in event.selection.points]
-    if m.note:
-        col.caption(m.note)
-if clicked:
-    i = clicked[0]
-    st.markdown(f"**Point #{i}**, label **{y_eval[i]}**: the image and its reconstruction")
-    st.plotly_chart(plots.image_rows([x_eval[[i]], autoencoder.reconstruct(x_eval[[i]])],
+with below:
+    st.subheader("3 · Side by side: autoencoder, PCA and t-SNE")
+    tsne = cached_tsne(data.key, x_eval)
+    with st.spinner("Scoring the three maps…"):
+        maps, scores = result.comparison(tsne)
+    clicked: list[int] = []
+    for col, m in zip(st.columns(3), maps, strict=True):
+        event = col.plotly_chart(plots.latent_scatter(m.points, y_eval, m.method, height=360),
+                                 key=f"map_{m.method}", on_select="rerun", selection_mode="points")
+        clicked += [p["point_index"] for p in event.selection.points]
+        if m.note:
+            col.caption(m.note)
+    if clicked:
+        i = clicked[0]
+        st.markdown(f"**Point #{i}**, label **{y_eval[i]}**: the image and its reconstruction")
+        st.plotly_chart(plots.image_rows([x_eval[[i]], autoencoder.reconstruct(x_eval[[i]])],
+                                         data.image_shape, ["original", "reconstruction"],
+                                         height_per_row=120), key="clicked_point", width=260)
+    else:
+        st.caption("Click a point in any map to see its image and reconstruction.")
+    number = st.column_config.NumberColumn
+    st.dataframe(scores, column_config={
+        "5-NN accuracy": number(format="%.3f"), "trustworthiness": number(format="%.3f"),
+        "reconstruction MSE": number(format="%.4f", help="Blank: t-SNE has no decoder"),
+        "seconds": number(format="%.1f")})
+    st.caption(f"Scores on {len(x_eval):,} held-out images. **5-NN accuracy**: how often a "
+               "point's 5 nearest neighbours in the map share its label (5-fold "
+               "cross-validated). **Trustworthiness**: how far the map's neighbourhoods are "
+               "true neighbourhoods of the images (1 is best). **Reconstruction MSE** per "
+               f"pixel: PCA uses {autoencoder.code_size} components, as many as the code. "
+               "**Seconds**: training time for the autoencoder, fitting time for PCA and t-SNE.")
+
+    st.subheader("4 · Reconstructions")
+    originals = x_eval[result.examples]
+    st.plotly_chart(plots.image_rows([originals, autoencoder.reconstruct(originals)],
                                      data.image_shape, ["original", "reconstruction"],
-                                     height_per_row=120), key="clicked_point", width=260)
-else:
-    st.caption("Click a point in any map to see its image and reconstruction.")
-number = st.column_config.NumberColumn
-st.dataframe(scores, column_config={
-    "5-NN accuracy": number(format="%.3f"), "trustworthiness": number(format="%.3f"),
-    "reconstruction MSE": number(format="%.4f", help="Blank: t-SNE has no decoder"),
-    "seconds": number(format="%.1f")})
-st.caption(f"Scores on {len(x_eval):,} held-out images. **5-NN accuracy**: how often a point's "
-           "5 nearest neighbours in the map share its label (5-fold cross-validated). "
-           "**Trustworthiness**: how far the map's neighbourhoods are true neighbourhoods of the "
-           f"images (1 is best). **Reconstruction MSE** per pixel: PCA uses "
-           f"{autoencoder.code_size} components, as many as the code. **Seconds**: training "
-           "time for the autoencoder, fitting time for PCA and t-SNE.")
+                                     captions=[str(y_eval[i]) for i in result.examples]),
+                    key="gallery")
 
-st.subheader("4 · Reconstructions")
-originals = x_eval[result.examples]
-st.plotly_chart(plots.image_rows([originals, autoencoder.reconstruct(originals)],
-                                 data.image_shape, ["original", "reconstruction"],
-                                 captions=[str(y_eval[i]) for i in result.examples]),
-                key="gallery")
+    st.subheader("5 · The code as features")
+    st.markdown("Autoencoder codes can feed a supervised model, like PCA components. Here a "
+                "logistic regression learns the labels from only a few labelled training images, "
+                "using the raw pixels, PCA with as many components as the code, or the code itself "
+                "(the autoencoder and PCA learnt from all training images, without labels).")
+    with st.spinner("Training the classifiers…"):
+        accuracy = result.few_label_accuracy
+    st.plotly_chart(plots.accuracy_by_labels(accuracy), key="few_labels")
+    st.caption(f"Accuracy on the {len(x_eval):,} held-out images; each labelled subset is drawn "
+               "stratified from the training images.")
 
-st.subheader("5 · The code as features")
-st.markdown("Autoencoder codes can feed a supervised model, like PCA components. Here a "
-            "logistic regression learns the labels from only a few labelled training images, "
-            "using the raw pixels, PCA with as many components as the code, or the code itself "
-            "(the autoencoder and PCA learnt from all training images, without labels).")
-with st.spinner("Training the classifiers…"):
-    accuracy = result.few_label_accuracy
-st.plotly_chart(plots.accuracy_by_labels(accuracy), key="few_labels")
-st.caption(f"Accuracy on the {len(x_eval):,} held-out images; each labelled subset is drawn "
-           "stratified from the training images.")
-
-with st.expander("Reproduce this run in Python"):
-    st.code(result.recipe(), language="python")
+    with st.expander("Reproduce this run in Python"):
+        st.code(result.recipe(), language="python")

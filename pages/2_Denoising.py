@@ -39,25 +39,25 @@ data = dataset_picker()
 x_eval, _ = evaluation_points(data)
 section = TrainingSection("dn_result")
 training = section.take_request()
-n_train = training_subset_slider(data, "dn_n_train", disabled=training)
+n_train = training_subset_slider(data, "dn_n_train")
 x_train = data.x_train[:n_train]
 
 controls, live = st.columns([2, 3], gap="large")
 with controls:
     st.subheader("1 · Corrupt")
     noise = st.selectbox("Noise", list(NOISES), format_func=lambda k: NOISES[k][0],
-                         key="dn_noise", disabled=training, persist_state="session")
-    level = st.slider("Noise level", 0.0, 1.0, 0.5, 0.05, key="dn_level", disabled=training,
+                         key="dn_noise", persist_state="session")
+    level = st.slider("Noise level", 0.0, 1.0, 0.5, 0.05, key="dn_level",
                       persist_state="session", help="σ for Gaussian and speckle noise, the "
                       "fraction of pixels hit for salt-and-pepper and masking.")
     noise_seed = st.number_input("Noise seed", 0, 2**31 - 1, 0, key="dn_noise_seed",
-                                 disabled=training, persist_state="session")
+                                 persist_state="session")
     st.subheader("2 · Build the denoiser")
     architecture = st.radio("Architecture", list(DENOISERS), horizontal=True, key="dn_arch",
-                            disabled=training, persist_state="session")
+                            persist_state="session")
     denoiser = model_controls({f"{architecture} preset": DENOISERS[architecture]}, x_train,
-                              prefix=f"dn_{architecture.lower()}_", disabled=training,
-                              fixed=("network",))
+                              prefix=f"dn_{architecture.lower()}_", fixed=("network",))
+below = section.below(trains=training and denoiser is not None)
 
 noisy_eval = corrupt(x_eval, noise, level, noise_seed + 1)
 clean_g, noisy_g = x_eval[:GALLERY_SIZE], noisy_eval[:GALLERY_SIZE]
@@ -73,52 +73,53 @@ with live:
         section.train(DenoisingResult(denoiser, data, n_train, noise, level, noise_seed),
                       lambda e: before_after(noisy_g, denoiser.reconstruct(noisy_g), clean_g,
                                              data.image_shape))
-    result = section.finished(
-        data, "Choose a noise and a model, then press **Train**. The before/after gallery "
-              "beside the loss curve refreshes every epoch.")
-    denoiser = result.estimator
-    st.plotly_chart(plots.loss_curves(denoiser.history_), key="final_loss")
+    with section.last_run(
+            data, "Choose a noise and a model, then press **Train**. The before/after gallery "
+                  "beside the loss curve refreshes every epoch.") as result:
+        denoiser = result.estimator
+        st.plotly_chart(plots.loss_curves(denoiser.history_), key="final_loss")
 
-trained_on = f"{NOISES[result.noise][0]} at {result.level:g}"
-st.subheader(f"4 · Before and after — trained and tested on {trained_on}")
-with st.spinner("Scoring the held-out images…"):
-    scores = result.scores
-st.plotly_chart(before_after(result.noisy_eval[:GALLERY_SIZE], result.denoised[:GALLERY_SIZE],
-                             x_eval[:GALLERY_SIZE], data.image_shape), key="gallery")
-number = st.column_config.NumberColumn
-st.dataframe(scores, column_config={"PSNR (dB)": number(format="%.2f"),
-                                    "SSIM": number(format="%.3f")})
-gain = result.improvement
-st.caption(f"Mean over {len(x_eval):,} held-out images. The autoencoder is "
-           f"{gain['over the best filter']:+.1f} dB against the best classical filter "
-           f"and {gain['over the noisy input']:+.1f} dB against the noisy input. PSNR stops at "
-           "100 dB: an image identical to the clean one has infinite PSNR.")
+with below:
+    trained_on = f"{NOISES[result.noise][0]} at {result.level:g}"
+    st.subheader(f"4 · Before and after — trained and tested on {trained_on}")
+    with st.spinner("Scoring the held-out images…"):
+        scores = result.scores
+    st.plotly_chart(before_after(result.noisy_eval[:GALLERY_SIZE], result.denoised[:GALLERY_SIZE],
+                                 x_eval[:GALLERY_SIZE], data.image_shape), key="gallery")
+    number = st.column_config.NumberColumn
+    st.dataframe(scores, column_config={"PSNR (dB)": number(format="%.2f"),
+                                        "SSIM": number(format="%.3f")})
+    gain = result.improvement
+    st.caption(f"Mean over {len(x_eval):,} held-out images. The autoencoder is "
+               f"{gain['over the best filter']:+.1f} dB against the best classical filter "
+               f"and {gain['over the noisy input']:+.1f} dB against the noisy input. PSNR stops at "
+               "100 dB: an image identical to the clean one has infinite PSNR.")
 
-st.subheader("5 · Robustness: other noise levels")
-st.markdown("Denoisers trained at one level and tested at others. Each row trains a model like "
-            f"yours for {min(denoiser.epochs, 5)} epochs, so this takes a while.")
-if st.button("Compute the robustness matrix"):
-    progress = st.progress(0.0)
-    try:
-        result.robustness(on_progress=lambda f, text: progress.progress(f, text=text))
-    except ValueError as err:  # a denoiser at another noise level diverged
-        st.error(str(err))
-if result.computed("robustness"):
-    st.plotly_chart(plots.matrix_heatmap(result.robustness(), "Held-out PSNR"),
-                    key="robustness")
+    st.subheader("5 · Robustness: other noise levels")
+    st.markdown("Denoisers trained at one level and tested at others. Each row trains a model like "
+                f"yours for {min(denoiser.epochs, 5)} epochs, so this takes a while.")
+    if st.button("Compute the robustness matrix"):
+        progress = st.progress(0.0)
+        try:
+            result.robustness(on_progress=lambda f, text: progress.progress(f, text=text))
+        except ValueError as err:  # a denoiser at another noise level diverged
+            st.error(str(err))
+    if result.computed("robustness"):
+        st.plotly_chart(plots.matrix_heatmap(result.robustness(), "Held-out PSNR"),
+                        key="robustness")
 
-st.subheader("6 · Try your own image")
-upload = st.file_uploader("A PNG or JPEG (a digit on plain paper works best)",
-                          type=["png", "jpg", "jpeg"], key="dn_upload")
-if upload is not None:
-    try:
-        own = image_from_bytes(upload.getvalue(), data.image_shape)
-    except ValueError as err:
-        st.error(str(err))
-    else:
-        own_noisy = corrupt(own, result.noise, result.level, result.noise_seed)
-        st.plotly_chart(before_after(own_noisy, denoiser.reconstruct(own_noisy), own,
-                                     data.image_shape), key="own", width=300)
+    st.subheader("6 · Try your own image")
+    upload = st.file_uploader("A PNG or JPEG (a digit on plain paper works best)",
+                              type=["png", "jpg", "jpeg"], key="dn_upload")
+    if upload is not None:
+        try:
+            own = image_from_bytes(upload.getvalue(), data.image_shape)
+        except ValueError as err:
+            st.error(str(err))
+        else:
+            own_noisy = corrupt(own, result.noise, result.level, result.noise_seed)
+            st.plotly_chart(before_after(own_noisy, denoiser.reconstruct(own_noisy), own,
+                                         data.image_shape), key="own", width=300)
 
-with st.expander("Reproduce this run in Python"):
-    st.code(result.recipe(), language="python")
+    with st.expander("Reproduce this run in Python"):
+        st.code(result.recipe(), language="python")

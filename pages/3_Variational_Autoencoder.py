@@ -28,116 +28,118 @@ data = dataset_picker()
 x_eval, y_eval = evaluation_points(data)
 section = TrainingSection("vae_result")
 training = section.take_request()
-n_train = training_subset_slider(data, "vae_n_train", disabled=training)
+n_train = training_subset_slider(data, "vae_n_train")
 x_train, y_train = data.x_train[:n_train], data.y_train[:n_train]
 
 
 controls, live = st.columns([2, 3], gap="large")
 with controls:
     st.subheader("1 · Build the VAE")
-    vae = model_controls(VAE_PRESETS, x_train, y=y_train, prefix="vae_", disabled=training)
+    vae = model_controls(VAE_PRESETS, x_train, y=y_train, prefix="vae_")
+below = section.below(trains=training and vae is not None)
 
 with live:
     st.subheader("2 · Train it live")
     section.buttons(training, can_train=vae is not None)
     if training and vae is not None:
         section.train(VAEResult(vae, data, n_train), latent_frame(y_eval))
-    result = section.finished(
-        data, "Press **Train**: the reconstruction loss, the KL term and their sum are drawn "
-              "separately, next to the map of held-out codes (μ), every epoch.")
-    vae = result.estimator
-    st.plotly_chart(plots.loss_curves(vae.history_), key="final_loss")
-    st.caption("Losses per image: reconstruction summed over pixels, KL summed over code "
-               f"dimensions, loss = reconstruction + β·KL (β = {vae.beta:g}).")
+    with section.last_run(
+            data, "Press **Train**: the reconstruction loss, the KL term and their sum are drawn "
+                  "separately, next to the map of held-out codes (μ), every epoch.") as result:
+        vae = result.estimator
+        st.plotly_chart(plots.loss_curves(vae.history_), key="final_loss")
+        st.caption("Losses per image: reconstruction summed over pixels, KL summed over code "
+                   f"dimensions, loss = reconstruction + β·KL (β = {vae.beta:g}).")
 
-st.subheader("3 · The latent map: click a point, or anywhere, to decode it")
-left, right = st.columns([3, 1])
-codes = code_map(result.codes, 0).points
-figure = plots.latent_scatter(codes, y_eval, "Held-out codes (μ)")
-if vae.code_size == 2:  # the map's coordinates are codes: any place can be decoded
-    figure = plots.with_clickable_space(figure, codes)
-event = left.plotly_chart(figure, key="vae_map", on_select="rerun", selection_mode="points")
-if vae.code_size > 2:
-    left.caption(f"{vae.code_size}-D codes shown through their first two principal components: "
-                 "click a point to decode it.")
-picked = event.selection.points[0] if event.selection.points else None
-if picked is not None and picked["curve_number"] == 0:
-    i = picked["point_index"]
-    decoded = vae.inverse_transform(result.codes[[i]], int(y_eval[i]))
-    right.plotly_chart(plots.image_rows([x_eval[[i]], decoded], data.image_shape,
-                                        ["image", "decoded μ"], height_per_row=130),
-                       key="vae_clicked")
-    right.caption(f"Point #{i}, label {y_eval[i]}")
-elif picked is not None:
-    z = np.array([[picked["x"], picked["y"]]], dtype="float32")
-    label = (right.selectbox("Decode as digit", range(10), 3, key="vae_place_label")
-             if vae.conditional else None)
-    right.plotly_chart(plots.image_rows([vae.inverse_transform(z, label)], data.image_shape,
-                                        ["decoded place"], height_per_row=130),
-                       key="vae_clicked")
-    right.caption(f"Code ({z[0, 0]:.2f}, {z[0, 1]:.2f})")
-else:
-    right.caption("Click a point in the map to see its image and the decoding of its code"
-                  + (", or an empty place to decode the code there." if vae.code_size == 2
-                     else "."))
+with below:
+    st.subheader("3 · The latent map: click a point, or anywhere, to decode it")
+    left, right = st.columns([3, 1])
+    codes = code_map(result.codes, 0).points
+    figure = plots.latent_scatter(codes, y_eval, "Held-out codes (μ)")
+    if vae.code_size == 2:  # the map's coordinates are codes: any place can be decoded
+        figure = plots.with_clickable_space(figure, codes)
+    event = left.plotly_chart(figure, key="vae_map", on_select="rerun", selection_mode="points")
+    if vae.code_size > 2:
+        left.caption(f"{vae.code_size}-D codes shown through their first two principal components: "
+                     "click a point to decode it.")
+    picked = event.selection.points[0] if event.selection.points else None
+    if picked is not None and picked["curve_number"] == 0:
+        i = picked["point_index"]
+        decoded = vae.inverse_transform(result.codes[[i]], int(y_eval[i]))
+        right.plotly_chart(plots.image_rows([x_eval[[i]], decoded], data.image_shape,
+                                            ["image", "decoded μ"], height_per_row=130),
+                           key="vae_clicked")
+        right.caption(f"Point #{i}, label {y_eval[i]}")
+    elif picked is not None:
+        z = np.array([[picked["x"], picked["y"]]], dtype="float32")
+        label = (right.selectbox("Decode as digit", range(10), 3, key="vae_place_label")
+                 if vae.conditional else None)
+        right.plotly_chart(plots.image_rows([vae.inverse_transform(z, label)], data.image_shape,
+                                            ["decoded place"], height_per_row=130),
+                           key="vae_clicked")
+        right.caption(f"Code ({z[0, 0]:.2f}, {z[0, 1]:.2f})")
+    else:
+        right.caption("Click a point in the map to see its image and the decoding of its code"
+                      + (", or an empty place to decode the code there." if vae.code_size == 2
+                         else "."))
 
-st.subheader("4 · The latent grid")
-c1, c2, c3, c4 = st.columns(4)
-n = c1.slider("Grid size n", 3, 20, 10, key="vae_grid_n")
-tail = c2.slider("Quantile range", 0.01, 0.45, 0.05, 0.01, key="vae_grid_q",
-                 help="The grid spans the prior's quantiles from this to 1 − this.")
-dims = (0, 1)
-if vae.code_size > 2:
-    dims = (c3.selectbox("Horizontal dimension", range(vae.code_size), 0, key="vae_dim_x"),
-            c4.selectbox("Vertical dimension", range(vae.code_size), 1, key="vae_dim_y"))
-    if dims[0] == dims[1]:
-        st.error("Pick two different dimensions.")
-        st.stop()
-label = None
-if vae.conditional:
-    label = c3.selectbox("Generate the digit", range(10), 3, key="vae_grid_label")
-if vae.code_size >= 2:
-    grid = vae.latent_grid(n, dims, tail, 1 - tail, label)
-    st.plotly_chart(plots.image_rows([grid[r * n:(r + 1) * n] for r in range(n)],
-                                     data.image_shape, [""] * n, height_per_row=60),
-                    key="vae_grid")
-    st.caption(f"Code dimensions {dims[0]} (→) and {dims[1]} (↑) at the prior's "
-               f"{tail:.0%}–{1 - tail:.0%} quantiles; other dimensions held at 0.")
-else:
-    st.info("A 1-D code has no grid; see the samples below.")
+    st.subheader("4 · The latent grid")
+    c1, c2, c3, c4 = st.columns(4)
+    n = c1.slider("Grid size n", 3, 20, 10, key="vae_grid_n")
+    tail = c2.slider("Quantile range", 0.01, 0.45, 0.05, 0.01, key="vae_grid_q",
+                     help="The grid spans the prior's quantiles from this to 1 − this.")
+    dims = (0, 1)
+    if vae.code_size > 2:
+        dims = (c3.selectbox("Horizontal dimension", range(vae.code_size), 0, key="vae_dim_x"),
+                c4.selectbox("Vertical dimension", range(vae.code_size), 1, key="vae_dim_y"))
+        if dims[0] == dims[1]:
+            st.error("Pick two different dimensions.")
+            st.stop()
+    label = None
+    if vae.conditional:
+        label = c3.selectbox("Generate the digit", range(10), 3, key="vae_grid_label")
+    if vae.code_size >= 2:
+        grid = vae.latent_grid(n, dims, tail, 1 - tail, label)
+        st.plotly_chart(plots.image_rows([grid[r * n:(r + 1) * n] for r in range(n)],
+                                         data.image_shape, [""] * n, height_per_row=60),
+                        key="vae_grid")
+        st.caption(f"Code dimensions {dims[0]} (→) and {dims[1]} (↑) at the prior's "
+                   f"{tail:.0%}–{1 - tail:.0%} quantiles; other dimensions held at 0.")
+    else:
+        st.info("A 1-D code has no grid; see the samples below.")
 
-st.subheader("5 · Sample and interpolate")
-c1, c2 = st.columns(2)
-if c1.button("Resample"):
-    st.session_state["vae_sample_seed"] = st.session_state.get("vae_sample_seed", 0) + 1
-samples = vae.sample(16, seed=st.session_state.get("vae_sample_seed", 0), label=label)
-c1.plotly_chart(plots.image_rows([samples[:8], samples[8:]], data.image_shape, ["", ""]),
-                key="vae_samples")
-c1.caption("16 codes drawn from the prior N(0, I), decoded" +
-           (f" as the digit {label}." if label is not None else "."))
-a = c2.number_input("From held-out image #", 0, len(x_eval) - 1, 0, key="vae_from")
-b = c2.number_input("To held-out image #", 0, len(x_eval) - 1, 1, key="vae_to")
-path = vae.interpolate(x_eval[a], x_eval[b], steps=10,
-                       label=int(y_eval[a]) if vae.conditional else None)
-c2.plotly_chart(plots.image_rows([path], data.image_shape, [""],
-                                 captions=[f"{t:.1f}" for t in np.linspace(0, 1, 10)]),
-                key="vae_path")
-c2.caption(f"Decoded codes on the line from image #{a} (label {y_eval[a]}) to #{b} "
-           f"(label {y_eval[b]}).")
+    st.subheader("5 · Sample and interpolate")
+    c1, c2 = st.columns(2)
+    if c1.button("Resample"):
+        st.session_state["vae_sample_seed"] = st.session_state.get("vae_sample_seed", 0) + 1
+    samples = vae.sample(16, seed=st.session_state.get("vae_sample_seed", 0), label=label)
+    c1.plotly_chart(plots.image_rows([samples[:8], samples[8:]], data.image_shape, ["", ""]),
+                    key="vae_samples")
+    c1.caption("16 codes drawn from the prior N(0, I), decoded" +
+               (f" as the digit {label}." if label is not None else "."))
+    a = c2.number_input("From held-out image #", 0, len(x_eval) - 1, 0, key="vae_from")
+    b = c2.number_input("To held-out image #", 0, len(x_eval) - 1, 1, key="vae_to")
+    path = vae.interpolate(x_eval[a], x_eval[b], steps=10,
+                           label=int(y_eval[a]) if vae.conditional else None)
+    c2.plotly_chart(plots.image_rows([path], data.image_shape, [""],
+                                     captions=[f"{t:.1f}" for t in np.linspace(0, 1, 10)]),
+                    key="vae_path")
+    c2.caption(f"Decoded codes on the line from image #{a} (label {y_eval[a]}) to #{b} "
+               f"(label {y_eval[b]}).")
 
-st.subheader("6 · Diagnostics")
-c1, c2 = st.columns(2)
-c1.plotly_chart(plots.bar(result.kl_per_dimension, "KL per code dimension (nats)", "dimension"),
-                key="vae_kl")
-c1.caption("A dimension with KL near 0 is unused: its posterior has collapsed to the prior.")
-if result.elbo is not None:
-    c2.metric("Held-out −ELBO (nats per image)", f"{result.elbo:.1f}",
-              help="Reconstruction (BCE summed over pixels) + KL, β = 1; lower is better. "
-                   "The Keras example reports 146.95 on full MNIST.")
-c2.download_button("Download the trained VAE (.keras)", result.keras_file,
-                   file_name="vae.keras", mime="application/octet-stream")
-c2.caption("Load it with `keras.models.load_model('vae.keras')` after `import aecore.vae`, "
-           "or save the whole estimator with `vae.save(folder)` and `aecore.load(folder)`.")
+    st.subheader("6 · Diagnostics")
+    c1, c2 = st.columns(2)
+    c1.plotly_chart(plots.bar(result.kl_per_dimension, "KL per code dimension (nats)", "dimension"),
+                    key="vae_kl")
+    c1.caption("A dimension with KL near 0 is unused: its posterior has collapsed to the prior.")
+    if result.elbo is not None:
+        c2.metric("Held-out −ELBO (nats per image)", f"{result.elbo:.1f}",
+                  help="Reconstruction (BCE summed over pixels) + KL, β = 1; lower is better. "
+                       "The Keras example reports 146.95 on full MNIST.")
+    c2.download_button("Download the trained VAE (.keras)", result.keras_file,
+                       file_name="vae.keras", mime="application/octet-stream")
+    c2.caption("Load it with `keras.models.load_model('vae.keras')` after `import aecore.vae`, "
+               "or save the whole estimator with `vae.save(folder)` and `aecore.load(folder)`.")
 
-with st.expander("Reproduce this run in Python"):
-    st.code(result.recipe(), language="python")
+    with st.expander("Reproduce this run in Python"):
+        st.code(result.recipe(), language="python")

@@ -31,17 +31,17 @@ controls, live = st.columns([2, 3], gap="large")
 with controls:
     st.subheader("1 · What is normal?")
     source = st.radio("Set-up", list(SOURCES), format_func=SOURCES.get, key="an_source",
-                      disabled=training, persist_state="session")
+                      persist_state="session")
     tabular = source == "breast-cancer"
     if not tabular:
         digit = st.selectbox("The class", [int(c) for c in np.unique(data.y_train)], key="an_digit",
-                             disabled=training, persist_state="session")
+                             persist_state="session")
     most = MAX_CONTAMINATION if tabular else min(
         MAX_CONTAMINATION, anomaly.max_contamination(data, source, digit))
     if st.session_state.get("an_contamination", 0.0) > most:  # a set-up with fewer anomalies
         st.session_state["an_contamination"] = most
     contamination = st.slider("Contamination of the training data", 0.0, most, 0.0, 0.01,
-                              key="an_contamination", disabled=training or most == 0,
+                              key="an_contamination", disabled=most == 0,
                               persist_state="session",
                               help="Share of anomalies mixed into the training data, as happens "
                                    "when 'normal' data are not checked by hand.")
@@ -57,15 +57,16 @@ with controls:
     preset = TABULAR_DETECTOR if tabular else clone(IMAGE_DETECTOR).set_params(
         image_shape=setup.image_shape)
     detector = model_controls({"Detector preset": preset}, setup.x_train,
-                              prefix="an_tab_" if tabular else "an_img_", disabled=training,
+                              prefix="an_tab_" if tabular else "an_img_",
                               fixed=("network", "contamination", "smoothing"))
     smoothing_param = PARAMS["smoothing"]
     smoothing = st.slider(smoothing_param.label, smoothing_param.min, smoothing_param.max,
                           IMAGE_DETECTOR.smoothing, smoothing_param.step, key="an_smoothing",
-                          disabled=training or tabular, persist_state="session",
+                          disabled=tabular, persist_state="session",
                           help=smoothing_param.help)
     if detector is not None:
         detector.set_params(smoothing=0.0 if tabular else smoothing)
+below = section.below(trains=training and detector is not None)
 
 
 def live_histogram(event):
@@ -81,70 +82,71 @@ with live:
     if training and detector is not None:
         section.train(AnomalyResult(detector, data, 0, setup, source,
                                     None if tabular else digit, contamination), live_histogram)
-    result = section.finished(
-        data, "Choose what is normal and press **Train**: the error histograms of held-out "
-              "normal and anomalous points refresh every epoch.")
-    detector, setup = result.estimator, result.setup
-    st.caption(setup.description)
-    st.plotly_chart(plots.loss_curves(detector.history_), key="final_loss")
+    with section.last_run(
+            data, "Choose what is normal and press **Train**: the error histograms of held-out "
+                  "normal and anomalous points refresh every epoch.") as result:
+        detector, setup = result.estimator, result.setup
+        st.caption(setup.description)
+        st.plotly_chart(plots.loss_curves(detector.history_), key="final_loss")
 
-scores = result.scores(smoothing)
-test_scores, y_test = scores["test"], setup.y_test
+with below:
+    scores = result.scores(smoothing)
+    test_scores, y_test = scores["test"], setup.y_test
 
-st.subheader("4 · Where to draw the line")
-c1, c2 = st.columns(2)
-k = c1.slider("k for the mean + kσ rule", 0.5, 5.0, 3.0, 0.5, key="an_k")
-share = c2.slider("Share flagged by the percentile rule", 0.01, 0.3,
-                  max(0.05, float(result.contamination)), 0.01, key="an_share")
-rules = anomaly.threshold_rules(scores["train"], scores["val"], setup.y_val, k, share)
-low, high = float(test_scores.min()), float(test_scores.max())
-threshold = st.slider("Your threshold on the reconstruction error", low, high,
-                      float(np.clip(rules["best F1 (validation)"], low, high)),
-                      (high - low) / 500, format="%.5f",
-                      key=f"an_threshold_{id(detector)}_{smoothing}")
-st.plotly_chart(plots.error_histograms(test_scores[y_test == 0], test_scores[y_test == 1],
-                                       threshold, rules, "Test errors"), key="an_histogram")
-table = anomaly.rules_table({**rules, "your threshold": threshold}, test_scores, y_test)
-number = st.column_config.NumberColumn
-st.dataframe(table, column_config={"threshold": number(format="%.5f"),
-                                   **{c: number(format="%.3f") for c in table.columns[1:]}})
-st.caption("Rules from training errors: max, mean + kσ and the percentile use no labels. Best "
-           "F1 and Youden's J pick the threshold on the labelled validation split. Every row is "
-           f"scored on the {len(y_test):,} test rows.")
+    st.subheader("4 · Where to draw the line")
+    c1, c2 = st.columns(2)
+    k = c1.slider("k for the mean + kσ rule", 0.5, 5.0, 3.0, 0.5, key="an_k")
+    share = c2.slider("Share flagged by the percentile rule", 0.01, 0.3,
+                      max(0.05, float(result.contamination)), 0.01, key="an_share")
+    rules = anomaly.threshold_rules(scores["train"], scores["val"], setup.y_val, k, share)
+    low, high = float(test_scores.min()), float(test_scores.max())
+    threshold = st.slider("Your threshold on the reconstruction error", low, high,
+                          float(np.clip(rules["best F1 (validation)"], low, high)),
+                          (high - low) / 500, format="%.5f",
+                          key=f"an_threshold_{id(detector)}_{smoothing}")
+    st.plotly_chart(plots.error_histograms(test_scores[y_test == 0], test_scores[y_test == 1],
+                                           threshold, rules, "Test errors"), key="an_histogram")
+    table = anomaly.rules_table({**rules, "your threshold": threshold}, test_scores, y_test)
+    number = st.column_config.NumberColumn
+    st.dataframe(table, column_config={"threshold": number(format="%.5f"),
+                                       **{c: number(format="%.3f") for c in table.columns[1:]}})
+    st.caption("Rules from training errors: max, mean + kσ and the percentile use no labels. "
+               "Best F1 and Youden's J pick the threshold on the labelled validation split. "
+               f"Every row is scored on the {len(y_test):,} test rows.")
 
-st.subheader("5 · Curves and counts")
-c1, c2 = st.columns([2, 1])
-point = anomaly.operating_point(test_scores, y_test, threshold)
-cv = anomaly.curves(test_scores, y_test)
-c1.plotly_chart(plots.roc_and_pr(cv.fpr, cv.tpr, cv.roc_auc, cv.precision, cv.recall,
-                                 cv.pr_auc, point), key="an_curves")
-c2.plotly_chart(plots.confusion(anomaly.confusion_counts(test_scores, y_test, threshold)),
-                key="an_confusion")
-c2.caption(f"At your threshold: precision {point['precision']:.2f}, recall "
-           f"{point['recall']:.2f}, false-positive rate {point['false-positive rate']:.2f}.")
+    st.subheader("5 · Curves and counts")
+    c1, c2 = st.columns([2, 1])
+    point = anomaly.operating_point(test_scores, y_test, threshold)
+    cv = anomaly.curves(test_scores, y_test)
+    c1.plotly_chart(plots.roc_and_pr(cv.fpr, cv.tpr, cv.roc_auc, cv.precision, cv.recall,
+                                     cv.pr_auc, point), key="an_curves")
+    c2.plotly_chart(plots.confusion(anomaly.confusion_counts(test_scores, y_test, threshold)),
+                    key="an_confusion")
+    c2.caption(f"At your threshold: precision {point['precision']:.2f}, recall "
+               f"{point['recall']:.2f}, false-positive rate {point['false-positive rate']:.2f}.")
 
-st.subheader("6 · Flagged examples")
-view = st.radio("Show", anomaly.EXAMPLE_VIEWS, horizontal=True, key="an_view")
-picks = anomaly.flagged_examples(test_scores, y_test, threshold, view, GALLERY)
-if len(picks) == 0:
-    st.info(f"No {view.lower()} at this threshold.")
-elif setup.image_shape is not None:
-    x = setup.x_test[picks]
-    x_hat = detector.reconstruct(x)
-    error_map = np.abs(anomaly.error_maps(x, x_hat, setup.image_shape, smoothing))
-    st.plotly_chart(plots.image_rows([x, x_hat, error_map], setup.image_shape,
-                                     ["input", "reconstruction", "error map"],
-                                     captions=[f"{'A' if y_test[i] else 'N'} {test_scores[i]:.4f}"
-                                               for i in picks]), key="an_gallery")
-    st.caption("A = truly anomalous, N = normal; the number is the reconstruction error.")
-else:
-    st.dataframe(pd.DataFrame({"error": test_scores[picks], "anomalous": y_test[picks]},
-                              index=picks), key="an_rows")
+    st.subheader("6 · Flagged examples")
+    view = st.radio("Show", anomaly.EXAMPLE_VIEWS, horizontal=True, key="an_view")
+    picks = anomaly.flagged_examples(test_scores, y_test, threshold, view, GALLERY)
+    if len(picks) == 0:
+        st.info(f"No {view.lower()} at this threshold.")
+    elif setup.image_shape is not None:
+        x = setup.x_test[picks]
+        x_hat = detector.reconstruct(x)
+        error_map = np.abs(anomaly.error_maps(x, x_hat, setup.image_shape, smoothing))
+        captions = [f"{'A' if y_test[i] else 'N'} {test_scores[i]:.4f}" for i in picks]
+        st.plotly_chart(plots.image_rows([x, x_hat, error_map], setup.image_shape,
+                                         ["input", "reconstruction", "error map"],
+                                         captions=captions), key="an_gallery")
+        st.caption("A = truly anomalous, N = normal; the number is the reconstruction error.")
+    else:
+        st.dataframe(pd.DataFrame({"error": test_scores[picks], "anomalous": y_test[picks]},
+                                  index=picks), key="an_rows")
 
-export = pd.DataFrame({"reconstruction_error": test_scores, "is_anomaly": y_test,
-                       "flagged": (test_scores > threshold).astype(int)})
-st.download_button("Download test scores and labels (CSV)", export.to_csv(index_label="row"),
-                   file_name="anomaly_scores.csv", mime="text/csv")
+    export = pd.DataFrame({"reconstruction_error": test_scores, "is_anomaly": y_test,
+                           "flagged": (test_scores > threshold).astype(int)})
+    st.download_button("Download test scores and labels (CSV)", export.to_csv(index_label="row"),
+                       file_name="anomaly_scores.csv", mime="text/csv")
 
-with st.expander("Reproduce this run in Python"):
-    st.code(result.recipe(smoothing), language="python")
+    with st.expander("Reproduce this run in Python"):
+        st.code(result.recipe(smoothing), language="python")

@@ -57,3 +57,41 @@ def test_bad_input_shows_an_error_and_disables_training(field, value, message):
     assert not at.exception
     assert any(message in e.value for e in at.error)
     assert button(at, "Train").disabled is True
+
+
+def test_blank_nodes_field_is_refused_while_the_layer_count_says_otherwise():
+    """Issue 10, kind 8: a blank field trained 0 hidden layers under "Number of hidden layers 3"."""
+    at = open_page(dataset="digits")
+    at = at.text_input(key="hp_hidden_layers").set_value("").run()
+    assert not at.exception
+    assert at.number_input(key="hp_n_layers").value == 3
+    assert any("Nodes per layer is empty but Number of hidden layers is 3" in e.value
+               for e in at.error)
+    assert button(at, "Train").disabled is True
+    at = at.number_input(key="hp_n_layers").set_value(0).run()  # no hidden layers, on purpose
+    assert not at.error
+    assert any(c.value.startswith("Network: 64-2-64 ") for c in at.caption)
+
+
+def test_widths_typed_by_hand_update_the_layer_count_and_first_width():
+    at = open_page(dataset="digits")
+    at = at.text_input(key="hp_hidden_layers").set_value("48, 24").run()
+    assert not at.error
+    assert at.number_input(key="hp_n_layers").value == 2
+    assert at.number_input(key="hp_first_layer").value == 48
+    assert any(c.value.startswith("Network: 64-48-24-2-24-48-64 ") for c in at.caption)
+
+
+def test_a_run_ended_by_something_else_than_stop_says_so():
+    """Issue 10, kind 4: any rerun ends a training; only a Stop click reads as a plain stop."""
+    at = click(open_page(dataset="digits", dr_n_train=300, hp_epochs=2, hp_hidden_layers="16",
+                         hp_n_layers=1), "Train")
+    at.session_state["dr_result"].estimator.log_.status = "stopped"
+    at.session_state["_stop_clicked"] = False  # as after a changed control or another page
+    at = at.run()
+    assert any(w.value.startswith("Stopped after 2 of 2 epochs") and "not the Stop button"
+               in w.value for w in at.warning)
+    at.session_state["_stop_clicked"] = True
+    at = at.run()
+    assert [w.value for w in at.warning if "Stopped after" in w.value] == [
+        at.session_state["dr_result"].estimator.log_.outcome()]

@@ -36,7 +36,9 @@ def test_conditional_vae_generates_a_chosen_digit():
 
 
 def test_a_diverging_vae_shows_an_error_with_advice_and_no_numbers():
-    at = click(open_page(**{**TINY, "vae_epochs": 5}, vae_learning_rate=1.0), "Train")
+    # at this rate seed 2 blows up in the first epoch (seeds 0, 1 and 3 happen to stay finite)
+    at = click(open_page(**{**TINY, "vae_epochs": 5}, vae_learning_rate=1.0, vae_seed=2),
+               "Train")
     assert not at.exception, at.exception
     assert not at.success
     assert any("diverged" in e.value and "learning rate" in e.value for e in at.error)

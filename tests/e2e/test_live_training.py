@@ -67,6 +67,6 @@ def test_stop_at_batch_size_one_takes_effect_within_seconds(page, app_url):
     clicked = time.monotonic()
     stop.click()
     page.get_by_text("Training stopped before the first epoch ended").wait_for(timeout=60_000)
-    # about 5 s here (the stopped fit still validates once); the epoch itself takes a minute
-    assert time.monotonic() - clicked < 20, "Stop waited for the end of the epoch"
+    # 1-2 s here (up to 5 s in a server's very first fit); the epoch itself takes a minute
+    assert time.monotonic() - clicked < 10, "Stop waited for the end of the epoch"
     assert page.get_by_role("button", name="Train", exact=True).is_enabled()
