@@ -23,12 +23,14 @@ from aecore.embed import code_map
 from aecore.presets import adapted_to
 from aecore.results import TrainedResult
 from aecore.spec import LOSSES, PARAMS, parse_layers, sandwich
+from aecore.worker import fit_in_worker, warm_up
 
 if TYPE_CHECKING:  # importing aecore.training imports TensorFlow; pages do it when they train
     from aecore.training import EpochEvent
 
 FRAME_INTERVAL_S = 0.3  # at most ~3 chart redraws a second, however short the epochs
-LiveFigure = Callable[["EpochEvent"], go.Figure]  # a page's per-epoch figure
+# a page's per-epoch figure, from the epoch's event and the result's live view
+LiveFigure = Callable[["EpochEvent", Any], go.Figure]
 
 
 def dataset_picker() -> Dataset:
@@ -196,7 +198,7 @@ class LivePanel:
         left, right = st.columns(2)
         self.loss_chart, self.page_chart = left.empty(), right.empty()
 
-    def on_epoch(self, event: EpochEvent) -> None:
+    def on_epoch(self, event: EpochEvent, view: Any) -> None:
         losses = ", ".join(f"{k} {v:.4f}" if math.isfinite(v) else f"{k} diverged"
                            for k, v in event.logs.items())
         self.progress.progress(event.epoch / event.epochs,
@@ -211,13 +213,13 @@ class LivePanel:
         self._draws += 1  # distinct keys: the same chart is redrawn within one script run
         self.loss_chart.plotly_chart(plots.loss_curves(self.estimator.log_.history, event.epochs),
                                      key=f"live_loss_{self._draws}")
-        self.page_chart.plotly_chart(self.figure(event), key=f"live_figure_{self._draws}")
+        self.page_chart.plotly_chart(self.figure(event, view), key=f"live_figure_{self._draws}")
 
 
 def latent_frame(labels: np.ndarray) -> LiveFigure:
     """The live figure of the probe's codes, coloured by label."""
-    return lambda event: plots.latent_scatter(code_map(event.frame, 0).points, labels,
-                                              f"Latent space, epoch {event.epoch}")
+    return lambda event, _: plots.latent_scatter(code_map(event.frame, 0).points, labels,
+                                                 f"Latent space, epoch {event.epoch}")
 
 
 def training_subset_slider(data: Dataset, key: str) -> int:
@@ -268,14 +270,14 @@ class TrainingSection:
         """True in the one script run that follows a Train click.
 
         Any script run that starts while this session's earlier run is still fitting (a Stop
-        click, or any other widget) asks that fit to stop: the fit checks after every batch, so
+        click, or any other widget) asks that fit to stop: the fit checks between batches, so
         it ends within about a second whatever the batch size, rather than at the epoch's end.
+        Also starts a training process on standby, if there is none, so that the first Train
+        does not wait for one to import TensorFlow.
         """
+        warm_up()
         if _session_lock().locked():
             _stop_request().set()
-            fitting = getattr(st.session_state.get("_fitting"), "model_", None)
-            if fitting is not None:  # Keras checks this after every batch, on its own thread
-                fitting.stop_training = True
         return st.session_state.pop(self._flag, False)
 
     def buttons(self, training: bool, can_train: bool) -> None:
@@ -294,13 +296,13 @@ class TrainingSection:
         return st.empty() if trains else st.container()
 
     def train(self, result: TrainedResult, figure: LiveFigure) -> None:
-        """Keep ``result`` in the session, fit its estimator live (a :class:`LivePanel` drawn
-        here every epoch), then rerun the page.
+        """Keep ``result`` in the session, fit its estimator live in a training process of its
+        own (:func:`aecore.worker.fit_in_worker`; a :class:`LivePanel` drawn here every epoch),
+        then rerun the page.
 
-        A Stop click (or any rerun) interrupts the fit at the next epoch's drawing; the
-        estimator keeps the model and history so far and says it stopped. The per-session lock
-        makes a new fit wait until an interrupted one has unwound, so one session never trains
-        twice at once.
+        A Stop click (or any rerun) stops the fit within a batch or so; the estimator keeps the
+        model and history so far and says it stopped. The per-session lock makes a new fit wait
+        until an interrupted one has unwound, so one session never trains twice at once.
         """
         st.session_state[self.name] = result
         st.session_state[_STOP_CLICKED] = False
@@ -308,8 +310,7 @@ class TrainingSection:
         with _session_lock():
             stop = _stop_request()
             stop.clear()
-            st.session_state["_fitting"] = result.estimator
-            result.fit(on_epoch=panel.on_epoch, should_stop=stop.is_set)
+            fit_in_worker(result, on_epoch=panel.on_epoch, should_stop=stop.is_set)
         st.rerun()
 
     @contextmanager

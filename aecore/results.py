@@ -23,6 +23,7 @@ from aecore.embed import Map2D, code_map
 from aecore.noise import corrupt
 
 EpochCallback = Callable[[Any], None]
+GALLERY_SIZE = 8  # images in the Denoising page's before/after galleries
 StopCheck = Callable[[], bool]
 
 
@@ -84,6 +85,17 @@ class TrainedResult:
             As the estimator's ``fit`` does, for invalid hyperparameters or data.
         """
         raise NotImplementedError
+
+    def live_view(self) -> Any:
+        """What the page's live figure shows besides the epoch's event, computed from the
+        model mid-training (in the process that trains it); None here.
+
+        Returns
+        -------
+        None
+            Subclasses whose live figure needs more than the event's probe codes override it.
+        """
+        return None
 
     def is_for(self, data: Dataset) -> bool:
         """Whether this result belongs to ``data``, the dataset the page shows now.
@@ -262,6 +274,16 @@ class DenoisingResult(TrainedResult):
                            X_val_clean=self.evaluation[0], on_epoch=on_epoch,
                            should_stop=should_stop)
 
+    def live_view(self) -> np.ndarray:
+        """The denoiser's output for the first :data:`GALLERY_SIZE` noisy held-out images.
+
+        Returns
+        -------
+        ndarray of shape (GALLERY_SIZE, n_features)
+            Pixels in [0, 1].
+        """
+        return self.estimator.reconstruct(self.noisy_eval[:GALLERY_SIZE])
+
     @cached_property
     def denoised(self) -> np.ndarray:
         """The denoiser's output for :attr:`noisy_eval`.
@@ -416,6 +438,16 @@ class AnomalyResult(TrainedResult):
         """
         self.estimator.fit(self.setup.x_train, X_val=self.setup.x_val, on_epoch=on_epoch,
                            should_stop=should_stop)
+
+    def live_view(self) -> np.ndarray:
+        """The reconstruction errors of the validation rows (the page's live histograms).
+
+        Returns
+        -------
+        ndarray of shape (n_val,)
+            :meth:`aecore.ReconstructionDetector.anomaly_scores` of ``setup.x_val``.
+        """
+        return self.estimator.anomaly_scores(self.setup.x_val)
 
     def scores(self, smoothing: float) -> dict[str, np.ndarray]:
         """Anomaly scores of the set-up's training, validation and test rows, cached per smoothing.

@@ -10,7 +10,7 @@ from aecore.denoise import image_from_bytes
 from aecore.image_quality import psnr
 from aecore.noise import NOISES, corrupt
 from aecore.presets import DENOISERS
-from aecore.results import DenoisingResult
+from aecore.results import GALLERY_SIZE, DenoisingResult
 from lab_ui import (
     TrainingSection,
     dataset_picker,
@@ -19,7 +19,6 @@ from lab_ui import (
 )
 
 st.set_page_config(page_title="Denoising · Autoencoder Lab", layout="wide")
-GALLERY_SIZE = 8
 
 
 def before_after(noisy, denoised, clean, shape):
@@ -71,8 +70,8 @@ with live:
     section.buttons(training, can_train=denoiser is not None)
     if training and denoiser is not None:
         section.train(DenoisingResult(denoiser, data, n_train, noise, level, noise_seed),
-                      lambda e: before_after(noisy_g, denoiser.reconstruct(noisy_g), clean_g,
-                                             data.image_shape))
+                      lambda event, denoised_g: before_after(noisy_g, denoised_g, clean_g,
+                                                             data.image_shape))
     with section.last_run(
             data, "Choose a noise and a model, then press **Train**. The before/after gallery "
                   "beside the loss curve refreshes every epoch.") as result:

@@ -69,9 +69,8 @@ with controls:
 below = section.below(trains=training and detector is not None)
 
 
-def live_histogram(event):
-    """Per epoch: held-out validation errors, normal vs anomalous."""
-    scores = detector.anomaly_scores(setup.x_val)
+def live_histogram(event, scores):
+    """Per epoch: held-out validation errors (the result's live view), normal vs anomalous."""
     return plots.error_histograms(scores[setup.y_val == 0], scores[setup.y_val == 1],
                                   title=f"Validation errors, epoch {event.epoch}")
 
