@@ -245,6 +245,20 @@ def _stop_request() -> threading.Event:
     return st.session_state.setdefault("_stop_training", threading.Event())
 
 
+def _session_alive() -> Callable[[], bool]:
+    """Whether this browser session is still connected: a closed or reloaded tab ends its
+    session's training at once, even in the middle of a long epoch (when the script run, which
+    Streamlit stops at its next Streamlit call, makes none)."""
+    from streamlit import runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if not runtime.exists() or ctx is None:  # AppTest, or a bare script run
+        return lambda: True
+    instance, session_id = runtime.get_instance(), ctx.session_id
+    return lambda: instance.is_active_session(session_id)
+
+
 def wait_for_interrupted_training() -> None:
     """Block until this session's previous fit, if any, has unwound.
 
@@ -310,7 +324,9 @@ class TrainingSection:
         with _session_lock():
             stop = _stop_request()
             stop.clear()
-            fit_in_worker(result, on_epoch=panel.on_epoch, should_stop=stop.is_set)
+            alive = _session_alive()
+            fit_in_worker(result, on_epoch=panel.on_epoch,
+                          should_stop=lambda: stop.is_set() or not alive())
         st.rerun()
 
     @contextmanager

@@ -1,20 +1,21 @@
-"""Train a page's result in a worker process of its own, with live events sent back.
+"""Train a page's result in a worker process, with live events sent back.
 
-Why a process per training, not a thread of the server:
+Why worker processes, not a thread of the server:
 
 * **Memory.** TensorFlow keeps every traced training step, with the model's and optimiser's
   variables it captured, for the life of the process: about 50 MB per training of the default
   784-1000-500-250-2 network, which neither ``gc`` nor ``keras.backend.clear_session`` (which is
-  process-wide anyway) returns. A worker ends after one training and gives it all back.
-* **Seeds and isolation.** Each training has the process to itself: its random state cannot be
+  process-wide anyway) returns. A worker is recycled (it ends, returning all of it) once it has
+  grown by :data:`RECYCLE_GROWTH_MB` or served :data:`RECYCLE_JOBS` trainings.
+* **Seeds and isolation.** A worker trains one result at a time: its random state cannot be
   moved by another session, a crash inside TensorFlow ends the worker, not the server, and two
   sessions train on two cores without sharing one interpreter lock.
 
-A worker costs a process start and a TensorFlow import (about 5 s), so one is always kept
-started and waiting ("on standby"): a training takes it and starts the next. Stop requests go to
-the worker through an event it checks between batches; epochs come back through a pipe, with the
-page's live view (see :meth:`aecore.results.TrainedResult.live_view`) computed in the worker.
-The trained model comes back as a saved estimator (:mod:`aecore.persistence`).
+Starting a worker costs a process and a TensorFlow import (about 5 s), so idle workers wait in a
+small pool, and one is started ahead whenever the pool runs empty. Stop requests reach the worker
+through a pipe it polls between batches; epochs come back through another, with the page's live
+view (see :meth:`aecore.results.TrainedResult.live_view`) computed in the worker. The trained
+model comes back as a saved estimator (:mod:`aecore.persistence`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ from typing import Any
 
 _POLL_S = 0.05  # how often the waiting side looks for a Stop request
 _UNWIND_S = 60.0  # how long an interrupted training may take to stop and save
+MAX_IDLE = 2  # idle workers kept waiting, each holding TensorFlow (a few hundred MB)
+RECYCLE_JOBS = 20  # trainings a worker serves at most before it ends
+RECYCLE_GROWTH_MB = 400  # or memory it may gain over its first training's start
 LiveCallback = Callable[[Any, Any], None]  # (EpochEvent, live view)
 
 
@@ -43,15 +47,15 @@ class _Worker:
     process: subprocess.Popen
     connection: Connection  # jobs out, messages back
     stop: Connection  # anything written here asks the worker's fit to stop
-    stopping: bool = False
+    stopping: bool = False  # a stop was requested in the current job
 
 
-_standby: _Worker | None = None
-_standby_lock = threading.Lock()
+_idle: list[_Worker] = []
+_pool_lock = threading.Lock()
 
 
 def _start_worker() -> _Worker:
-    """A fresh ``python -c`` process that serves one training over two pipes.
+    """A fresh ``python -c`` process that serves trainings over two pipes.
 
     Not ``multiprocessing.Process``: its spawn start re-imports the parent's main module, which
     in a Streamlit server or an AppTest is a page script (that would start workers itself).
@@ -72,44 +76,92 @@ def _start_worker() -> _Worker:
     return _Worker(process, ours, stop_ours)
 
 
+def _end(worker: _Worker) -> None:
+    """Close a worker's pipes (it ends on reading their end) and reap it."""
+    worker.connection.close()
+    worker.stop.close()
+    try:
+        worker.process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        worker.process.terminate()
+
+
 def warm_up() -> None:
-    """Start a worker on standby if there is none (it imports TensorFlow in the background)."""
-    global _standby
-    with _standby_lock:
-        if _standby is None or _standby.process.poll() is not None:
-            _standby = _start_worker()
+    """Start a worker if none is idle (it imports TensorFlow in the background)."""
+    with _pool_lock:
+        _idle[:] = [w for w in _idle if w.process.poll() is None]
+        if not _idle:
+            _idle.append(_start_worker())
 
 
 def _take_worker() -> _Worker:
-    """The worker on standby (started if there is none), leaving a new one on standby."""
-    global _standby
-    with _standby_lock:
-        worker = _standby if _standby is not None and _standby.process.poll() is None else None
-        _standby = _start_worker()
-    return worker or _start_worker()
+    """An idle worker (a new one if none), starting the next one ahead if the pool ran empty."""
+    with _pool_lock:
+        _idle[:] = [w for w in _idle if w.process.poll() is None]
+        worker = _idle.pop() if _idle else None
+        if not _idle:
+            _idle.append(_start_worker())
+    worker = worker or _start_worker()
+    worker.stopping = False
+    return worker
+
+
+def _give_back(worker: _Worker) -> None:
+    """Keep a worker that finished its job for the next one, or end it if enough wait."""
+    with _pool_lock:
+        if worker.process.poll() is None and len(_idle) < MAX_IDLE:
+            _idle.append(worker)
+            return
+    _end(worker)
+
+
+def _rss_mb() -> float:
+    """This process's resident memory in MB (Linux /proc; 0 elsewhere, which never recycles)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return 0.0
+    return next((int(line.split()[1]) / 1024 for line in status.splitlines()
+                 if line.startswith("VmRSS:")), 0.0)
 
 
 def _serve(connection_fd: int, stop_fd: int) -> None:
-    """A worker's life: import TensorFlow, wait for one result, fit it, send it back, end."""
+    """A worker's life: import TensorFlow, then fit the results it receives, one at a time,
+    until the server closes the pipe or the worker has served or grown enough."""
     import aecore.training  # noqa: F401  (the slow import, done before a job arrives)
-    from aecore.persistence import save
 
     connection, stop = Connection(connection_fd), Connection(stop_fd, writable=False)
-    try:
-        result = connection.recv()
-    except EOFError:  # the server ended while this worker was on standby
-        return
+    start_mb = None
+    for jobs in range(1, RECYCLE_JOBS + 1):
+        try:
+            result = connection.recv()
+        except EOFError:  # the server ended, or no longer needs this worker
+            return
+        while stop.poll():  # a Stop that came after the previous job had ended
+            stop.recv()
+        start_mb = start_mb or _rss_mb()
+        retiring = jobs == RECYCLE_JOBS  # decided after the job, once memory is known
+        message = _train(result, connection, stop)
+        retiring = retiring or _rss_mb() - start_mb > RECYCLE_GROWTH_MB
+        connection.send((*message, retiring))
+        if retiring:
+            return
+
+
+def _train(result: Any, connection: Connection, stop: Connection) -> tuple:
+    """Fit ``result`` here, sending its epochs; the final message (without ``retiring``)."""
+    from aecore.persistence import save
+
     try:
         result.fit(on_epoch=lambda event: connection.send(("epoch", event, result.live_view())),
                    should_stop=stop.poll)
     except Exception as err:  # e.g. a ValueError about the data: the page shows it
-        connection.send(("error", err))
-        return
+        return ("error", err)
     log, folder = result.estimator.log_, None
     if log.epochs_done and log.status != "diverged":
         folder = tempfile.mkdtemp(prefix="aecore-training-")
         save(result.estimator, folder)
-    connection.send(("done", log.status, folder))
+    return ("done", log.status, folder)
 
 
 def fit_in_worker(result: Any, on_epoch: LiveCallback | None = None,
@@ -146,23 +198,22 @@ def fit_in_worker(result: Any, on_epoch: LiveCallback | None = None,
     estimator = result.estimator
     estimator.log_ = log = TrainingLog(estimator.epochs)
     worker = _take_worker()
+    outcome = _Outcome("stopped")
     try:
         worker.connection.send(result)
         try:
             outcome = _receive(worker, log, on_epoch, should_stop)
         except BaseException:  # from on_epoch: the page's script run is ending
             _request_stop(worker)
-            _adopt(estimator, log, _receive(worker, log, None, None,
-                                            time.monotonic() + _UNWIND_S), raise_error=False)
+            outcome = _receive(worker, log, None, None, time.monotonic() + _UNWIND_S)
+            _adopt(estimator, log, outcome, raise_error=False)
             raise
         _adopt(estimator, log, outcome)
     finally:
-        worker.connection.close()
-        worker.stop.close()
-        try:
-            worker.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            worker.process.terminate()
+        if outcome.reusable:
+            _give_back(worker)
+        else:
+            _end(worker)
 
 
 @dataclass(frozen=True)
@@ -170,6 +221,7 @@ class _Outcome:
     status: str  # the fit's final status
     folder: str | None = None  # where the worker saved the fitted estimator
     error: BaseException | None = None  # what the worker raised instead
+    reusable: bool = False  # the worker answered and can take another job
 
 
 def _receive(worker: _Worker, log: Any, on_epoch: LiveCallback | None,
@@ -193,9 +245,11 @@ def _receive(worker: _Worker, log: Any, on_epoch: LiveCallback | None,
             if on_epoch is not None:
                 on_epoch(event, view)
         elif kind == "error":
-            return _Outcome("stopped", error=payload[0])
+            error, retiring = payload
+            return _Outcome("stopped", error=error, reusable=not retiring)
         else:
-            return _Outcome(*payload)
+            status, folder, retiring = payload
+            return _Outcome(status, folder, reusable=not retiring)
     return _Outcome("stopped")  # the worker did not stop in time; it is terminated
 
 

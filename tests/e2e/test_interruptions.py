@@ -70,3 +70,57 @@ def test_two_sessions_with_the_same_seed_training_at_once_get_identical_historie
     finally:
         for context in contexts:
             context.close()
+
+
+def training_workers_busy() -> list[int]:
+    """Pids of training processes (aecore.worker) that used CPU in the last half second."""
+    import os
+    import time
+    from pathlib import Path
+
+    def cpu_ticks() -> dict[int, int]:
+        ticks = {}
+        for proc in Path("/proc").glob("[0-9]*"):
+            try:
+                if b"aecore.worker" not in (proc / "cmdline").read_bytes():
+                    continue
+                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks[int(proc.name)] = int(fields[11]) + int(fields[12])
+        return ticks
+
+    before = cpu_ticks()
+    time.sleep(0.5)  # a measurement window, not a wait for a condition
+    after = cpu_ticks()
+    # a worker on standby sleeps; one that trains uses about half a second of CPU here
+    return [pid for pid, t in after.items() if t - before.get(pid, t) > 0.2 * os.sysconf(
+        "SC_CLK_TCK")]
+
+
+def test_closing_the_tab_mid_training_ends_its_training_and_a_reload_starts_clean(browser,
+                                                                                   app_url):
+    import time
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    page.goto(f"{app_url}/Dimensionality_Reduction")
+    page.get_by_role("button", name="Train", exact=True).wait_for()
+    set_field(page, "Batch size", "1", r"Network: 784-1000-500-250-2-.* of batch 1$")
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_text("Starting…").wait_for()
+    deadline = time.monotonic() + 60
+    while not training_workers_busy() and time.monotonic() < deadline:
+        pass  # the worker takes the job (it may still be importing TensorFlow)
+    assert training_workers_busy(), "no training process started"
+
+    page.reload()
+    page.get_by_role("button", name="Train", exact=True).wait_for()
+    assert page.get_by_text("Pick the hyperparameters and press").count()
+    assert not page.get_by_text("Traceback").count()
+    context.close()
+    deadline = time.monotonic() + 30  # the next worker on standby may still import TensorFlow
+    while training_workers_busy() and time.monotonic() < deadline:
+        pass
+    assert not training_workers_busy(), "the closed session's training still runs"

@@ -91,3 +91,22 @@ def test_a_crash_in_the_worker_is_an_error_here_not_a_dead_process(digits):
     with pytest.raises(RuntimeError, match="crashed"):
         fit_in_worker(result)
     assert result.estimator.status_ == "stopped"  # and this process goes on
+
+
+class _PidResult(ReductionResult):
+    """A result whose live view is the pid of the process that trains it."""
+
+    def live_view(self) -> int:
+        import os
+
+        return os.getpid()
+
+
+def test_a_worker_serves_the_next_training_and_repeats_the_seed(digits):
+    pids, histories = [], []
+    for _ in range(2):
+        result = _PidResult(clone(TINY).set_params(epochs=1), digits, 300)
+        fit_in_worker(result, on_epoch=lambda event, pid: pids.append(pid))
+        histories.append(result.estimator.history_)
+    assert pids[0] == pids[1], "the second training started another TensorFlow process"
+    assert histories[0] == histories[1]
