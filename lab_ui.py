@@ -230,7 +230,6 @@ def training_subset_slider(data: Dataset, key: str) -> int:
                              help="Fewer images train faster; the held-out images stay the same.")
 
 
-_STOP_CLICKED = "_stop_clicked"  # set by the Stop button, cleared when a training starts
 INTERRUPTED = ("It was not the Stop button: something else changed while the model trained "
                "(a setting, the dataset or the page), and Streamlit reruns the page for any "
                "change, which ends a training. Press Train to train again.")
@@ -280,6 +279,14 @@ class TrainingSection:
     def _flag(self) -> str:
         return f"{self.name}_train_requested"
 
+    @property
+    def _stop_clicked(self) -> str:  # set by this page's Stop button, cleared by its Train
+        return f"{self.name}_stop_clicked"
+
+    @property
+    def _failure(self) -> str:  # why this page's last training failed, if it did
+        return f"{self.name}_failure"
+
     def take_request(self) -> bool:
         """True in the one script run that follows a Train click.
 
@@ -299,7 +306,7 @@ class TrainingSection:
         left.button("Train", type="primary", disabled=training or not can_train, width="stretch",
                     on_click=st.session_state.__setitem__, args=(self._flag, True))
         right.button("Stop training", disabled=not training, width="stretch",
-                     on_click=st.session_state.__setitem__, args=(_STOP_CLICKED, True),
+                     on_click=st.session_state.__setitem__, args=(self._stop_clicked, True),
                      help="Stops within a second and keeps the model trained so far.")
 
     def below(self, trains: bool) -> Any:
@@ -318,15 +325,19 @@ class TrainingSection:
         model and history so far and says it stopped. The per-session lock makes a new fit wait
         until an interrupted one has unwound, so one session never trains twice at once.
         """
-        st.session_state[self.name] = result
-        st.session_state[_STOP_CLICKED] = False
+        state = st.session_state
+        state[self.name], state[self._stop_clicked] = result, False
+        state.pop(self._failure, None)
         panel = LivePanel(result.estimator, figure)
         with _session_lock():
             stop = _stop_request()
             stop.clear()
             alive = _session_alive()
-            fit_in_worker(result, on_epoch=panel.on_epoch,
-                          should_stop=lambda: stop.is_set() or not alive())
+            try:
+                fit_in_worker(result, on_epoch=panel.on_epoch,
+                              should_stop=lambda: stop.is_set() or not alive())
+            except (RuntimeError, ValueError) as err:  # the worker crashed, or refused the data
+                state[self._failure] = str(err)
         st.rerun()
 
     @contextmanager
@@ -341,6 +352,9 @@ class TrainingSection:
     def _finished(self, data: Dataset, hint: str) -> Any:
         wait_for_interrupted_training()
         result = st.session_state.get(self.name)
+        if self._failure in st.session_state:
+            st.error(st.session_state[self._failure])
+            st.stop()
         if result is None:
             st.info(hint)
             st.stop()
@@ -349,7 +363,7 @@ class TrainingSection:
                     "one on this one.")
             st.stop()
         log = getattr(result.estimator, "log_", None)
-        cause = "" if st.session_state.get(_STOP_CLICKED) else f" {INTERRUPTED}"
+        cause = "" if st.session_state.get(self._stop_clicked) else f" {INTERRUPTED}"
         if log is None or log.epochs_done == 0:
             st.warning("Training stopped before the first epoch ended; there is nothing to "
                        f"show.{cause}")

@@ -12,110 +12,17 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Literal
 
 import keras
 import numpy as np
 import tensorflow as tf
 
+from aecore.events import EpochEvent, TrainingLog
 from aecore.models import Network
 from aecore.spec import TrainingSpec
 
 VALIDATION_BATCH = 1024
 BATCH_CHECK_INTERVAL_S = 0.05  # how often the batch watch looks at the loss and the Stop flag
-Status = Literal["running", "finished", "stopped", "diverged"]
-DIVERGENCE_ADVICE = ("Try a learning rate ten times lower, the MSE loss instead of binary "
-                     "cross-entropy, or (for a VAE) a smaller β.")
-
-
-@dataclass(frozen=True)
-class EpochEvent:
-    """What a page needs after each epoch: progress, losses, time and the probe's codes.
-
-    Attributes
-    ----------
-    epoch : int
-        The epoch just finished, 1-based.
-    epochs : int
-        Epochs asked for.
-    logs : dict of str to float
-        Keras' epoch logs as floats: ``loss`` (a VAE's also ``reconstruction`` and ``kl``), and
-        ``val_*`` with validation data. A NaN or infinite value marks the fit diverged.
-    elapsed : float
-        Seconds since the fit started (``time.perf_counter``).
-    frame : ndarray of shape (n_probe, n_codes) or None
-        The encoder's output for the probe after this epoch; None without a probe or once the fit
-        has diverged.
-    """
-
-    epoch: int  # 1-based
-    epochs: int
-    logs: dict[str, float]
-    elapsed: float  # seconds since the fit started
-    frame: np.ndarray | None = None  # codes of the probe points, or None without a probe
-
-
-@dataclass
-class TrainingLog:
-    """One fit's events as they arrive, and how it ended.
-
-    The caller creates it and holds it before calling :func:`train`, so it survives an interrupted
-    fit.
-
-    Attributes
-    ----------
-    epochs : int
-        Epochs asked for.
-    events : list of EpochEvent
-        One per finished epoch, in order.
-    status : {"running", "finished", "stopped", "diverged"}
-        "running" during the fit; "finished" after all epochs; "stopped" when ended early by
-        ``should_stop`` or an exception (the model so far is kept); "diverged" when a loss became
-        NaN or infinite (the weights are unusable).
-    """
-
-    epochs: int  # as many as were asked for
-    events: list[EpochEvent] = field(default_factory=list)
-    status: Status = "running"
-
-    @property
-    def epochs_done(self) -> int:
-        """Number of finished epochs, ``len(events)``."""
-        return len(self.events)
-
-    @property
-    def history(self) -> dict[str, list[float]]:
-        """Per-epoch losses by name, like ``keras.callbacks.History.history``.
-
-        For each name in the first event's logs, one float per finished epoch; empty before the
-        first epoch ends.
-        """
-        names = self.events[0].logs if self.events else {}
-        return {name: [e.logs[name] for e in self.events] for name in names}
-
-    @property
-    def seconds(self) -> float:
-        """Seconds from the fit's start to the end of the last finished epoch (0.0 before any)."""
-        return self.events[-1].elapsed if self.events else 0.0
-
-    def outcome(self) -> str:
-        """One sentence on how the fit ended, for people.
-
-        Returns
-        -------
-        str
-            For "diverged", the epoch and :data:`DIVERGENCE_ADVICE`; for "stopped", the epochs
-            done of those asked and the seconds taken; otherwise the epochs done and the seconds.
-        """
-        if self.status == "diverged":
-            return (f"Training diverged in epoch {self.epochs_done}: the loss grew without "
-                    f"bound and stopped being a number, so the model's weights are unusable. "
-                    f"{DIVERGENCE_ADVICE}")
-        if self.status == "stopped":
-            return (f"Stopped after {self.epochs_done} of {self.epochs} epochs "
-                    f"({self.seconds:.1f} s); the model trained so far is kept.")
-        return f"Trained {self.epochs_done} epochs in {self.seconds:.1f} s."
 
 
 def train(net: Network, spec: TrainingSpec, log: TrainingLog, x: np.ndarray,

@@ -20,6 +20,7 @@ model comes back as a saved estimator (:mod:`aecore.persistence`).
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
 import shutil
@@ -33,6 +34,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
+
+from aecore.events import TrainingLog
 
 _POLL_S = 0.05  # how often the waiting side looks for a Stop request
 _UNWIND_S = 60.0  # how long an interrupted training may take to stop and save
@@ -193,10 +196,10 @@ def fit_in_worker(result: Any, on_epoch: LiveCallback | None = None,
         Whatever ``on_epoch`` raises (e.g. Streamlit ending the script run) is passed on once
         the worker has stopped and the model so far is kept.
     """
-    from aecore.training import TrainingLog
-
     estimator = result.estimator
     estimator.log_ = log = TrainingLog(estimator.epochs)
+    # the fitted model is loaded here at the end: import Keras meanwhile, not after a Stop
+    threading.Thread(target=importlib.import_module, args=("keras",), daemon=True).start()
     worker = _take_worker()
     outcome = _Outcome("stopped")
     try:

@@ -87,11 +87,23 @@ def test_a_run_ended_by_something_else_than_stop_says_so():
     at = click(open_page(dataset="digits", dr_n_train=300, hp_epochs=2, hp_hidden_layers="16",
                          hp_n_layers=1), "Train")
     at.session_state["dr_result"].estimator.log_.status = "stopped"
-    at.session_state["_stop_clicked"] = False  # as after a changed control or another page
+    at.session_state["dr_result_stop_clicked"] = False  # a changed control, or another page
+    at.session_state["vae_result_stop_clicked"] = True  # another page's Stop is not this one's
     at = at.run()
     assert any(w.value.startswith("Stopped after 2 of 2 epochs") and "not the Stop button"
                in w.value for w in at.warning)
-    at.session_state["_stop_clicked"] = True
+    at.session_state["dr_result_stop_clicked"] = True
     at = at.run()
     assert [w.value for w in at.warning if "Stopped after" in w.value] == [
         at.session_state["dr_result"].estimator.log_.outcome()]
+
+
+def test_a_failed_training_says_why_and_leaves_train_usable():
+    at = open_page(dataset="digits")
+    at.session_state["dr_result_failure"] = ("The training process ended without an answer (it "
+                                             "crashed); the server is fine: press Train to try "
+                                             "again.")
+    at = at.run()
+    assert not at.exception
+    assert any("crashed" in e.value for e in at.error)
+    assert button(at, "Train").disabled is False

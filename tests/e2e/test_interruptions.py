@@ -93,8 +93,9 @@ def training_workers_busy() -> list[int]:
     before = cpu_ticks()
     time.sleep(0.5)  # a measurement window, not a wait for a condition
     after = cpu_ticks()
-    # a worker on standby sleeps; one that trains uses about half a second of CPU here
-    return [pid for pid, t in after.items() if t - before.get(pid, t) > 0.2 * os.sysconf(
+    # an idle worker sleeps; one that trains (or imports TensorFlow) uses up to half a second
+    # of CPU here, and at least a tenth of that on a busy machine
+    return [pid for pid, t in after.items() if t - before.get(pid, t) > 0.05 * os.sysconf(
         "SC_CLK_TCK")]
 
 
