@@ -51,6 +51,7 @@ class _Worker:
     connection: Connection  # jobs out, messages back
     stop: Connection  # anything written here asks the worker's fit to stop
     stopping: bool = False  # a stop was requested in the current job
+    job: int = 0  # number of the current job; a stop request names the job it is for
 
 
 _idle: list[_Worker] = []
@@ -106,6 +107,7 @@ def _take_worker() -> _Worker:
             _idle.append(_start_worker())
     worker = worker or _start_worker()
     worker.stopping = False
+    worker.job += 1
     return worker
 
 
@@ -137,27 +139,39 @@ def _serve(connection_fd: int, stop_fd: int) -> None:
     start_mb = None
     for jobs in range(1, RECYCLE_JOBS + 1):
         try:
-            result = connection.recv()
+            job, result = connection.recv()
+            connection.send(("started",))
         except EOFError:  # the server ended, or no longer needs this worker
             return
-        while stop.poll():  # a Stop that came after the previous job had ended
-            stop.recv()
         start_mb = start_mb or _rss_mb()
         retiring = jobs == RECYCLE_JOBS  # decided after the job, once memory is known
-        message = _train(result, connection, stop)
+        message = _train(result, connection, _stop_check(stop, job))
         retiring = retiring or _rss_mb() - start_mb > RECYCLE_GROWTH_MB
         connection.send((*message, retiring))
         if retiring:
             return
 
 
-def _train(result: Any, connection: Connection, stop: Connection) -> tuple:
+def _stop_check(stop: Connection, job: int) -> Callable[[], bool]:
+    """True once a stop request for ``job`` has arrived (requests for earlier jobs, which came
+    after those had ended, are skipped; one may arrive before the job starts training)."""
+    requested = False
+
+    def should_stop() -> bool:
+        nonlocal requested
+        while not requested and stop.poll():
+            requested = stop.recv() == job
+        return requested
+    return should_stop
+
+
+def _train(result: Any, connection: Connection, should_stop: Callable[[], bool]) -> tuple:
     """Fit ``result`` here, sending its epochs; the final message (without ``retiring``)."""
     from aecore.persistence import save
 
     try:
         result.fit(on_epoch=lambda event: connection.send(("epoch", event, result.live_view())),
-                   should_stop=stop.poll)
+                   should_stop=should_stop)
     except Exception as err:  # e.g. a ValueError about the data: the page shows it
         return ("error", err)
     log, folder = result.estimator.log_, None
@@ -203,7 +217,7 @@ def fit_in_worker(result: Any, on_epoch: LiveCallback | None = None,
     worker = _take_worker()
     outcome = _Outcome("stopped")
     try:
-        worker.connection.send(result)
+        worker.connection.send((worker.job, result))
         try:
             outcome = _receive(worker, log, on_epoch, should_stop)
         except BaseException:  # from on_epoch: the page's script run is ending
@@ -230,9 +244,16 @@ class _Outcome:
 def _receive(worker: _Worker, log: Any, on_epoch: LiveCallback | None,
              should_stop: Callable[[], bool] | None,
              deadline: float = float("inf")) -> _Outcome:
-    """Take the worker's messages until it is done, appending its epochs to ``log``."""
+    """Take the worker's messages until it is done, appending its epochs to ``log``.
+
+    A Stop before the worker has taken the job (it may still be importing TensorFlow) ends
+    that worker at once: there is nothing trained to keep, and waiting would take seconds."""
+    started = False
     while time.monotonic() < deadline:
         if should_stop is not None and should_stop():
+            if not started:
+                worker.process.kill()
+                return _Outcome("stopped")
             _request_stop(worker)
         if not worker.connection.poll(_POLL_S):
             continue
@@ -242,7 +263,9 @@ def _receive(worker: _Worker, log: Any, on_epoch: LiveCallback | None,
             return _Outcome("stopped", error=RuntimeError(
                 "The training process ended without an answer (it crashed); the server is "
                 "fine: press Train to try again."))
-        if kind == "epoch":
+        if kind == "started":
+            started = True
+        elif kind == "epoch":
             event, view = payload
             log.events.append(event)
             if on_epoch is not None:
@@ -261,7 +284,7 @@ def _request_stop(worker: _Worker) -> None:
         return
     worker.stopping = True
     try:
-        worker.stop.send(True)
+        worker.stop.send(worker.job)
     except OSError:  # the worker has already ended
         pass
 

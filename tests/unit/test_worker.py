@@ -110,3 +110,11 @@ def test_a_worker_serves_the_next_training_and_repeats_the_seed(digits):
         histories.append(result.estimator.history_)
     assert pids[0] == pids[1], "the second training started another TensorFlow process"
     assert histories[0] == histories[1]
+
+
+def test_a_stop_requested_before_the_worker_starts_training_is_kept(digits):
+    """A Stop may reach a worker still importing TensorFlow, before its job begins."""
+    result = ReductionResult(clone(TINY).set_params(epochs=500, batch_size=1), digits, 600)
+    fit_in_worker(result, should_stop=lambda: True)
+    assert result.estimator.status_ == "stopped"
+    assert result.estimator.log_.epochs_done == 0
