@@ -39,6 +39,7 @@ from aecore.events import TrainingLog
 
 _POLL_S = 0.05  # how often the waiting side looks for a Stop request
 _UNWIND_S = 60.0  # how long an interrupted training may take to stop and save
+_STOP_GRACE_S = 2.0  # how long a worker may take to obey a Stop before its first epoch ends
 MAX_IDLE = 2  # idle workers kept waiting, each holding TensorFlow (a few hundred MB)
 RECYCLE_JOBS = 20  # trainings a worker serves at most before it ends
 RECYCLE_GROWTH_MB = 400  # or memory it may gain over its first training's start
@@ -246,12 +247,14 @@ def _receive(worker: _Worker, log: Any, on_epoch: LiveCallback | None,
              deadline: float = float("inf")) -> _Outcome:
     """Take the worker's messages until it is done, appending its epochs to ``log``.
 
-    A Stop before the worker has taken the job (it may still be importing TensorFlow) ends
-    that worker at once: there is nothing trained to keep, and waiting would take seconds."""
-    started = False
+    A Stop before the worker has taken the job (it may still be importing TensorFlow), or one
+    it has not obeyed within :data:`_STOP_GRACE_S` while no epoch has ended yet, ends that
+    worker at once: there is nothing trained to keep, and waiting could take a whole epoch."""
+    started, stop_sent = False, None
     while time.monotonic() < deadline:
         if should_stop is not None and should_stop():
-            if not started:
+            stop_sent = stop_sent or time.monotonic()
+            if not started or (not log.events and time.monotonic() - stop_sent > _STOP_GRACE_S):
                 worker.process.kill()
                 return _Outcome("stopped")
             _request_stop(worker)
