@@ -293,8 +293,8 @@ class TrainingSection:
         Any script run that starts while this session's earlier run is still fitting (a Stop
         click, or any other widget) asks that fit to stop: the fit checks between batches, so
         it ends within about a second whatever the batch size, rather than at the epoch's end.
-        Also starts a training process on standby, if there is none, so that the first Train
-        does not wait for one to import TensorFlow.
+        Also starts an idle worker process (:mod:`aecore.worker`) if there is none, so that the
+        first Train does not wait for one to import TensorFlow.
         """
         warm_up()
         if _session_lock().locked():
@@ -317,9 +317,9 @@ class TrainingSection:
         return st.empty() if trains else st.container()
 
     def train(self, result: TrainedResult, figure: LiveFigure) -> None:
-        """Keep ``result`` in the session, fit its estimator live in a training process of its
-        own (:func:`aecore.worker.fit_in_worker`; a :class:`LivePanel` drawn here every epoch),
-        then rerun the page.
+        """Keep ``result`` in the session, fit its estimator live in a worker process
+        (:func:`aecore.worker.fit_in_worker`; a :class:`LivePanel` drawn here every epoch), then
+        rerun the page.
 
         A Stop click (or any rerun) stops the fit within a batch or so; the estimator keeps the
         model and history so far and says it stopped. The per-session lock makes a new fit wait
