@@ -1,7 +1,9 @@
 """Dataset registry: every dataset becomes a :class:`Dataset` with the same fields.
 
 Pixels are scaled to [0, 1] and the train/test split is fixed and seeded, so every page, test and
-benchmark sees the same held-out points.
+benchmark sees the same held-out points. Besides the built-in datasets of :data:`DATASETS`,
+:func:`load_dataset` opens the users' own files saved by :func:`aecore.uploads.save_upload`
+(keys ``"upload-…"``).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +21,7 @@ from sklearn.model_selection import train_test_split
 
 SPLIT_SEED = 0
 TEST_FRACTION = 0.2
+UPLOAD_KEY = re.compile(r"upload-[0-9a-f]{12}")
 
 
 class DatasetUnavailableError(ValueError):
@@ -26,41 +30,57 @@ class DatasetUnavailableError(ValueError):
 
 @dataclass(frozen=True)
 class Dataset:
-    """Flattened images in [0, 1] with integer labels, split once into train and test.
+    """Flattened images (or table rows) in [0, 1] with integer labels, split into train and test.
 
     Attributes
     ----------
     x_train : ndarray of shape (n_train, n_features), dtype float32
-        Training images, flattened, pixels in [0, 1].
+        Training samples: flattened images with pixels in [0, 1], or table rows with every
+        feature in [0, 1].
     y_train : ndarray of shape (n_train,), dtype int64
-        Their labels.
+        Their labels, 0 … n_classes - 1 for uploaded data.
     x_test : ndarray of shape (n_test, n_features), dtype float32
-        Held-out images, flattened, pixels in [0, 1].
+        Held-out samples, scaled like ``x_train``.
     y_test : ndarray of shape (n_test,), dtype int64
         Their labels.
-    image_shape : tuple of (int, int)
-        (height, width) of one image; height × width = n_features.
+    image_shape : tuple of (int, int) or None
+        (height, width) of one image; height × width = n_features. None for tabular data.
     name : str
         Display name.
     source : str
-        Where the data comes from (the loading call).
+        Where the data comes from (the loading call, or how an uploaded file was read).
     key : str, default=""
-        The registry key it was loaded under by :func:`load_dataset`, else empty.
+        The registry key it was loaded under by :func:`load_dataset` (``"upload-…"`` for
+        uploaded data), else empty.
+    class_names : tuple of str, default=()
+        The name of each label, indexed by label; empty means the labels are their own names.
     """
 
     x_train: np.ndarray
     y_train: np.ndarray
     x_test: np.ndarray
     y_test: np.ndarray
-    image_shape: tuple[int, int]
+    image_shape: tuple[int, int] | None
     name: str
     source: str
     key: str = ""  # the registry key it was loaded under (see :func:`load_dataset`)
+    class_names: tuple[str, ...] = ()  # empty: the labels are their own names
 
     @property
     def input_dim(self) -> int:
-        """Number of features (pixels) per image, n_features."""
+        """Number of features (pixels of an image, or columns of a table), n_features."""
         return int(self.x_train.shape[1])
+
+    @property
+    def is_image(self) -> bool:
+        """Whether the samples are images (``image_shape`` is set) rather than table rows."""
+        return self.image_shape is not None
+
+    @property
+    def display_shape(self) -> tuple[int, int]:
+        """How one sample is drawn: its (height, width) as an image, or a table row as a strip
+        of (1, n_features) cells, so image galleries show table rows too."""
+        return self.image_shape if self.image_shape is not None else (1, self.input_dim)
 
 
 @dataclass(frozen=True)
@@ -82,10 +102,21 @@ class DatasetInfo:
     loader: Callable[[], Dataset]
 
 
+def _can_stratify(y: np.ndarray) -> bool:
+    """Whether a stratified split of ``y`` is possible: every class has at least 2 samples and
+    both the test and the training part can hold one of each class."""
+    counts = np.unique(y, return_counts=True)[1]
+    n_test = int(np.ceil(TEST_FRACTION * len(y)))  # as train_test_split rounds
+    return bool(counts.min() >= 2 and min(n_test, len(y) - n_test) >= len(counts))
+
+
 def _split(x: np.ndarray, y: np.ndarray, **fields) -> Dataset:
+    """The fixed, seeded split every dataset gets: stratified by label when possible (see
+    :func:`_can_stratify`; always so for the built-in datasets), otherwise plain."""
     x_train, x_test, y_train, y_test = train_test_split(
         x.astype("float32"), y.astype("int64"),
-        test_size=TEST_FRACTION, random_state=SPLIT_SEED, stratify=y,
+        test_size=TEST_FRACTION, random_state=SPLIT_SEED,
+        stratify=y if _can_stratify(y) else None,
     )
     return Dataset(x_train, y_train, x_test, y_test, **fields)
 
@@ -136,6 +167,21 @@ def _load_keras(module: str, cached_name: str, title: str, allow_download: bool)
     flat = lambda a: a.reshape(len(a), -1).astype("float32") / 255.0  # noqa: E731
     return Dataset(flat(x_train), y_train.astype("int64"), flat(x_test), y_test.astype("int64"),
                    image_shape=(28, 28), name=title, source=f"keras.datasets.{module}.load_data()")
+
+
+def data_home() -> Path:
+    """Where Autoencoder Lab keeps its own files (uploaded datasets, saved runs).
+
+    Returns
+    -------
+    pathlib.Path
+        ``$AECORE_HOME`` when set, else ``$XDG_DATA_HOME/autoencoder-lab``, by default
+        ``~/.local/share/autoencoder-lab``. The folder is not created here.
+    """
+    if os.environ.get("AECORE_HOME"):
+        return Path(os.environ["AECORE_HOME"])
+    xdg = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(xdg) / "autoencoder-lab"
 
 
 def downloads_allowed() -> bool:
@@ -200,7 +246,7 @@ DEFAULT_DATASET = "mnist_sample"
 
 @functools.lru_cache(maxsize=4)
 def load_dataset(key: str = DEFAULT_DATASET) -> Dataset:
-    """Load a registered dataset once per process (parsing the MNIST sample takes ~2 s).
+    """Load a registered or uploaded dataset once per process (the MNIST sample takes ~2 s).
 
     Results are cached (:func:`functools.lru_cache`, the last 4 keys), so repeated calls return
     the same object.
@@ -208,7 +254,8 @@ def load_dataset(key: str = DEFAULT_DATASET) -> Dataset:
     Parameters
     ----------
     key : str, default="mnist_sample"
-        A key of :data:`DATASETS`.
+        A key of :data:`DATASETS`, or the key ``"upload-"`` + 12 hex digits of a dataset saved
+        by :func:`aecore.uploads.save_upload` (read from :func:`aecore.uploads.uploads_dir`).
 
     Returns
     -------
@@ -218,11 +265,16 @@ def load_dataset(key: str = DEFAULT_DATASET) -> Dataset:
     Raises
     ------
     ValueError
-        If ``key`` is not a key of :data:`DATASETS`.
+        If ``key`` is neither a key of :data:`DATASETS` nor an upload key.
     DatasetUnavailableError
         A ``ValueError`` raised when a download-only dataset cannot be loaded here (see
-        :func:`load_keras_dataset`).
+        :func:`load_keras_dataset`), or an uploaded dataset's file is not on this machine or
+        cannot be read.
     """
+    if UPLOAD_KEY.fullmatch(key):
+        from aecore.uploads import load_upload  # aecore.uploads imports this module
+
+        return load_upload(key)
     if key not in DATASETS:
         raise ValueError(f"Unknown dataset {key!r}; choose one of {', '.join(DATASETS)}.")
     return dataclasses.replace(DATASETS[key].loader(), key=key)

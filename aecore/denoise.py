@@ -15,7 +15,7 @@ MAX_UPLOAD_PIXELS = 4096 * 4096
 
 
 def denoising_scores(clean: np.ndarray, noisy: np.ndarray, denoised: np.ndarray,
-                     image_shape: tuple[int, int]) -> pd.DataFrame:
+                     image_shape: tuple[int, int] | None) -> pd.DataFrame:
     """Mean PSNR (dB) and SSIM vs. the clean images: noisy input, classical filters, autoencoder.
 
     Parameters
@@ -26,28 +26,29 @@ def denoising_scores(clean: np.ndarray, noisy: np.ndarray, denoised: np.ndarray,
         Corrupted versions of ``clean``; the classical filters are applied to these.
     denoised : ndarray of shape (n_samples, n_pixels)
         The autoencoder's output for ``noisy``.
-    image_shape : tuple of (int, int)
-        (height, width) of one image.
+    image_shape : tuple of (int, int) or None
+        (height, width) of one image; None for table rows, which have no image filters and
+        no SSIM (its column is then NaN).
 
     Returns
     -------
     pandas.DataFrame
         Indexed by ``method``: ``"noisy input"``, each key of
-        :data:`aecore.image_quality.CLASSICAL_FILTERS`, then ``"autoencoder"``. Columns
-        ``"PSNR (dB)"``, the mean of :func:`aecore.image_quality.psnr` (inf if any image equals
-        its clean one), and ``"SSIM"``, the mean of :func:`aecore.image_quality.ssim`.
+        :data:`aecore.image_quality.CLASSICAL_FILTERS` (images only), then ``"autoencoder"``.
+        Columns ``"PSNR (dB)"``, the mean of :func:`aecore.image_quality.psnr` (inf if any
+        image equals its clean one), and ``"SSIM"``, the mean of :func:`aecore.image_quality.ssim`.
 
     Raises
     ------
     ValueError
         As :func:`aecore.image_quality.ssim` does (unequal image counts, sides below 7 pixels).
     """
-    outputs = {"noisy input": noisy,
-               **{name: f(noisy, image_shape) for name, f in CLASSICAL_FILTERS.items()},
+    filters = CLASSICAL_FILTERS if image_shape is not None else {}
+    outputs = {"noisy input": noisy, **{name: f(noisy, image_shape) for name, f in filters.items()},
                "autoencoder": denoised}
     return pd.DataFrame(
         [{"method": name, "PSNR (dB)": float(np.mean(psnr(clean, out))),
-          "SSIM": float(np.mean(ssim(clean, out, image_shape)))}
+          "SSIM": float(np.mean(ssim(clean, out, image_shape))) if filters else np.nan}
          for name, out in outputs.items()]
     ).set_index("method")
 
@@ -64,10 +65,11 @@ def improvement(scores: pd.DataFrame) -> dict[str, float]:
     -------
     dict of str to float
         ``"over the best filter"`` and ``"over the noisy input"``: the autoencoder's mean PSNR
-        minus that row's, in dB (positive when the autoencoder is better).
+        minus that row's, in dB (positive when the autoencoder is better); the first is NaN
+        when the table has no filter rows (table data).
     """
     psnr_db = scores["PSNR (dB)"]
-    best_filter = psnr_db.drop(["noisy input", "autoencoder"]).max()
+    best_filter = psnr_db.drop(["noisy input", "autoencoder"]).max()  # NaN with no filters
     return {"over the best filter": float(psnr_db["autoencoder"] - best_filter),
             "over the noisy input": float(psnr_db["autoencoder"] - psnr_db["noisy input"])}
 
@@ -100,6 +102,43 @@ def image_from_bytes(data: bytes, image_shape: tuple[int, int]) -> np.ndarray:
         If the file is not a readable PNG or JPEG, is animated, or has more than
         :data:`MAX_UPLOAD_PIXELS` (4096 × 4096) pixels.
     """
+    grey, _ = read_grey_image(data)
+    resized = Image.fromarray(grey, mode="F").resize(image_shape[::-1], Image.Resampling.LANCZOS)
+    pixels = np.clip(np.asarray(resized, dtype="float32"), 0.0, 1.0)
+    if np.median(pixels) > 0.5:  # dark ink on light paper
+        pixels = 1.0 - pixels
+    return pixels.reshape(1, -1)
+
+
+_GREY_MODES = frozenset({"1", "L", "LA", "I", "I;16", "I;16B", "I;16L", "F"})
+
+
+def read_grey_image(data: bytes) -> tuple[np.ndarray, bool]:
+    """A PNG or JPEG as a viewer shows it, in grey levels in [0, 1], at its own size.
+
+    The reading shared by :func:`image_from_bytes` and :mod:`aecore.uploads`: Pillow's
+    ``ImageOps.exif_transpose`` turns a phone photo upright, transparent parts are shown on
+    white paper, palette, CMYK and 16-bit images are converted by their own scale. Nothing is
+    resized or inverted.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's contents.
+
+    Returns
+    -------
+    pixels : ndarray of shape (height, width), dtype float32
+        Grey levels in [0, 1].
+    colour : bool
+        Whether the file holds a colour (RGB, palette, CMYK, …) image rather than a grey one.
+
+    Raises
+    ------
+    ValueError
+        If the file is not a readable PNG or JPEG, is animated, or has more than
+        :data:`MAX_UPLOAD_PIXELS` (4096 × 4096) pixels.
+    """
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.format not in {"PNG", "JPEG"}:
@@ -109,16 +148,13 @@ def image_from_bytes(data: bytes, image_shape: tuple[int, int]) -> np.ndarray:
                                  "upload one of at most 4096×4096.")
             if getattr(image, "n_frames", 1) > 1:
                 raise ValueError("This image is animated; please upload a single picture.")
+            colour = image.mode not in _GREY_MODES
             grey = _as_displayed_grey(ImageOps.exif_transpose(image))
     except Image.DecompressionBombError as err:
         raise ValueError("The image is far too large; please upload a smaller one.") from err
     except (UnidentifiedImageError, OSError) as err:
         raise ValueError("That file is not a readable PNG or JPEG image.") from err
-    resized = Image.fromarray(grey, mode="F").resize(image_shape[::-1], Image.Resampling.LANCZOS)
-    pixels = np.clip(np.asarray(resized, dtype="float32"), 0.0, 1.0)
-    if np.median(pixels) > 0.5:  # dark ink on light paper
-        pixels = 1.0 - pixels
-    return pixels.reshape(1, -1)
+    return grey, colour
 
 
 def _as_displayed_grey(image: Image.Image) -> np.ndarray:

@@ -1,7 +1,16 @@
 import numpy as np
 import pytest
 
-from aecore.data import DATASETS, DatasetUnavailableError, load_dataset, load_keras_dataset
+from aecore.data import (
+    DATASETS,
+    SPLIT_SEED,
+    TEST_FRACTION,
+    DatasetUnavailableError,
+    _split,
+    data_home,
+    load_dataset,
+    load_keras_dataset,
+)
 
 
 def test_mnist_sample_is_the_real_5000_digits_split_and_scaled():
@@ -30,3 +39,39 @@ def test_download_datasets_fail_clearly_when_not_cached(key, tmp_path, monkeypat
     with pytest.raises(DatasetUnavailableError, match="offline datasets"):
         load_keras_dataset(key, allow_download=False)
     assert "download" in DATASETS[key].title
+
+
+def test_builtin_splits_stay_stratified_exactly_as_before(digits):
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    raw = load_digits()
+    x_train, x_test, y_train, y_test = train_test_split(
+        (raw.data / 16.0).astype("float32"), raw.target.astype("int64"),
+        test_size=TEST_FRACTION, random_state=SPLIT_SEED, stratify=raw.target)
+    np.testing.assert_array_equal(digits.x_train, x_train)
+    np.testing.assert_array_equal(digits.y_test, y_test)
+    assert digits.is_image and digits.class_names == ()
+
+
+@pytest.mark.parametrize("labels", [[0] * 9 + [1], [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]])
+def test_split_falls_back_to_plain_when_stratifying_is_impossible(labels):
+    data = _split(np.arange(20.0).reshape(10, 2), np.array(labels), image_shape=None,
+                  name="t", source="s")
+    assert (len(data.x_train), len(data.x_test)) == (8, 2) and not data.is_image
+
+
+def test_data_home_honours_aecore_home_then_xdg(tmp_path, monkeypatch):
+    monkeypatch.setenv("AECORE_HOME", str(tmp_path / "lab"))
+    assert data_home() == tmp_path / "lab"
+    monkeypatch.delenv("AECORE_HOME")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert data_home() == tmp_path / "xdg" / "autoencoder-lab"
+    monkeypatch.delenv("XDG_DATA_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "me"))
+    assert data_home() == tmp_path / "me" / ".local" / "share" / "autoencoder-lab"
+
+
+def test_malformed_upload_keys_are_unknown_datasets():
+    with pytest.raises(ValueError, match="Unknown dataset"):
+        load_dataset("upload-../../etc")
