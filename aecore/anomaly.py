@@ -17,6 +17,11 @@ from sklearn.model_selection import train_test_split
 
 from aecore.data import Dataset
 
+SOURCES = {"one-class": "Images: one class is normal",
+           "hold-out": "Images: one class is the anomaly",
+           "breast-cancer": "Tabular: breast cancer (benign normal)"}  # the page's set-ups
+MAX_CONTAMINATION = 0.2  # most anomalies the page mixes into training rows
+
 
 @dataclass(frozen=True)
 class AnomalySetup:
@@ -680,3 +685,24 @@ def curves(scores: np.ndarray, labels: np.ndarray) -> Curves:
     precision, recall, _ = precision_recall_curve(labels, scores)
     return Curves(fpr, tpr, float(auc(fpr, tpr)), precision, recall,
                   float(auc(recall, precision)))
+
+
+def scores_table(scores: np.ndarray, labels: np.ndarray, threshold: float) -> pd.DataFrame:
+    """Anomaly scores with labels and flags at a threshold, for export.
+
+    Parameters
+    ----------
+    scores : ndarray of shape (n_rows,)
+        Reconstruction errors (anomaly scores).
+    labels : ndarray of shape (n_rows,)
+        1 for an anomaly, 0 for normal.
+    threshold : float
+        A score above it is flagged.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``row``; columns ``reconstruction_error``, ``is_anomaly``, ``flagged`` (0/1).
+    """
+    return pd.DataFrame({"reconstruction_error": scores, "is_anomaly": labels,
+                         "flagged": (scores > threshold).astype(int)}).rename_axis("row")

@@ -7,6 +7,7 @@ same label has the same colour in every map and redrawing each epoch stays cheap
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
@@ -376,4 +377,75 @@ def accuracy_by_labels(table) -> go.Figure:
                                  tickvals=table.index.tolist(), minor=dict(showgrid=False)),
                       yaxis=dict(title="held-out accuracy", range=[0, 1]),
                       legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
+    return fig
+
+
+def runs_loss_curves(histories: dict[str, pd.DataFrame], height: int = 320) -> go.Figure:
+    """Several runs' losses on one chart: one colour per run, solid for training and dashed
+    for validation.
+
+    Parameters
+    ----------
+    histories : dict of str to pandas.DataFrame
+        Run name → its per-epoch history (index: epoch from 1; loss columns such as ``loss``
+        and ``val_loss``; other columns, e.g. ``elapsed_s``, are ignored).
+    height : int, default=320
+        Figure height in pixels.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Lines of ``loss`` and ``val_loss`` (when present) against the epoch.
+    """
+    fig = go.Figure()
+    for i, (name, history) in enumerate(histories.items()):
+        colour = PALETTE[i % len(PALETTE)]
+        for column, dash in (("loss", "solid"), ("val_loss", "dash")):
+            if column in history:
+                fig.add_scatter(x=history.index, y=history[column], mode="lines",
+                                name=f"{name} · {'validation' if dash == 'dash' else 'train'}",
+                                line=dict(color=colour, dash=dash))
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10),
+                      xaxis_title="epoch", yaxis_title="loss",
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
+    return fig
+
+
+def parallel_coordinates(table: pd.DataFrame, score: str) -> go.Figure:
+    """Hyperparameters of runs against a score (Plotly ``parcoords``), one line per run.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per run: hyperparameter columns (numbers, or text drawn as categories) and
+        the ``score`` column, which colours the lines.
+    score : str
+        The score's column; it is the last axis.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        A parcoords trace with an axis per column that varies between runs, and the score.
+
+    Raises
+    ------
+    KeyError
+        If ``score`` is not a column of ``table``.
+    """
+    values = table[score].astype(float)
+    dimensions = []
+    for column in [c for c in table.columns if c != score] + [score]:
+        series = table[column]
+        if column != score and series.astype(str).nunique() < 2:
+            continue  # the same in every run: an axis with one value says nothing
+        if pd.api.types.is_numeric_dtype(series):
+            dimensions.append(dict(label=column, values=series.astype(float)))
+        else:
+            text = series.astype(str)
+            names = sorted(text.unique())
+            dimensions.append(dict(label=column, values=[names.index(v) for v in text],
+                                   tickvals=list(range(len(names))), ticktext=names))
+    fig = go.Figure(go.Parcoords(dimensions=dimensions, line=dict(
+        color=values, colorscale="Viridis", showscale=True, colorbar=dict(title=score))))
+    fig.update_layout(height=380, margin=dict(l=60, r=60, t=50, b=20))
     return fig

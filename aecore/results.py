@@ -97,6 +97,67 @@ class TrainedResult:
         """
         return None
 
+    def headline_scores(self) -> dict[str, float]:
+        """The few numbers the run store keeps and the Runs page compares for this result.
+
+        Returns
+        -------
+        dict of str to float
+            Here the last epoch's losses (``"final loss"``, ``"final val_loss"``…, named as in
+            the history);
+            subclasses add their page's headline scores on the held-out points.
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError, aecore.DivergedError
+            If the estimator is not fitted or diverged.
+        """
+        return {f"final {name}": float(values[-1])
+                for name, values in self.estimator.history_.items()}
+
+    @cached_property
+    def held_out_codes(self) -> np.ndarray:
+        """The codes of the held-out points, shape (n_eval, code_size) (:attr:`evaluation`)."""
+        return self.estimator.transform(self.evaluation[0])
+
+    @property
+    def held_out_labels(self) -> np.ndarray:
+        """The labels of the points of :attr:`held_out_codes`, shape (n_points,)."""
+        return self.evaluation[1]
+
+    def held_out_map(self) -> Map2D:
+        """:attr:`held_out_codes` as a 2-D map (:func:`aecore.embed.code_map`)."""
+        return code_map(self.held_out_codes, 0)
+
+    @cached_property
+    def keras_file(self) -> bytes:
+        """The trained Keras model as the bytes of a ``.keras`` file (via a temporary folder).
+
+        Load it with ``keras.models.load_model`` after ``import aecore.vae`` (which registers
+        the VAE's layers).
+        """
+        import tempfile
+        from pathlib import Path
+
+        with tempfile.TemporaryDirectory() as folder:
+            file = Path(folder) / "model.keras"
+            self.estimator.model_.save(file)
+            return file.read_bytes()
+
+    def codes_table(self) -> pd.DataFrame:
+        """The held-out points' codes with their labels, for export.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per point of :attr:`held_out_codes` (index ``point``): ``label``, then
+            ``code 1`` … ``code k``.
+        """
+        codes = self.held_out_codes.reshape(len(self.held_out_codes), -1)
+        table = pd.DataFrame(codes, columns=[f"code {i + 1}" for i in range(codes.shape[1])])
+        table.insert(0, "label", self.held_out_labels)
+        return table.rename_axis("point")
+
     def is_for(self, data: Dataset) -> bool:
         """Whether this result belongs to ``data``, the dataset the page shows now.
 
@@ -203,6 +264,38 @@ class ReductionResult(TrainedResult):
         return self.memo("comparison", lambda: compare_with_baselines(
             self.estimator, self.x_train, *self.evaluation, tsne))
 
+    def headline_scores(self) -> dict[str, float]:
+        """The losses, the held-out reconstruction MSE per feature, and the code map's 5-NN
+        accuracy and trustworthiness (:func:`aecore.metrics.map_scores`).
+
+        Returns and raises as :meth:`TrainedResult.headline_scores`.
+        """
+        from aecore.metrics import map_scores, reconstruction_mse
+
+        x_eval, y_eval = self.evaluation
+        points = code_map(self.held_out_codes, 0).points
+        return {**super().headline_scores(), **map_scores(x_eval, y_eval, points),
+                "reconstruction MSE": reconstruction_mse(x_eval,
+                                                         self.estimator.reconstruct(x_eval))}
+
+    def maps_table(self, maps: list[Map2D]) -> pd.DataFrame:
+        """:meth:`codes_table` with each map's coordinates (``"<method> x"``, ``"<method> y"``).
+
+        Parameters
+        ----------
+        maps : list of aecore.embed.Map2D
+            Maps of the held-out points, e.g. the first value of :meth:`comparison`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per held-out point.
+        """
+        table = self.codes_table()
+        for m in maps:
+            table[f"{m.method} x"], table[f"{m.method} y"] = m.points[:, 0], m.points[:, 1]
+        return table
+
     @cached_property
     def examples(self) -> np.ndarray:
         """One held-out index per class, for the reconstruction gallery.
@@ -301,6 +394,35 @@ class DenoisingResult(TrainedResult):
         return denoising_scores(self.evaluation[0], self.noisy_eval, self.denoised,
                                 self.data.image_shape)
 
+    def headline_scores(self) -> dict[str, float]:
+        """The losses and the denoiser's mean held-out PSNR (dB) and SSIM (:attr:`scores`).
+
+        Returns and raises as :meth:`TrainedResult.headline_scores`.
+        """
+        row = self.scores.loc["autoencoder"]
+        return {**super().headline_scores(), "PSNR (dB)": float(row["PSNR (dB)"]),
+                "SSIM": float(row["SSIM"])}
+
+    def per_image_scores(self) -> pd.DataFrame:
+        """PSNR (dB) and SSIM of each held-out image, noisy and denoised, for export.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``image`` (held-out point); columns ``label``, ``noisy PSNR (dB)``,
+            ``denoised PSNR (dB)``, ``noisy SSIM``, ``denoised SSIM`` (SSIM left out for data
+            that are not images).
+        """
+        from aecore.image_quality import psnr, ssim
+
+        clean, labels = self.evaluation
+        table = pd.DataFrame({"label": labels})
+        for name, images in (("noisy", self.noisy_eval), ("denoised", self.denoised)):
+            table[f"{name} PSNR (dB)"] = psnr(clean, images)
+            if self.data.image_shape is not None:
+                table[f"{name} SSIM"] = ssim(clean, images, self.data.image_shape)
+        return table.rename_axis("image")
+
     @cached_property
     def improvement(self) -> dict[str, float]:
         """The denoiser's PSNR gain, in dB, over the best classical filter and over the noisy input.
@@ -386,16 +508,13 @@ class VAEResult(TrainedResult):
         """Held-out −ELBO in nats per image, or None when the loss is not BCE."""
         return self.estimator.elbo(*self.evaluation) if self.estimator.loss == "bce" else None
 
-    @cached_property
-    def keras_file(self) -> bytes:
-        """The trained VAE as the bytes of a ``.keras`` file (written to a temporary folder)."""
-        import tempfile
-        from pathlib import Path
+    def headline_scores(self) -> dict[str, float]:
+        """The losses and, for a BCE VAE, the held-out −ELBO in nats per image (:attr:`elbo`).
 
-        with tempfile.TemporaryDirectory() as folder:
-            file = Path(folder) / "vae.keras"
-            self.estimator.model_.save(file)
-            return file.read_bytes()
+        Returns and raises as :meth:`TrainedResult.headline_scores`.
+        """
+        scores = super().headline_scores()
+        return scores if self.elbo is None else {**scores, "-ELBO (nats)": self.elbo}
 
     def recipe(self) -> str:
         """Python source that reproduces this result (:func:`aecore.recipe.vae_code`)."""
@@ -469,6 +588,25 @@ class AnomalyResult(TrainedResult):
         """
         return self.memo(("scores", smoothing),
                          lambda: anomaly.split_scores(self.estimator, self.setup, smoothing))
+
+    def headline_scores(self) -> dict[str, float]:
+        """The losses and the test rows' AUROC at the detector's own smoothing.
+
+        Returns and raises as :meth:`TrainedResult.headline_scores`.
+        """
+        test = self.scores(self.estimator.smoothing)["test"]
+        return {**super().headline_scores(),
+                "AUROC": anomaly.curves(test, self.setup.y_test).roc_auc}
+
+    @cached_property
+    def held_out_codes(self) -> np.ndarray:
+        """The codes of the set-up's test rows, shape (n_test, code_size)."""
+        return self.estimator.transform(self.setup.x_test)
+
+    @property
+    def held_out_labels(self) -> np.ndarray:
+        """Whether each test row is an anomaly (1) or normal (0), shape (n_test,)."""
+        return self.setup.y_test
 
     def recipe(self, smoothing: float) -> str:
         """Python source that reproduces this result (:func:`aecore.recipe.anomaly_code`).
