@@ -74,18 +74,20 @@ class _NeuralAutoencoder(TransformerMixin, BaseEstimator):
     def _train(self, x: np.ndarray, n_features: int, targets: np.ndarray | None,
                validation_data: tuple[np.ndarray, np.ndarray] | None, probe: np.ndarray | None,
                on_epoch: EpochCallback | None, should_stop: Callable[[], bool] | None) -> Any:
+        from aecore.devices import distribution_scope
         from aecore.training import TrainingLog, train
 
         spec = self._checked_spec(x)
-        self._set_network(self._build(spec, x.shape[1]))
-        self.n_features_in_ = n_features
-        self.log_ = TrainingLog(spec.epochs)
-        try:
-            train(self.network_, spec, self.log_, x, targets, validation_data, probe, on_epoch,
-                  should_stop)
-        finally:
-            if self.log_.epochs_done and self.log_.status != "diverged":
-                self._on_trained(x)
+        with distribution_scope():  # several GPUs: variables must be created in the strategy
+            self._set_network(self._build(spec, x.shape[1]))
+            self.n_features_in_ = n_features
+            self.log_ = TrainingLog(spec.epochs)
+            try:
+                train(self.network_, spec, self.log_, x, targets, validation_data, probe,
+                      on_epoch, should_stop)
+            finally:
+                if self.log_.epochs_done and self.log_.status != "diverged":
+                    self._on_trained(x)
         return self
 
     def _checked_spec(self, x: np.ndarray) -> TrainingSpec:

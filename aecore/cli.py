@@ -1,0 +1,329 @@
+"""``python -m aecore``: train a run from its config without the app, and list stored runs.
+
+::
+
+    python -m aecore train --config run.json --out runs/mine [--data mnist_sample] [--store DIR]
+    python -m aecore runs [--store DIR]
+
+``train`` reads a :class:`aecore.runconfig.RunConfig` (the JSON the app's hyperparameter export
+gives), trains exactly what the page trains (:func:`aecore.runconfig.result_for`), writes the
+model to ``--out`` (:func:`aecore.persistence.save`, plus ``config.json`` and ``scores.json``)
+and adds it to the run store (:class:`aecore.runs.RunStore`), where the app's Runs page shows
+it. ``--data`` names a registered dataset or a .csv/.npz/.zip file of the user's own, read as
+the app's upload does (:mod:`aecore.uploads`). Several GPUs are used data-parallel with no
+option (:mod:`aecore.devices`).
+
+Exit status: 0 when the run is stored (also after Ctrl-C, which stops the fit and keeps the
+model so far), 1 when the fit diverged or ended before its first epoch, 2 for a mistake in the
+command, the config or the data (one line on stderr starting ``error: ``), 130 when a second
+Ctrl-C aborts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import os
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+UPLOAD_SUFFIXES = (".csv", ".npz", ".zip")
+BAR_WIDTH = 24
+EXIT_FAILED, EXIT_USAGE, EXIT_ABORTED = 1, 2, 130
+
+
+class UserError(Exception):
+    """A mistake in the command, the config or the data: reported as one ``error:`` line."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line ``argv`` (default ``sys.argv[1:]``); returns the exit status.
+
+    Parameters
+    ----------
+    argv : sequence of str or None, default=None
+        The arguments after ``python -m aecore``.
+
+    Returns
+    -------
+    int
+        0 on success, 1 for a fit that diverged or trained no epoch, 2 for a user's mistake,
+        130 when aborted by Ctrl-C.
+    """
+    args = _parser().parse_args(argv)  # exits 2 with argparse's usage line on a bad command
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter
+    try:
+        return args.run(args)
+    except UserError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("\nAborted.", file=sys.stderr)
+        return EXIT_ABORTED
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m aecore",
+        description="Autoencoder Lab without the app: train a run from its config, list runs.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    train = commands.add_parser(
+        "train", help="train a run from a config file and store it",
+        description="Train what the app's page trains for a run config (the JSON its "
+                    "hyperparameters export gives), save it to --out and add it to the run "
+                    "store. Ctrl-C stops the fit and keeps the model so far.")
+    train.add_argument("--config", required=True, metavar="FILE",
+                       help="run config JSON (page, dataset, n_train, params, settings)")
+    train.add_argument("--data", metavar="KEY_OR_FILE",
+                       help="dataset to train on instead of the config's: a registered key "
+                            "(e.g. mnist_sample, digits) or a .csv/.npz/.zip file")
+    train.add_argument("--label-column", metavar="NAME",
+                       help="with a CSV file: the column holding the labels")
+    train.add_argument("--no-header", action="store_true",
+                       help="with a CSV file: its first row is data, not column names")
+    train.add_argument("--out", required=True, metavar="DIR",
+                       help="folder to write model.keras, estimator.json, history.csv, "
+                            "config.json and scores.json into")
+    train.add_argument("--store", metavar="DIR",
+                       help="run store folder (default: $AECORE_RUNS_DIR, else the app's)")
+    train.add_argument("--quiet", action="store_true", help="print no progress")
+    train.set_defaults(run=_train)
+
+    runs = commands.add_parser("runs", help="list the stored runs",
+                               description="Print the run store's table, newest run first.")
+    runs.add_argument("--store", metavar="DIR",
+                      help="run store folder (default: $AECORE_RUNS_DIR, else the app's)")
+    runs.set_defaults(run=_runs)
+    return parser
+
+
+# ---- runs ------------------------------------------------------------------------------------
+def _runs(args: argparse.Namespace) -> int:
+    store = _open_store(args.store)
+    table = store.table()
+    if table.empty:
+        print(f"No runs yet in {store.folder}.")
+    else:
+        print(table.to_string())
+    return 0
+
+
+def _open_store(folder: str | None) -> Any:
+    from aecore.runs import RunStore
+
+    try:
+        return RunStore(folder)
+    except (ValueError, OSError) as err:
+        raise UserError(f"cannot open the run store: {_sentence(err)}") from None
+
+
+# ---- train -----------------------------------------------------------------------------------
+def _train(args: argparse.Namespace) -> int:
+    from aecore.runconfig import config_of, result_for
+
+    out = Path(args.out).expanduser()
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out} is a file; give a folder (it is created if missing).")
+    config = _read_config(args.config)
+    if args.data is not None:
+        config = dataclasses.replace(config, dataset=_dataset_key(args))
+    store = _open_store(args.store)
+    say = _Say(quiet=args.quiet)
+    try:
+        result = result_for(config)
+    except (ValueError, OSError) as err:
+        raise UserError(_sentence(err)) from None
+    from aecore.devices import describe
+
+    say.line(f"Training the {config.page} page's model on {result.data.name} "
+             f"({result.n_train:,} training rows) on {describe()}.")
+
+    progress = _Progress(sys.stderr, quiet=args.quiet)
+    with _StopOnInterrupt() as stop:
+        try:
+            result.fit(on_epoch=progress, should_stop=stop)
+        finally:
+            progress.close()
+    log = result.estimator.log_
+    if log.status == "diverged":
+        print(log.outcome(), file=sys.stderr)
+        return EXIT_FAILED
+    if log.epochs_done == 0:
+        print("Stopped before the first epoch ended; nothing was saved.", file=sys.stderr)
+        return EXIT_FAILED
+    say.line(log.outcome())
+
+    scores = result.headline_scores()
+    run_config = config_of(result)
+    _write_run(result.estimator, out, run_config.to_json(), scores)
+    try:
+        run_id = store.add(result.estimator, run_config.to_dict(), scores, result.data.name)
+    except (ValueError, OSError) as err:
+        print(f"error: saved to {out}, but not added to the run store {store.folder}: "
+              f"{_sentence(err)}", file=sys.stderr)
+        return EXIT_FAILED
+    say.line("  ".join(f"{name} {_number(value)}" for name, value in scores.items()))
+    print(f"Run {run_id} saved: {out} (open it on the app's Runs page)")
+    return 0
+
+
+def _read_config(path: str) -> Any:
+    """The checked :class:`~aecore.runconfig.RunConfig` in the file ``path``."""
+    from aecore.runconfig import RunConfig
+
+    try:
+        text = Path(path).expanduser().read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"no config file {path}.") from None
+    except IsADirectoryError:
+        raise UserError(f"--config {path} is a folder; give a JSON file.") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise UserError(f"cannot read the config file {path}: {_sentence(err)}") from None
+    try:
+        return RunConfig.from_json(text)
+    except ValueError as err:
+        raise UserError(f"{path}: {_sentence(err)}") from None
+
+
+def _dataset_key(args: argparse.Namespace) -> str:
+    """The dataset key ``--data`` names; a file is read as an upload and saved first."""
+    from aecore.data import DATASETS, UPLOAD_KEY
+
+    data = args.data
+    if data in DATASETS or UPLOAD_KEY.fullmatch(data):
+        return data
+    path = Path(data).expanduser()
+    if path.suffix.lower() not in UPLOAD_SUFFIXES:
+        if path.is_file():
+            raise UserError(f"--data {data}: a data file must be .csv, .npz or .zip.")
+        raise UserError(f"Unknown dataset {data!r}; choose one of {', '.join(DATASETS)}, or "
+                        "give a .csv, .npz or .zip file.")
+    try:
+        content = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"no data file {data}.") from None
+    except OSError as err:
+        raise UserError(f"cannot read {data}: {_sentence(err)}") from None
+    from aecore.uploads import read_upload, save_upload
+
+    try:
+        dataset = read_upload(path.name, content, label_column=args.label_column,
+                              header=not args.no_header)
+        save_upload(dataset)
+    except (ValueError, OSError) as err:  # UploadError is a ValueError
+        raise UserError(f"{data}: {_sentence(err)}") from None
+    return dataset.key  # "upload-…", which load_dataset reopens from where save_upload put it
+
+
+def _write_run(estimator: Any, out: Path, config_json: str, scores: dict[str, float]) -> None:
+    """The persistence files, ``config.json`` and ``scores.json`` in ``out``."""
+    from aecore import persistence
+
+    try:
+        persistence.save(estimator, out)
+        (out / "config.json").write_text(config_json + "\n", encoding="utf-8")
+        (out / "scores.json").write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")
+    except (ValueError, OSError) as err:
+        raise UserError(f"cannot write {out}: {_sentence(err)}") from None
+
+
+def _sentence(err: BaseException) -> str:
+    """An exception's message on one line (an OSError's without its errno tuple)."""
+    if isinstance(err, OSError) and err.strerror:
+        text = f"{err.strerror}" + (f": {err.filename}" if err.filename else "")
+    else:
+        text = str(err) or type(err).__name__
+    return " ".join(text.split())
+
+
+def _number(value: float) -> str:
+    """A loss or score as progress shows it: 0.0412, 123.4567, 1.2e-05."""
+    value = float(value)
+    if not math.isfinite(value) or value == 0 or 1e-3 <= abs(value) < 1e5:
+        return f"{value:.4f}"
+    return f"{value:.4g}"
+
+
+class _Say:
+    """Status lines on stderr, unless quiet."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+
+    def line(self, text: str) -> None:
+        if not self.quiet:
+            print(text, file=sys.stderr, flush=True)
+
+
+class _Progress:
+    """The per-epoch ``on_epoch`` callback: on a terminal a one-line bar redrawn with ``\\r``,
+    otherwise (piped, a log file) one plain line per epoch."""
+
+    def __init__(self, stream: TextIO, quiet: bool = False) -> None:
+        self.stream, self.quiet = stream, quiet
+        self.tty = _isatty(stream)
+        self.width = 0  # length of the bar line last drawn, to blank what a shorter one leaves
+
+    def __call__(self, event: Any) -> None:
+        if self.quiet:
+            return
+        losses = "  ".join(f"{name} {_number(value)}" for name, value in event.logs.items())
+        counter = f"epoch {event.epoch}/{event.epochs}"
+        if not self.tty:
+            print(f"{counter}  {losses}  {event.elapsed:.1f} s", file=self.stream, flush=True)
+            return
+        filled = round(BAR_WIDTH * event.epoch / max(event.epochs, 1))
+        line = (f"{counter} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}]  {losses}  "
+                f"{event.elapsed:.1f} s")
+        self.stream.write("\r" + line.ljust(self.width))
+        self.stream.flush()
+        self.width = len(line)
+
+    def close(self) -> None:
+        """End the bar's line (after the fit, however it ended)."""
+        if self.tty and self.width:
+            self.stream.write("\n")
+            self.stream.flush()
+            self.width = 0
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class _StopOnInterrupt:
+    """While active, the first Ctrl-C asks the fit to stop (it is the ``should_stop``
+    callable); a second one raises ``KeyboardInterrupt`` as usual."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self.previous: Callable | int | None = None
+
+    def __call__(self) -> bool:
+        return self.requested
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        self.requested = True
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C aborts
+        print("\nStopping after this batch; the model trained so far is kept (Ctrl-C again "
+              "to abort).", file=sys.stderr, flush=True)
+
+    def __enter__(self) -> _StopOnInterrupt:
+        try:
+            self.previous = signal.signal(signal.SIGINT, self._handle)
+        except ValueError:  # not the main thread: Ctrl-C keeps its usual meaning
+            self.previous = None
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)

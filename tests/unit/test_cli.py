@@ -1,0 +1,284 @@
+"""``python -m aecore``: a real training from a config file writes the run's folder and store
+row with the history the page's own fit gives; a user's mistake is one ``error:`` line and exit
+2; Ctrl-C stops the fit; the device helper's CPU path."""
+
+import contextlib
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from aecore import cli, devices
+from aecore.events import EpochEvent, TrainingLog
+from aecore.runconfig import RunConfig, result_for
+from aecore.runs import RunStore
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = {"page": "reduction", "dataset": "digits", "n_train": 300,
+          "params": {"epochs": 1, "hidden_layers": [32], "code_size": 2, "batch_size": 64,
+                     "seed": 0}}
+RUN_FILES = {"model.keras", "estimator.json", "history.csv", "config.json", "scores.json"}
+
+
+def _environment(home: Path) -> dict[str, str]:
+    return {**os.environ, "AECORE_HOME": str(home), "AECORE_RUNS_DIR": str(home / "runs"),
+            "AECORE_OFFLINE": "1", "TF_CPP_MIN_LOG_LEVEL": "2",
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT),
+                                                        os.environ.get("PYTHONPATH")]))}
+
+
+def _aecore(home: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "aecore", *args], cwd=home,
+                          env=_environment(home), capture_output=True, text=True, timeout=300)
+
+
+def _config_file(folder: Path, config=CONFIG, name: str = "run.json") -> Path:
+    path = folder / name
+    path.write_text(config if isinstance(config, str) else json.dumps(config))
+    return path
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """One real ``train`` run (piped, so plain progress lines) and the ``runs`` listing."""
+    home = tmp_path_factory.mktemp("cli")
+    config = _config_file(home)
+    train = _aecore(home, "train", "--config", str(config), "--out", str(home / "out"))
+    listing = _aecore(home, "runs")
+    return home, train, listing
+
+
+def test_train_writes_the_run_folder_and_stores_it(trained):
+    home, train, listing = trained
+    assert train.returncode == 0, train.stderr
+    assert "Traceback" not in train.stderr
+    out = home / "out"
+    assert RUN_FILES <= {p.name for p in out.iterdir()}
+    assert train.stdout.strip() == (f"Run 1 saved: {out} (open it on the app's Runs page)")
+    # config.json is the run's full config, which the CLI reads back unchanged
+    written = RunConfig.from_json((out / "config.json").read_text())
+    assert written == RunConfig.from_json(json.dumps(written.to_dict()))
+    assert written.page == "reduction" and written.dataset == "digits" and written.n_train == 300
+    assert written.params["code_size"] == 2 and written.params["hidden_layers"] == (32,)
+    assert written.params["epochs"] == 1 and len(written.params) > len(CONFIG["params"])
+    scores = json.loads((out / "scores.json").read_text())
+    assert {"5-NN accuracy", "reconstruction MSE"} <= set(scores)
+    assert any("val_loss" in name for name in scores)  # the last epoch's losses
+
+    [run] = RunStore(home / "runs").runs()
+    assert run.id == 1 and run.status == "finished" and run.epochs_done == 1
+    assert run.config == written.to_dict() and run.scores == pytest.approx(scores)
+    assert run.dataset_name == "8×8 digits"
+
+    assert listing.returncode == 0, listing.stderr
+    header, _, row = listing.stdout.splitlines()[:3]
+    assert "page" in header and "5-NN accuracy" in header and "code_size" in header
+    assert row.split()[0] == "1" and "reduction" in row and "finished" in row
+
+
+def test_same_config_same_seed_gives_the_same_history_as_the_page(trained):
+    home, train, _ = trained
+    assert train.returncode == 0, train.stderr
+    result = result_for(RunConfig.from_dict(CONFIG))
+    result.fit()
+    history = pd.read_csv(home / "out" / "history.csv", index_col="epoch")
+    expected = result.estimator.history_
+    assert set(expected) == {"loss", "val_loss"}
+    for name, values in expected.items():
+        assert np.allclose(history[name].to_numpy(), values, rtol=1e-6, atol=0), name
+
+
+def test_piped_progress_is_plain_lines(trained):
+    _, train, _ = trained
+    lines = train.stderr.splitlines()
+    [epoch] = [line for line in lines if line.startswith("epoch ")]
+    assert epoch.startswith("epoch 1/1  loss ") and " val_loss " in epoch
+    assert epoch.endswith(" s") and "\r" not in train.stderr
+    assert any(line.endswith("on CPU.") for line in lines)  # the device line
+
+
+@pytest.mark.parametrize("config, extra", [
+    ({**CONFIG, "params": {**CONFIG["params"], "code_size": 9999}}, ()),
+    ('{"page": "reduction", "params": {', ()),
+    ({**CONFIG, "dataset": "cifar"}, ()),
+    (CONFIG, ("--data", "cifar")),
+    ({**CONFIG, "params": {"units": 3}}, ()),
+    (None, ()),  # no such file
+], ids=["out-of-range", "invalid-json", "unknown-dataset", "unknown-data", "unknown-param",
+        "missing-file"])
+def test_a_users_mistake_is_one_error_line_and_exit_2(tmp_path, config, extra):
+    path = tmp_path / "missing.json" if config is None else _config_file(tmp_path, config)
+    done = _aecore(tmp_path, "train", "--config", str(path), "--out", str(tmp_path / "out"),
+                   *extra)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def _run_main(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(list(args))
+        except SystemExit as exit_:  # argparse
+            code = exit_.code
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("AECORE_HOME", str(tmp_path))
+    monkeypatch.setenv("AECORE_RUNS_DIR", str(tmp_path / "runs"))
+    monkeypatch.setenv("AECORE_OFFLINE", "1")
+    return tmp_path
+
+
+def test_usage_errors_and_an_empty_store(home):
+    code, _, err = _run_main("train", "--out", str(home / "out"))  # no --config
+    assert code == 2 and "--config" in err
+    code, out, _ = _run_main("runs")
+    assert code == 0 and out.strip() == f"No runs yet in {home / 'runs'}."
+
+
+def test_a_file_read_upload_refuses_is_an_error_line(home):
+    bad = home / "table.csv"
+    bad.write_text("a,b\n1,x\n2,y\n")
+    code, _, err = _run_main("train", "--config", str(_config_file(home)), "--data", str(bad),
+                             "--out", str(home / "out"))
+    assert code == 2 and err.startswith("error: ") and len(err.strip().splitlines()) == 1
+    code, _, err = _run_main("train", "--config", str(_config_file(home)), "--data",
+                             str(home / "absent.npz"), "--out", str(home / "out"))
+    assert code == 2 and err.startswith("error: no data file")
+
+
+def test_a_data_file_is_saved_as_an_upload_and_named_in_the_config(home, digits):
+    data = home / "mine.npz"
+    np.savez(data, x=digits.x_train[:200], y=digits.y_train[:200])
+    code, out, err = _run_main("train", "--config", str(_config_file(home)), "--data", str(data),
+                               "--out", str(home / "out"), "--quiet")
+    assert code == 2 and "n_train is 300" in err  # 200 rows, 80 % of them for training
+    config = {**CONFIG, "n_train": 100}
+    code, out, err = _run_main("train", "--config", str(_config_file(home, config)),
+                               "--data", str(data), "--out", str(home / "out"), "--quiet")
+    assert code == 0, err
+    assert err == ""  # --quiet
+    written = json.loads((home / "out" / "config.json").read_text())
+    assert written["dataset"].startswith("upload-") and written["n_train"] == 100
+    [run] = RunStore().runs()
+    assert run.dataset == written["dataset"] and run.dataset_name == "mine.npz"
+
+
+class _Diverging:
+    """A result whose fit diverges in its first epoch."""
+
+    def __init__(self, result):
+        self.result = result
+
+    def __getattr__(self, name):
+        return getattr(self.result, name)
+
+    def fit(self, on_epoch=None, should_stop=None):
+        self.estimator.log_ = TrainingLog(1, [EpochEvent(1, 1, {"loss": float("nan")}, 0.1)],
+                                          "diverged")
+
+
+def test_a_diverged_fit_is_one_line_exit_1_and_nothing_stored(home, monkeypatch):
+    import aecore.runconfig
+
+    monkeypatch.setattr(aecore.runconfig, "result_for",
+                        lambda config: _Diverging(result_for(config)))
+    code, out, err = _run_main("train", "--config", str(_config_file(home)), "--out",
+                               str(home / "out"), "--quiet")
+    assert code == 1 and out == ""
+    assert err.startswith("Training diverged in epoch 1") and len(err.strip().splitlines()) == 1
+    assert not (home / "out").exists() and RunStore().runs() == []
+
+
+def test_ctrl_c_asks_the_fit_to_stop_and_a_second_one_aborts():
+    before = signal.getsignal(signal.SIGINT)
+    with cli._StopOnInterrupt() as stop:
+        assert not stop()
+        with contextlib.redirect_stderr(io.StringIO()) as err:
+            os.kill(os.getpid(), signal.SIGINT)
+        assert stop() and "Stopping" in err.getvalue()
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+    assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_progress_on_a_terminal_is_one_redrawn_line():
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    stream = Terminal()
+    progress = cli._Progress(stream)
+    progress(EpochEvent(1, 4, {"loss": 0.04123, "val_loss": 0.0398}, 1.25))
+    progress(EpochEvent(4, 4, {"loss": 0.03}, 4.0))
+    progress.close()
+    text = stream.getvalue()
+    assert text.count("\r") == 2 and text.endswith("\n") and text.count("\n") == 1
+    first, second = text.strip("\n").split("\r")[1:]
+    assert first.startswith("epoch 1/4 [######") and "loss 0.0412  val_loss 0.0398" in first
+    assert first.endswith("1.2 s") and "." * 18 in first
+    assert second.startswith("epoch 4/4 [" + "#" * cli.BAR_WIDTH + "]")
+    assert len(second) >= len(first)  # blanks what the longer line left
+
+
+def test_devices_on_this_machine_and_with_several_gpus(monkeypatch):
+    assert devices.describe() in {"CPU", "1 GPU"} or "GPUs" in devices.describe()
+    monkeypatch.setattr(devices, "gpu_count", lambda: 0)
+    assert devices.describe() == "CPU"
+    assert isinstance(devices.distribution_scope(), contextlib.nullcontext)
+    monkeypatch.setattr(devices, "gpu_count", lambda: 1)
+    assert devices.describe() == "1 GPU"
+    assert isinstance(devices.distribution_scope(), contextlib.nullcontext)
+    monkeypatch.setattr(devices, "gpu_count", lambda: 2)
+    assert devices.describe() == "2 GPUs (MirroredStrategy, data-parallel)"
+    scope = contextlib.nullcontext("mirrored")
+
+    class Strategy:
+        def scope(self):
+            return scope
+
+    monkeypatch.setattr(devices, "_mirrored_strategy", Strategy)
+    assert devices.distribution_scope() is scope
+
+
+MIRRORED = """
+import tensorflow as tf
+cpu = tf.config.list_physical_devices("CPU")[0]
+tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+from aecore import devices
+strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+devices._mirrored_strategy, devices.gpu_count = (lambda: strategy), (lambda: 2)
+from aecore.runconfig import RunConfig, result_for
+from aecore.runs import RunStore
+result = result_for(RunConfig.from_dict(CONFIG))
+result.fit()
+assert result.estimator.status_ == "finished", result.estimator.log_.outcome()
+assert result.estimator.model_.distribute_strategy is strategy
+store = RunStore()
+run_id = store.add(result.estimator, CONFIG, result.headline_scores(), result.data.name)
+codes = store.load_estimator(run_id).transform(result.data.x_test[:5])
+assert codes.shape == (5, 2)
+print("mirrored ok")
+"""
+
+
+def test_the_estimators_build_and_train_under_a_mirrored_strategy(tmp_path):
+    """The multi-GPU path of devices.distribution_scope, on two logical CPUs standing in for
+    two GPUs (no GPU here): the model is built in the strategy, trains, is stored, reloads."""
+    done = subprocess.run([sys.executable, "-c", f"CONFIG = {CONFIG!r}\n" + MIRRORED],
+                          cwd=tmp_path, env=_environment(tmp_path), capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0 and "mirrored ok" in done.stdout, done.stderr[-3000:]
