@@ -18,12 +18,20 @@ import streamlit as st
 from sklearn.base import clone
 
 from aecore import plots
-from aecore.data import DATASETS, DEFAULT_DATASET, Dataset, load_dataset
+from aecore.data import Dataset
 from aecore.embed import code_map
 from aecore.presets import adapted_to
 from aecore.results import TrainedResult
+from aecore.runconfig import RunConfig, Setting, parse_param
+from aecore.runs import RunStore, record, reopen
 from aecore.spec import LOSSES, PARAMS, parse_layers, sandwich
 from aecore.worker import fit_in_worker, warm_up
+from lab_ui.data_picker import dataset_picker
+from lab_ui.exports import export_section
+from lab_ui.link import PAGE_FILES, RESULT_KEYS, PageLink, link_query
+
+__all__ = ["RESULT_KEYS", "PageLink", "TrainingSection", "dataset_picker", "export_section",
+           "latent_frame", "model_controls", "open_run", "training_subset_slider"]
 
 if TYPE_CHECKING:  # importing aecore.training imports TensorFlow; pages do it when they train
     from aecore.training import EpochEvent
@@ -31,24 +39,6 @@ if TYPE_CHECKING:  # importing aecore.training imports TensorFlow; pages do it w
 FRAME_INTERVAL_S = 0.3  # at most ~3 chart redraws a second, however short the epochs
 # a page's per-epoch figure, from the epoch's event and the result's live view
 LiveFigure = Callable[["EpochEvent", Any], go.Figure]
-
-
-def dataset_picker() -> Dataset:
-    """Sidebar dataset choice, shared by every page; stops the page with a message on failure."""
-    key = st.sidebar.selectbox(
-        "Dataset", list(DATASETS), format_func=lambda k: DATASETS[k].title, key="dataset",
-        index=list(DATASETS).index(DEFAULT_DATASET), persist_state="session",
-        help="The same dataset is used on every page.",
-    )
-    try:
-        with st.spinner(f"Loading {DATASETS[key].title}…"):
-            data = load_dataset(key)
-    except ValueError as err:
-        st.error(str(err))
-        st.stop()
-    st.sidebar.caption(f"{data.source}. {len(data.x_train):,} training and {len(data.x_test):,} "
-                       f"held-out images of {data.image_shape[0]}×{data.image_shape[1]} pixels.")
-    return data
 
 
 def _set_state(prefix: str, values: dict[str, Any]) -> None:
@@ -123,12 +113,26 @@ def _param_widget(container: Any, name: str, **widget_args: Any) -> Any:
                                   step=int(param.step), **common)
 
 
-def model_controls(presets: dict[str, Any], X: np.ndarray, prefix: str,
+def _link_params(link: PageLink, prefix: str, names: Iterable[str]) -> None:
+    """The hyperparameters' widgets take the link's values (and write theirs into it)."""
+    for name in names:
+        if name == "hidden_layers":
+            link.apply(name, f"{prefix}{name}",
+                       lambda text: ", ".join(map(str, parse_layers(text))),
+                       show=lambda text: text.replace(" ", ""))
+            if f"{prefix}{name}" in st.session_state:
+                _count_layers(prefix)
+        else:
+            link.apply(name, f"{prefix}{name}", lambda text, name=name: parse_param(name, text))
+
+
+def model_controls(presets: dict[str, Any], X: np.ndarray, prefix: str, link: PageLink,
                    y: np.ndarray | None = None, fixed: Iterable[str] = ()) -> Any | None:
     """Preset buttons and a widget per hyperparameter of the presets' estimator class (those in
     ``aecore.spec.PARAMS``, except ``fixed`` ones, which keep the first preset's value, and those
     the current settings do not use); returns an unfitted estimator valid for ``X`` (and labels
-    ``y``), summarised in a caption, or None after showing why with ``st.error``.
+    ``y``), summarised in a caption, or None after showing why with ``st.error``. The
+    hyperparameters are linked to the page's URL through ``link``.
 
     The widgets stay enabled while a model trains: disabling them in the script run that
     starts training drops a value typed but not yet confirmed with Enter, so the run would
@@ -137,6 +141,8 @@ def model_controls(presets: dict[str, Any], X: np.ndarray, prefix: str,
     adapted = {title: adapted_to(preset, X) for title, preset in presets.items()}
     first = next(iter(adapted.values()))[0]
     names = [name for name in first.get_params() if name in PARAMS and name not in fixed]
+    _link_params(link, prefix, names)
+    link.ignore(fixed)
     for name, value in _widget_values(first, names).items():
         st.session_state.setdefault(f"{prefix}{name}", value)
     for col, (title, (preset, notes)) in zip(st.columns(len(adapted)), adapted.items(),
@@ -222,10 +228,15 @@ def latent_frame(labels: np.ndarray) -> LiveFigure:
                                                  f"Latent space, epoch {event.epoch}")
 
 
-def training_subset_slider(data: Dataset, key: str) -> int:
-    """Sidebar slider for how many training images to use (fewer train faster)."""
+def training_subset_slider(data: Dataset, key: str, link: PageLink) -> int:
+    """Sidebar slider for how many training images to use (fewer train faster), linked to the
+    page's URL as ``n_train``."""
     n = len(data.x_train)
-    return st.sidebar.slider("Training images", min_value=min(100, n), max_value=n, value=n,
+    low = min(100, n)
+    link.apply("n_train", key, lambda text: int(Setting(
+        "n_train", min=low, max=n, integer=True).parse(text)))
+    st.session_state.setdefault(key, n)
+    return st.sidebar.slider("Training images", min_value=low, max_value=n,
                              step=50, key=key, persist_state="session",
                              help="Fewer images train faster; the held-out images stay the same.")
 
@@ -338,7 +349,32 @@ class TrainingSection:
                               should_stop=lambda: stop.is_set() or not alive())
             except (RuntimeError, ValueError) as err:  # the worker crashed, or refused the data
                 state[self._failure] = str(err)
+            finally:  # a Stop ends the script run with an exception: the run is kept all the same
+                self._record(result)
         st.rerun()
+
+    def adopt(self, result: TrainedResult, run_id: int) -> None:
+        """Make a stored run this page's last run, as if it had just been trained here."""
+        state = st.session_state
+        state[self.name], state[self._stop_clicked], state[self._run_id] = result, True, run_id
+        state.pop(self._failure, None)
+
+    @property
+    def _run_id(self) -> str:  # the run store's id of this page's last run
+        return f"{self.name}_run_id"
+
+    def _record(self, result: TrainedResult) -> None:
+        """Add a training that finished or was stopped to the run store (a diverged one, or one
+        stopped before its first epoch, has no model worth keeping)."""
+        state = st.session_state
+        state.pop(self._run_id, None)
+        log = getattr(result.estimator, "log_", None)
+        if log is None or not log.epochs_done or log.status == "diverged":
+            return
+        try:
+            state[self._run_id] = record(result)
+        except (OSError, ValueError) as err:  # a full disk, a store from a newer version…
+            state[self._run_id] = f"not saved in the run store ({err})"
 
     @contextmanager
     def last_run(self, data: Dataset, hint: str) -> Iterator[Any]:
@@ -371,8 +407,24 @@ class TrainingSection:
         if log.status == "diverged":
             st.error(log.outcome())
             st.stop()
+        run = st.session_state.get(self._run_id)
+        saved = f" Saved as run {run} (see the Runs page)." if isinstance(run, int) else (
+            f" It was {run}." if run else "")
         if log.status == "stopped":
-            st.warning(log.outcome() + cause)
+            st.warning(log.outcome() + saved + cause)
         else:
-            st.success(log.outcome())
+            st.success(log.outcome() + saved)
         return result
+
+
+def open_run(store: RunStore, run_id: int) -> None:
+    """Open a stored run on its page, with the page's widgets set to the run's values and its
+    model as trained (nothing retrains); shows an error instead if it cannot be reopened."""
+    try:
+        config = RunConfig.from_dict(store.get(run_id).config)
+        result = reopen(store, run_id)
+    except ValueError as err:
+        st.error(f"Run {run_id} cannot be opened: {err}")
+        return
+    TrainingSection(RESULT_KEYS[config.page]).adopt(result, run_id)
+    st.switch_page(PAGE_FILES[config.page], query_params=link_query(config))

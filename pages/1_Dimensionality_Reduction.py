@@ -9,8 +9,11 @@ from aecore.embed import Map2D, tsne_map
 from aecore.presets import REDUCTION_PRESETS
 from aecore.results import ReductionResult
 from lab_ui import (
+    RESULT_KEYS,
+    PageLink,
     TrainingSection,
     dataset_picker,
+    export_section,
     latent_frame,
     model_controls,
     training_subset_slider,
@@ -30,18 +33,21 @@ st.markdown("Squeeze every image into a **code** of a few numbers, watch the dig
             "themselves while it trains, then compare the map with PCA and t-SNE of the same "
             "held-out images.")
 
-data = dataset_picker()
+link = PageLink("reduction")
+data = dataset_picker(link)
 x_eval, y_eval = evaluation_points(data)
-section = TrainingSection("dr_result")
+section = TrainingSection(RESULT_KEYS["reduction"])
 training = section.take_request()
 
-n_train = training_subset_slider(data, "dr_n_train")
+n_train = training_subset_slider(data, "dr_n_train", link)
 x_train = data.x_train[:n_train]
 
 controls, live = st.columns([2, 3], gap="large")
 with controls:
     st.subheader("1 · Build the network")
-    autoencoder = model_controls(REDUCTION_PRESETS, x_train, prefix="hp_", fixed=("network",))
+    autoencoder = model_controls(REDUCTION_PRESETS, x_train, prefix="hp_", link=link,
+                                 fixed=("network",))
+    link.write()
 below = section.below(trains=training and autoencoder is not None)
 
 with live:
@@ -78,7 +84,7 @@ with below:
         i = clicked[0]
         st.markdown(f"**Point #{i}**, label **{y_eval[i]}**: the image and its reconstruction")
         st.plotly_chart(plots.image_rows([x_eval[[i]], autoencoder.reconstruct(x_eval[[i]])],
-                                         data.image_shape, ["original", "reconstruction"],
+                                         data.display_shape, ["original", "reconstruction"],
                                          height_per_row=120), key="clicked_point", width=260)
     else:
         st.caption("Click a point in any map to see its image and reconstruction.")
@@ -97,7 +103,7 @@ with below:
     st.subheader("4 · Reconstructions")
     originals = x_eval[result.examples]
     st.plotly_chart(plots.image_rows([originals, autoencoder.reconstruct(originals)],
-                                     data.image_shape, ["original", "reconstruction"],
+                                     data.display_shape, ["original", "reconstruction"],
                                      captions=[str(y_eval[i]) for i in result.examples]),
                     key="gallery")
 
@@ -111,6 +117,9 @@ with below:
     st.plotly_chart(plots.accuracy_by_labels(accuracy), key="few_labels")
     st.caption(f"Accuracy on the {len(x_eval):,} held-out images; each labelled subset is drawn "
                "stratified from the training images.")
+
+    export_section(result, {"embeddings": lambda: result.maps_table(maps),
+                            "few-label accuracy": lambda: accuracy})
 
     with st.expander("Reproduce this run in Python"):
         st.code(result.recipe(), language="python")

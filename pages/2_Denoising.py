@@ -12,8 +12,11 @@ from aecore.noise import NOISES, corrupt
 from aecore.presets import DENOISERS
 from aecore.results import GALLERY_SIZE, DenoisingResult
 from lab_ui import (
+    RESULT_KEYS,
+    PageLink,
     TrainingSection,
     dataset_picker,
+    export_section,
     model_controls,
     training_subset_slider,
 )
@@ -34,35 +37,45 @@ st.markdown("Corrupt images with noise, train an autoencoder to turn the **noisy
             "into the **clean** ones, and see in PSNR and SSIM how much better it does than a "
             "classical filter.")
 
-data = dataset_picker()
+link = PageLink("denoising")
+data = dataset_picker(link)
 x_eval, _ = evaluation_points(data)
-section = TrainingSection("dn_result")
+section = TrainingSection(RESULT_KEYS["denoising"])
 training = section.take_request()
-n_train = training_subset_slider(data, "dn_n_train")
+n_train = training_subset_slider(data, "dn_n_train", link)
 x_train = data.x_train[:n_train]
 
 controls, live = st.columns([2, 3], gap="large")
 with controls:
     st.subheader("1 · Corrupt")
+    link.apply_settings({"noise": "dn_noise", "level": "dn_level", "noise_seed": "dn_noise_seed",
+                         "architecture": "dn_arch"})
     noise = st.selectbox("Noise", list(NOISES), format_func=lambda k: NOISES[k][0],
                          key="dn_noise", persist_state="session")
-    level = st.slider("Noise level", 0.0, 1.0, 0.5, 0.05, key="dn_level",
+    st.session_state.setdefault("dn_level", 0.5)
+    st.session_state.setdefault("dn_noise_seed", 0)
+    level = st.slider("Noise level", 0.0, 1.0, step=0.05, key="dn_level",
                       persist_state="session", help="σ for Gaussian and speckle noise, the "
                       "fraction of pixels hit for salt-and-pepper and masking.")
-    noise_seed = st.number_input("Noise seed", 0, 2**31 - 1, 0, key="dn_noise_seed",
+    noise_seed = st.number_input("Noise seed", 0, 2**31 - 1, key="dn_noise_seed",
                                  persist_state="session")
     st.subheader("2 · Build the denoiser")
-    architecture = st.radio("Architecture", list(DENOISERS), horizontal=True, key="dn_arch",
+    architectures = list(DENOISERS) if data.is_image else ["Dense"]  # convolutions need images
+    if st.session_state.get("dn_arch") not in architectures:  # e.g. after switching to a table
+        st.session_state["dn_arch"] = architectures[0]
+    architecture = st.radio("Architecture", architectures, horizontal=True, key="dn_arch",
                             persist_state="session")
     denoiser = model_controls({f"{architecture} preset": DENOISERS[architecture]}, x_train,
-                              prefix=f"dn_{architecture.lower()}_", fixed=("network",))
+                              prefix=f"dn_{architecture.lower()}_", link=link,
+                              fixed=("network",))
+    link.write()
 below = section.below(trains=training and denoiser is not None)
 
 noisy_eval = corrupt(x_eval, noise, level, noise_seed + 1)
 clean_g, noisy_g = x_eval[:GALLERY_SIZE], noisy_eval[:GALLERY_SIZE]
 with live:
     st.subheader("3 · Train it live")
-    st.plotly_chart(plots.image_rows([clean_g, noisy_g], data.image_shape, ["clean", "noisy"],
+    st.plotly_chart(plots.image_rows([clean_g, noisy_g], data.display_shape, ["clean", "noisy"],
                                      captions=[f"{p:.1f} dB" for p in psnr(clean_g, noisy_g)]),
                     key="preview")
     st.caption(f"Preview of the corruption on held-out images: mean PSNR of the noisy input "
@@ -71,7 +84,7 @@ with live:
     if training and denoiser is not None:
         section.train(DenoisingResult(denoiser, data, n_train, noise, level, noise_seed),
                       lambda event, denoised_g: before_after(noisy_g, denoised_g, clean_g,
-                                                             data.image_shape))
+                                                             data.display_shape))
     with section.last_run(
             data, "Choose a noise and a model, then press **Train**. The before/after gallery "
                   "beside the loss curve refreshes every epoch.") as result:
@@ -84,15 +97,18 @@ with below:
     with st.spinner("Scoring the held-out images…"):
         scores = result.scores
     st.plotly_chart(before_after(result.noisy_eval[:GALLERY_SIZE], result.denoised[:GALLERY_SIZE],
-                                 x_eval[:GALLERY_SIZE], data.image_shape), key="gallery")
+                                 x_eval[:GALLERY_SIZE], data.display_shape), key="gallery")
     number = st.column_config.NumberColumn
     st.dataframe(scores, column_config={"PSNR (dB)": number(format="%.2f"),
                                         "SSIM": number(format="%.3f")})
     gain = result.improvement
-    st.caption(f"Mean over {len(x_eval):,} held-out images. The autoencoder is "
-               f"{gain['over the best filter']:+.1f} dB against the best classical filter "
-               f"and {gain['over the noisy input']:+.1f} dB against the noisy input. PSNR stops at "
-               "100 dB: an image identical to the clean one has infinite PSNR.")
+    against_filters = (f"{gain['over the best filter']:+.1f} dB against the best classical "
+                       "filter and " if data.is_image else "")
+    st.caption(f"Mean over {len(x_eval):,} held-out samples. The autoencoder is "
+               f"{against_filters}{gain['over the noisy input']:+.1f} dB against the noisy "
+               "input. PSNR stops at 100 dB: a sample identical to the clean one has infinite "
+               "PSNR." + ("" if data.is_image else " Image filters and SSIM apply to images "
+                          "only."))
 
     st.subheader("5 · Robustness: other noise levels")
     st.markdown("Denoisers trained at one level and tested at others. Each row trains a model like "
@@ -107,9 +123,14 @@ with below:
         st.plotly_chart(plots.matrix_heatmap(result.robustness(), "Held-out PSNR"),
                         key="robustness")
 
+    export_section(result, {"scores per image": result.per_image_scores})
+
     st.subheader("6 · Try your own image")
+    if not data.is_image:
+        st.info("Your data are a table, not images: this section denoises an image.")
     upload = st.file_uploader("A PNG or JPEG (a digit on plain paper works best)",
-                              type=["png", "jpg", "jpeg"], key="dn_upload")
+                              type=["png", "jpg", "jpeg"], key="dn_upload",
+                              disabled=not data.is_image)
     if upload is not None:
         try:
             own = image_from_bytes(upload.getvalue(), data.image_shape)
@@ -118,7 +139,7 @@ with below:
         else:
             own_noisy = corrupt(own, result.noise, result.level, result.noise_seed)
             st.plotly_chart(before_after(own_noisy, denoiser.reconstruct(own_noisy), own,
-                                         data.image_shape), key="own", width=300)
+                                         data.display_shape), key="own", width=300)
 
     with st.expander("Reproduce this run in Python"):
         st.code(result.recipe(), language="python")

@@ -9,8 +9,11 @@ from aecore.embed import code_map
 from aecore.presets import VAE_PRESETS
 from aecore.results import VAEResult
 from lab_ui import (
+    RESULT_KEYS,
+    PageLink,
     TrainingSection,
     dataset_picker,
+    export_section,
     latent_frame,
     model_controls,
     training_subset_slider,
@@ -24,18 +27,20 @@ st.markdown("The encoder gives each image a **distribution** over codes (a mean 
             "every distribution toward a standard normal prior. That is what lets you *sample* "
             "new images and *walk* smoothly between codes.")
 
-data = dataset_picker()
+link = PageLink("vae")
+data = dataset_picker(link)
 x_eval, y_eval = evaluation_points(data)
-section = TrainingSection("vae_result")
+section = TrainingSection(RESULT_KEYS["vae"])
 training = section.take_request()
-n_train = training_subset_slider(data, "vae_n_train")
+n_train = training_subset_slider(data, "vae_n_train", link)
 x_train, y_train = data.x_train[:n_train], data.y_train[:n_train]
 
 
 controls, live = st.columns([2, 3], gap="large")
 with controls:
     st.subheader("1 · Build the VAE")
-    vae = model_controls(VAE_PRESETS, x_train, y=y_train, prefix="vae_")
+    vae = model_controls(VAE_PRESETS, x_train, y=y_train, prefix="vae_", link=link)
+    link.write()
 below = section.below(trains=training and vae is not None)
 
 with live:
@@ -66,7 +71,7 @@ with below:
     if picked is not None and picked["curve_number"] == 0:
         i = picked["point_index"]
         decoded = vae.inverse_transform(result.codes[[i]], int(y_eval[i]))
-        right.plotly_chart(plots.image_rows([x_eval[[i]], decoded], data.image_shape,
+        right.plotly_chart(plots.image_rows([x_eval[[i]], decoded], data.display_shape,
                                             ["image", "decoded μ"], height_per_row=130),
                            key="vae_clicked")
         right.caption(f"Point #{i}, label {y_eval[i]}")
@@ -74,7 +79,7 @@ with below:
         z = np.array([[picked["x"], picked["y"]]], dtype="float32")
         label = (right.selectbox("Decode as digit", range(10), 3, key="vae_place_label")
                  if vae.conditional else None)
-        right.plotly_chart(plots.image_rows([vae.inverse_transform(z, label)], data.image_shape,
+        right.plotly_chart(plots.image_rows([vae.inverse_transform(z, label)], data.display_shape,
                                             ["decoded place"], height_per_row=130),
                            key="vae_clicked")
         right.caption(f"Code ({z[0, 0]:.2f}, {z[0, 1]:.2f})")
@@ -101,7 +106,7 @@ with below:
     if vae.code_size >= 2:
         grid = vae.latent_grid(n, dims, tail, 1 - tail, label)
         st.plotly_chart(plots.image_rows([grid[r * n:(r + 1) * n] for r in range(n)],
-                                         data.image_shape, [""] * n, height_per_row=60),
+                                         data.display_shape, [""] * n, height_per_row=60),
                         key="vae_grid")
         st.caption(f"Code dimensions {dims[0]} (→) and {dims[1]} (↑) at the prior's "
                    f"{tail:.0%}–{1 - tail:.0%} quantiles; other dimensions held at 0.")
@@ -113,7 +118,7 @@ with below:
     if c1.button("Resample"):
         st.session_state["vae_sample_seed"] = st.session_state.get("vae_sample_seed", 0) + 1
     samples = vae.sample(16, seed=st.session_state.get("vae_sample_seed", 0), label=label)
-    c1.plotly_chart(plots.image_rows([samples[:8], samples[8:]], data.image_shape, ["", ""]),
+    c1.plotly_chart(plots.image_rows([samples[:8], samples[8:]], data.display_shape, ["", ""]),
                     key="vae_samples")
     c1.caption("16 codes drawn from the prior N(0, I), decoded" +
                (f" as the digit {label}." if label is not None else "."))
@@ -121,7 +126,7 @@ with below:
     b = c2.number_input("To held-out image #", 0, len(x_eval) - 1, 1, key="vae_to")
     path = vae.interpolate(x_eval[a], x_eval[b], steps=10,
                            label=int(y_eval[a]) if vae.conditional else None)
-    c2.plotly_chart(plots.image_rows([path], data.image_shape, [""],
+    c2.plotly_chart(plots.image_rows([path], data.display_shape, [""],
                                      captions=[f"{t:.1f}" for t in np.linspace(0, 1, 10)]),
                     key="vae_path")
     c2.caption(f"Decoded codes on the line from image #{a} (label {y_eval[a]}) to #{b} "
@@ -136,10 +141,8 @@ with below:
         c2.metric("Held-out −ELBO (nats per image)", f"{result.elbo:.1f}",
                   help="Reconstruction (BCE summed over pixels) + KL, β = 1; lower is better. "
                        "The Keras example reports 146.95 on full MNIST.")
-    c2.download_button("Download the trained VAE (.keras)", result.keras_file,
-                       file_name="vae.keras", mime="application/octet-stream")
-    c2.caption("Load it with `keras.models.load_model('vae.keras')` after `import aecore.vae`, "
-               "or save the whole estimator with `vae.save(folder)` and `aecore.load(folder)`.")
+
+    export_section(result, {"codes": result.codes_table})
 
     with st.expander("Reproduce this run in Python"):
         st.code(result.recipe(), language="python")

@@ -9,43 +9,52 @@ from sklearn.base import clone
 from aecore import anomaly, plots
 from aecore.presets import IMAGE_DETECTOR, TABULAR_DETECTOR
 from aecore.results import AnomalyResult
+from aecore.runconfig import parse_param
 from aecore.spec import PARAMS
-from lab_ui import TrainingSection, dataset_picker, model_controls
+from lab_ui import (
+    RESULT_KEYS,
+    PageLink,
+    TrainingSection,
+    dataset_picker,
+    export_section,
+    model_controls,
+)
 
 st.set_page_config(page_title="Anomaly detection · Autoencoder Lab", layout="wide")
-SOURCES = {"one-class": "Images: one class is normal", "hold-out": "Images: one class is the "
-           "anomaly", "breast-cancer": "Tabular: breast cancer (benign normal)"}
 GALLERY = 8
-MAX_CONTAMINATION = 0.2
 
 st.title("Anomaly detection")
 st.markdown("An autoencoder trained only on **normal** data rebuilds normal inputs well and "
             "**anomalies** badly, so a threshold on the reconstruction error flags anomalies. "
             "Where to put the threshold is the hard part: compare the usual rules here.")
 
-data = dataset_picker()
-section = TrainingSection("an_result")
+link = PageLink("anomaly")
+data = dataset_picker(link)
+section = TrainingSection(RESULT_KEYS["anomaly"])
 training = section.take_request()
 
 controls, live = st.columns([2, 3], gap="large")
 with controls:
     st.subheader("1 · What is normal?")
-    source = st.radio("Set-up", list(SOURCES), format_func=SOURCES.get, key="an_source",
-                      persist_state="session")
+    link.apply_settings({"source": "an_source", "contamination": "an_contamination"})
+    source = st.radio("Set-up", list(anomaly.SOURCES), format_func=anomaly.SOURCES.get,
+                      key="an_source", persist_state="session")
     tabular = source == "breast-cancer"
     if not tabular:
-        digit = st.selectbox("The class", [int(c) for c in np.unique(data.y_train)], key="an_digit",
-                             persist_state="session")
-    most = MAX_CONTAMINATION if tabular else min(
-        MAX_CONTAMINATION, anomaly.max_contamination(data, source, digit))
+        classes = [int(c) for c in np.unique(data.y_train)]
+        link.apply_choice("digit", "an_digit", classes)
+        digit = st.selectbox("The class", classes, key="an_digit", persist_state="session")
+    most = anomaly.MAX_CONTAMINATION if tabular else min(
+        anomaly.MAX_CONTAMINATION, anomaly.max_contamination(data, source, digit))
     if st.session_state.get("an_contamination", 0.0) > most:  # a set-up with fewer anomalies
         st.session_state["an_contamination"] = most
-    contamination = st.slider("Contamination of the training data", 0.0, most, 0.0, 0.01,
+    st.session_state.setdefault("an_contamination", 0.0)
+    contamination = st.slider("Contamination of the training data", 0.0, most, step=0.01,
                               key="an_contamination", disabled=most == 0,
                               persist_state="session",
                               help="Share of anomalies mixed into the training data, as happens "
                                    "when 'normal' data are not checked by hand.")
-    if most < MAX_CONTAMINATION:
+    if most < anomaly.MAX_CONTAMINATION:
         st.caption(f"At most {most:.0%} here: the training images hold no more of the "
                    "anomalous class.")
     setup = (anomaly.breast_cancer_setup(contamination) if tabular
@@ -58,14 +67,17 @@ with controls:
         image_shape=setup.image_shape)
     detector = model_controls({"Detector preset": preset}, setup.x_train,
                               prefix="an_tab_" if tabular else "an_img_",
-                              fixed=("network", "contamination", "smoothing"))
+                              link=link, fixed=("network", "contamination", "smoothing"))
     smoothing_param = PARAMS["smoothing"]
+    link.apply("smoothing", "an_smoothing", lambda text: parse_param("smoothing", text))
+    st.session_state.setdefault("an_smoothing", IMAGE_DETECTOR.smoothing)
     smoothing = st.slider(smoothing_param.label, smoothing_param.min, smoothing_param.max,
-                          IMAGE_DETECTOR.smoothing, smoothing_param.step, key="an_smoothing",
+                          step=smoothing_param.step, key="an_smoothing",
                           disabled=tabular, persist_state="session",
                           help=smoothing_param.help)
     if detector is not None:
         detector.set_params(smoothing=0.0 if tabular else smoothing)
+    link.write()
 below = section.below(trains=training and detector is not None)
 
 
@@ -142,10 +154,8 @@ with below:
         st.dataframe(pd.DataFrame({"error": test_scores[picks], "anomalous": y_test[picks]},
                                   index=picks), key="an_rows")
 
-    export = pd.DataFrame({"reconstruction_error": test_scores, "is_anomaly": y_test,
-                           "flagged": (test_scores > threshold).astype(int)})
-    st.download_button("Download test scores and labels (CSV)", export.to_csv(index_label="row"),
-                       file_name="anomaly_scores.csv", mime="text/csv")
+    export_section(result, {"test scores": lambda: anomaly.scores_table(test_scores, y_test,
+                                                                         threshold)})
 
     with st.expander("Reproduce this run in Python"):
         st.code(result.recipe(smoothing), language="python")

@@ -1,0 +1,91 @@
+"""The sidebar's dataset picker, shared by every page: the built-in datasets and the user's own
+upload (a CSV table, an .npz of arrays or a .zip of images), linked to the page's URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from aecore.data import DATASETS, DEFAULT_DATASET, UPLOAD_KEY, Dataset, load_dataset
+from aecore.uploads import ACCEPTED_EXTENSIONS, csv_columns, read_upload, save_upload, upload_key
+from lab_ui.link import PageLink
+
+OWN = "own"  # the picker's entry for the user's own upload
+OWN_KEY = "own_dataset_key"  # session state: the dataset key of the user's last upload
+NO_LABEL = "(no labels)"
+
+
+def _picked(text: str) -> str:
+    """The picker's value for a URL's ``data``: a built-in key, or an upload kept here."""
+    if text in DATASETS:
+        return text
+    if UPLOAD_KEY.fullmatch(text):
+        load_dataset(text)  # DatasetUnavailableError (a ValueError) if not on this machine
+        st.session_state[OWN_KEY] = text
+        return OWN
+    raise ValueError(f"there is no dataset {text!r} here; the datasets are "
+                     f"{', '.join(DATASETS)} or your own upload.")
+
+
+def _shown(key: str) -> str:
+    return st.session_state.get(OWN_KEY, "") if key == OWN else key
+
+
+def dataset_picker(link: PageLink) -> Dataset:
+    """Sidebar dataset choice; stops the page with a message on failure or while an own
+    dataset is still to be uploaded."""
+    link.apply("data", "dataset", _picked, show=_shown)
+    options = [*DATASETS, OWN]
+    key = st.sidebar.selectbox(
+        "Dataset", options, key="dataset", index=options.index(DEFAULT_DATASET),
+        format_func=lambda k: "Your own data…" if k == OWN else DATASETS[k].title,
+        persist_state="session", help="The same dataset is used on every page.")
+    try:
+        if key == OWN:
+            data = _own_dataset()
+        else:
+            with st.spinner(f"Loading {DATASETS[key].title}…"):
+                data = load_dataset(key)
+    except ValueError as err:
+        st.sidebar.error(str(err))
+        st.error(str(err))
+        st.stop()
+    shape = (f"images of {data.image_shape[0]}×{data.image_shape[1]} pixels" if data.is_image
+             else f"rows of {data.input_dim} features")
+    st.sidebar.caption(f"{data.source}. {len(data.x_train):,} training and "
+                       f"{len(data.x_test):,} held-out {shape}.")
+    return data
+
+
+def _own_dataset() -> Dataset:
+    """The uploaded file as a dataset (remembered for the session, and on disk for runs)."""
+    state = st.session_state
+    upload = st.sidebar.file_uploader(
+        "Your file", type=[e.lstrip(".") for e in ACCEPTED_EXTENSIONS], key="own_file",
+        help="A CSV table of numbers (one row per sample; a label column is optional), an .npz "
+             "with arrays x (samples × features, or samples × height × width) and optionally "
+             "y (labels), or a .zip of PNG/JPEG images, one folder per label. Tables are "
+             "scaled min–max per feature to [0, 1], 8-bit images divided by 255.")
+    if upload is None:
+        if state.get(OWN_KEY):
+            return load_dataset(state[OWN_KEY])
+        st.info("Upload a CSV, NPZ or ZIP file in the sidebar to use your own data.")
+        st.stop()
+    content, label, header = upload.getvalue(), None, True
+    if Path(upload.name).suffix.lower() == ".csv":
+        header = st.sidebar.checkbox("The first row names the columns", True, key="own_header")
+        columns = csv_columns(content, header)
+        label = st.sidebar.selectbox("Label column", [NO_LABEL, *columns], key="own_label",
+                                     help="Colours the maps and defines the classes; the "
+                                          "other columns are the features.")
+        label = None if label == NO_LABEL else label
+    key = upload_key(content, label, header)
+    try:
+        data = load_dataset(key)  # read before, in this session or another
+    except ValueError:
+        with st.spinner(f"Reading {upload.name}…"):
+            data = read_upload(upload.name, content, label, header)
+        save_upload(data)
+    state[OWN_KEY] = data.key
+    return data

@@ -1,0 +1,46 @@
+"""The export buttons every page shows under its last run: the model, the hyperparameters,
+the history and what the page computed. Files are made only when a button is clicked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from aecore.persistence import history_table
+from aecore.results import TrainedResult
+from aecore.runconfig import config_of
+
+
+def export_section(result: TrainedResult, tables: dict[str, Callable[[], pd.DataFrame]]) -> None:
+    """An "Export" row of download buttons for ``result``.
+
+    Parameters
+    ----------
+    result : aecore.results.TrainedResult
+        The page's last run.
+    tables : dict of str to callable
+        The page's own tables: file stem (e.g. ``"embeddings"``) → a function returning the
+        table, written as CSV with its index.
+    """
+    config = config_of(result)
+    stem = f"{config.page}-{config.dataset}"
+    st.subheader("Export")
+    files = {
+        "Model (.keras)": (f"{stem}-model.keras", lambda: result.keras_file,
+                           "application/octet-stream"),
+        "Hyperparameters (JSON)": (f"{stem}-run.json", config.to_json, "application/json"),
+        "History (CSV)": (f"{stem}-history.csv",
+                          lambda: history_table(result.estimator).to_csv(), "text/csv"),
+        **{f"{name.capitalize()} (CSV)": (f"{stem}-{name.replace(' ', '-')}.csv",
+                                          lambda make=make: make().to_csv(), "text/csv")
+           for name, make in tables.items()},
+    }
+    for column, (label, (file_name, data, mime)) in zip(st.columns(len(files)), files.items(),
+                                                         strict=True):
+        column.download_button(label, data, file_name=file_name, mime=mime, on_click="ignore",
+                               key=f"export_{file_name}", width="stretch")
+    st.caption("The JSON is what `python -m aecore train --config run.json` and the page's link "
+               "accept; load the model with `keras.models.load_model` after `import aecore.vae`. "
+               "Each chart has its own PNG download in its toolbar.")

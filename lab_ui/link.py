@@ -1,0 +1,132 @@
+"""A page's settings in its URL: read once when the page opens, written back as they change.
+
+The names in the URL are those of the run config (:class:`aecore.runconfig.RunConfig`): the
+hyperparameters' names (``code_size``, ``hidden_layers``, ``seed``…), the page's settings
+(``noise``, ``level``…), ``data`` and ``n_train``, so a link, the hyperparameters JSON and the
+CLI speak the same language. A value that is not valid here is ignored with a warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import streamlit as st
+
+from aecore.runconfig import RunConfig, as_text, page_settings
+from aecore.spec import PARAMS
+
+
+class PageLink:
+    """The query parameters of one page.
+
+    Create it at the top of the page, before any widget; call :meth:`apply` before each linked
+    widget is drawn and :meth:`write` once they all are.
+
+    Parameters
+    ----------
+    page : str
+        The page's key in :data:`aecore.runconfig.PAGES` (or another page's name).
+    """
+
+    def __init__(self, page: str) -> None:
+        self.page = page
+        self._keys: dict[str, str] = {}  # URL name → session-state key of its widget
+        self._shows: dict[str, Callable[[Any], str]] = {}  # URL name → its value as text
+        state = st.session_state
+        if state.get("_link_page") != page:  # the page has just been opened
+            state["_link_page"] = page
+            state["_link_pending"] = st.query_params.to_dict()
+            state["_link_warnings"] = []
+
+    def apply(self, name: str, key: str, parse: Callable[[str], Any],
+              show: Callable[[Any], str] = as_text) -> None:
+        """Give the widget ``key`` the link's value for ``name``, if the page was just opened
+        with one, and link them from now on.
+
+        Parameters
+        ----------
+        name : str
+            The URL parameter.
+        key : str
+            The widget's session-state key.
+        parse : callable
+            Turns the URL's text into the widget's value; raises ValueError (with a sentence)
+            for a value the widget cannot take.
+        show : callable, default=aecore.runconfig.as_text
+            Turns the widget's value into the URL's text.
+        """
+        self._keys[name] = key
+        self._shows[name] = show
+        text = st.session_state["_link_pending"].pop(name, None)
+        if text is None:
+            return
+        try:
+            st.session_state[key] = parse(text)
+        except ValueError as err:
+            st.session_state["_link_warnings"].append(f"`{name}={text}`: {err}")
+
+    def apply_settings(self, keys: dict[str, str]) -> None:
+        """:meth:`apply` for the page's own settings (:func:`aecore.runconfig.page_settings`).
+
+        Parameters
+        ----------
+        keys : dict of str to str
+            Setting name → its widget's session-state key.
+        """
+        settings = page_settings(self.page)
+        for name, key in keys.items():
+            self.apply(name, key, lambda text, name=name: settings[name].parse(text))
+
+    def apply_choice(self, name: str, key: str, options: list[Any]) -> None:
+        """:meth:`apply` for a select box: the link's value must be one of ``options``."""
+        def parse(text: str) -> Any:
+            match = [option for option in options if as_text(option) == text]
+            if not match:
+                raise ValueError(f"it must be one of {', '.join(map(as_text, options))}.")
+            return match[0]
+        self.apply(name, key, parse)
+
+    def ignore(self, names: Iterable[str]) -> None:
+        """Drop the link's values for ``names`` without a warning (settings this page fixes,
+        which a link made from a run's config still names)."""
+        for name in names:
+            st.session_state["_link_pending"].pop(name, None)
+
+    def warnings(self) -> list[str]:
+        """What the link held that the page ignored, one sentence each (unknown names too,
+        once :meth:`write` has run)."""
+        return st.session_state["_link_warnings"]
+
+    def write(self) -> None:
+        """Put every linked widget's value in the URL and show a warning for the link's
+        values that were ignored (kept while the page stays open)."""
+        state = st.session_state
+        unknown = state["_link_pending"]
+        if unknown:
+            state["_link_warnings"] += [f"`{name}`: this page has no setting of that name."
+                                        for name in unknown]
+            state["_link_pending"] = {}
+        values = {name: self._shows[name](state[key]) for name, key in self._keys.items()
+                  if state.get(key) is not None}
+        if st.query_params.to_dict() != values:
+            st.query_params.from_dict(values)
+        if self.warnings():
+            st.warning("Some values in this page's link were ignored:\n\n" +
+                       "\n".join(f"- {w}" for w in self.warnings()))
+
+
+PAGE_FILES = {"reduction": "pages/1_Dimensionality_Reduction.py",
+              "denoising": "pages/2_Denoising.py",
+              "vae": "pages/3_Variational_Autoencoder.py",
+              "anomaly": "pages/4_Anomaly_Detection.py"}
+RESULT_KEYS = {"reduction": "dr_result", "denoising": "dn_result", "vae": "vae_result",
+               "anomaly": "an_result"}  # where each page keeps its last run in session state
+
+
+def link_query(config: RunConfig) -> dict[str, str]:
+    """The query parameters that open ``config``'s page with its widgets set to the run's
+    values (hyperparameters a page does not show are left out)."""
+    params = {name: value for name, value in config.params.items() if name in PARAMS}
+    values = {"data": config.dataset, "n_train": config.n_train, **params, **config.settings}
+    return {name: as_text(value) for name, value in values.items() if value is not None}

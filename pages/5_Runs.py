@@ -1,0 +1,86 @@
+"""Runs: every training kept in the run store; open one again, compare several, delete."""
+
+import streamlit as st
+
+from aecore import plots
+from aecore.runs import RunStore, reopen
+from lab_ui import open_run
+
+st.set_page_config(page_title="Runs · Autoencoder Lab", layout="wide")
+MAX_COMPARED = 6
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def held_out_map(folder: str, run_id: int):
+    """A stored run's map of held-out codes and their labels; runs never change once stored."""
+    result = reopen(RunStore(folder), run_id)
+    return result.held_out_map().points, result.held_out_labels
+
+
+st.title("Runs")
+st.markdown("Every training that finished or was stopped, on any page or with "
+            "`python -m aecore train`, is kept here, with its hyperparameters, per-epoch losses, "
+            "scores and model. Select rows to **open** a run on its page (nothing retrains), "
+            f"**compare** 2–{MAX_COMPARED} runs, or **delete** runs. Click a column's header to "
+            "sort.")
+
+store = RunStore()
+table = store.table()
+st.caption(f"Run store: `{store.folder}` (set the environment variable `AECORE_RUNS_DIR` to "
+           "keep runs elsewhere).")
+if table.empty:
+    st.info("No runs yet: train a model on any page and it appears here.")
+    st.stop()
+
+event = st.dataframe(table, key="runs_table", on_select="rerun", selection_mode="multi-row",
+                     column_config={"seconds": st.column_config.NumberColumn(format="%.1f")})
+selected = [int(table.index[i]) for i in event.selection.rows]
+if not selected:
+    st.caption("Select one run to open it, or several to compare them.")
+    st.stop()
+
+c1, c2, c3 = st.columns(3)
+if c1.button("Open on its page", disabled=len(selected) != 1, type="primary",
+             help="Opens the run's page with its settings and trained model."):
+    open_run(store, selected[0])
+confirm = c3.checkbox(f"Yes, delete {len(selected)} run(s)", key="runs_confirm_delete")
+if c2.button(f"Delete {len(selected)} selected", disabled=not confirm):
+    store.delete(selected)
+    st.session_state.pop("runs_confirm_delete", None)
+    st.rerun()
+
+if len(selected) < 2:
+    st.stop()
+if len(selected) > MAX_COMPARED:
+    st.warning(f"Select at most {MAX_COMPARED} runs to compare; you selected {len(selected)}.")
+    st.stop()
+
+st.subheader("Losses")
+runs = {run_id: store.get(run_id) for run_id in selected}
+st.plotly_chart(plots.runs_loss_curves({f"run {i}": run.history for i, run in runs.items()}),
+                key="runs_losses")
+
+st.subheader("Scores")
+compared = table.loc[selected]
+scores = [c for c in compared.columns if any(c in run.scores for run in runs.values())]
+st.dataframe(compared[scores].T.rename(columns=lambda i: f"run {i}"), key="runs_scores")
+
+st.subheader("Latent maps of the held-out points")
+columns = st.columns(len(selected))
+for column, (run_id, run) in zip(columns, runs.items(), strict=True):
+    try:
+        with st.spinner(f"Loading run {run_id}…"):
+            points, labels = held_out_map(str(store.folder), run_id)
+    except ValueError as err:
+        column.error(f"Run {run_id}: {err}")
+        continue
+    column.plotly_chart(plots.latent_scatter(points, labels, f"run {run_id} · {run.page}",
+                                             height=300), key=f"runs_map_{run_id}")
+
+st.subheader("Hyperparameters against a score")
+score = st.selectbox("Score", scores, key="runs_score")
+params = sorted({name for run in runs.values() for name in run.config["params"]}
+                & set(compared.columns))
+st.plotly_chart(plots.parallel_coordinates(compared[[*params, score]], score),
+                key="runs_parcoords")
+st.caption("One line per run; axes show only the hyperparameters that differ between them.")

@@ -1,0 +1,63 @@
+"""A page's settings live in its URL: a link opens the page with the same widgets, bad values
+in it are ignored with a warning, and every change is written back."""
+
+from streamlit.testing.v1 import AppTest
+
+from tests.app.apptest import ROOT
+
+
+def open_link(script: str, **query: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / script), default_timeout=180)
+    for name, value in query.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def test_a_link_sets_the_reduction_widgets_and_is_written_back():
+    at = open_link("pages/1_Dimensionality_Reduction.py", data="digits", n_train="300",
+                   code_size="3", hidden_layers="64,32", seed="7", learning_rate="0.01",
+                   loss="mse")
+    assert not at.exception and not at.warning
+    state = at.session_state
+    assert state["dataset"] == "digits" and state["dr_n_train"] == 300
+    assert state["hp_code_size"] == 3 and state["hp_hidden_layers"] == "64, 32"
+    assert state["hp_n_layers"] == 2 and state["hp_first_layer"] == 64
+    assert state["hp_seed"] == 7 and state["hp_learning_rate"] == 0.01
+    assert state["hp_loss"] == "mse"
+    assert at.query_params["code_size"] == "3" and at.query_params["hidden_layers"] == "64,32"
+    assert at.query_params["data"] == "digits"
+
+
+def test_bad_link_values_are_ignored_with_a_warning_never_a_crash():
+    at = open_link("pages/1_Dimensionality_Reduction.py", code_size="99999", seed="abc",
+                   loss="hinge", data="cifar", n_train="5", colour="red", hidden_layers="a,b")
+    assert not at.exception
+    warning = at.warning[0].value
+    for name in ("code_size=99999", "seed=abc", "loss=hinge", "data=cifar", "n_train=5",
+                 "colour", "hidden_layers=a,b"):
+        assert name in warning
+    assert "Code size must be between 1 and 256" in warning
+    assert at.session_state["hp_code_size"] == 2 and at.session_state["dataset"] == "mnist_sample"
+    assert at.query_params["code_size"] == "2"  # the URL now holds what the page shows
+
+
+def test_a_changed_widget_is_written_into_the_url():
+    at = open_link("pages/3_Variational_Autoencoder.py", data="digits")
+    at.number_input(key="vae_code_size").set_value(4).run()
+    assert at.query_params["code_size"] == "4"
+
+
+def test_page_settings_are_linked_on_denoising_and_anomaly_pages():
+    at = open_link("pages/2_Denoising.py", data="digits", noise="salt_and_pepper", level="0.3",
+                   noise_seed="5", architecture="Dense", epochs="3")
+    assert not at.exception and not at.warning
+    state = at.session_state
+    assert (state["dn_noise"], state["dn_level"], state["dn_noise_seed"], state["dn_arch"]) == (
+        "salt_and_pepper", 0.3, 5, "Dense")
+    assert state["dn_dense_epochs"] == 3
+    at = open_link("pages/4_Anomaly_Detection.py", data="digits", source="hold-out", digit="7",
+                   contamination="0.05", smoothing="0.5", digit_extra="1")
+    state = at.session_state
+    assert (state["an_source"], state["an_digit"], state["an_contamination"],
+            state["an_smoothing"]) == ("hold-out", 7, 0.05, 0.5)
+    assert "digit_extra" in at.warning[0].value
