@@ -157,6 +157,10 @@ def _anomalous_class(data: Dataset, mode: str, digit: int):
     """The test for anomalous labels of an image set-up, after checking ``mode`` and ``digit``."""
     if mode not in ("one-class", "hold-out"):
         raise ValueError(f"Mode must be 'one-class' or 'hold-out'; got {mode!r}.")
+    if len(np.unique(data.y_train)) < 2:
+        raise ValueError(f"{data.name} has one class only, but this set-up needs two (one "
+                         "normal, one anomalous): choose a label column with at least two "
+                         "classes when you upload it.")
     if digit not in set(data.y_train):
         raise ValueError(f"There is no class {digit} in {data.name}.")
     return (lambda y: y != digit) if mode == "one-class" else (lambda y: y == digit)

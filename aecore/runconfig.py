@@ -237,7 +237,7 @@ def _checked_params(page: str, params: Mapping[str, Any]) -> dict[str, Any]:
     return checked
 
 
-def preset_for(page: str, settings: Mapping[str, Any]) -> Any:
+def preset_for(page: str, settings: Mapping[str, Any], data: Any = None) -> Any:
     """A fresh copy of the page's starting estimator for these settings (unfitted).
 
     Parameters
@@ -247,6 +247,9 @@ def preset_for(page: str, settings: Mapping[str, Any]) -> Any:
     settings : mapping
         The page's settings; the denoiser's ``architecture`` and the anomaly ``source`` choose
         between presets.
+    data : aecore.data.Dataset or None, default=None
+        The dataset; anomaly detection on a table (not images) starts from the tabular
+        detector.
 
     Returns
     -------
@@ -269,7 +272,8 @@ def preset_for(page: str, settings: Mapping[str, Any]) -> Any:
                                            next(iter(presets.DENOISERS.values()))))
     if page == "vae":
         return clone(next(iter(presets.VAE_PRESETS.values())))
-    tabular = settings.get("source") == "breast-cancer"
+    tabular = settings.get("source") == "breast-cancer" or (data is not None and
+                                                             not data.is_image)
     return clone(presets.TABULAR_DETECTOR if tabular else presets.IMAGE_DETECTOR)
 
 
@@ -335,7 +339,7 @@ def result_for(config: RunConfig, data: Any = None) -> Any:
 
     data = load_dataset(config.dataset) if data is None else data
     settings = {**_default_settings(config.page, data), **config.settings}
-    estimator = preset_for(config.page, settings).set_params(**config.params)
+    estimator = preset_for(config.page, settings, data).set_params(**config.params)
     n_train = len(data.x_train) if config.n_train is None else config.n_train
     if n_train > len(data.x_train):
         raise ValueError(f"n_train is {n_train} but {data.name} has {len(data.x_train):,} "

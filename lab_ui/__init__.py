@@ -113,6 +113,28 @@ def _param_widget(container: Any, name: str, **widget_args: Any) -> Any:
                                   step=int(param.step), **common)
 
 
+def _adapt_to_new_data(first: Any, names: list[str], X: np.ndarray, prefix: str) -> None:
+    """When the data's shape has changed since these widgets were last drawn (another dataset
+    or fewer training samples), change the values that cannot train on it, as the presets do
+    (:func:`aecore.presets.adapted_to`), and say so."""
+    state, shape_key = st.session_state, f"{prefix}_data_shape"
+    if state.get(shape_key) in (None, X.shape):
+        state[shape_key] = X.shape
+        return
+    state[shape_key] = X.shape
+    values = {name: state[f"{prefix}{name}"] for name in names}
+    try:
+        if "hidden_layers" in values:
+            values["hidden_layers"] = parse_layers(values["hidden_layers"])
+        current = clone(first).set_params(**values)
+    except ValueError:
+        return  # the page shows what is wrong with the typed values
+    adapted, notes = adapted_to(current, X)
+    if notes:
+        _set_state(prefix, _widget_values(adapted, names))
+        st.info(f"Adapted to this data: {'; '.join(notes)}.")
+
+
 def _link_params(link: PageLink, prefix: str, names: Iterable[str]) -> None:
     """The hyperparameters' widgets take the link's values (and write theirs into it)."""
     for name in names:
@@ -145,6 +167,7 @@ def model_controls(presets: dict[str, Any], X: np.ndarray, prefix: str, link: Pa
     link.ignore(fixed)
     for name, value in _widget_values(first, names).items():
         st.session_state.setdefault(f"{prefix}{name}", value)
+    _adapt_to_new_data(first, names, X, prefix)
     for col, (title, (preset, notes)) in zip(st.columns(len(adapted)), adapted.items(),
                                              strict=True):
         col.button(title, key=f"{prefix}preset_{title}", on_click=_set_state,
@@ -232,7 +255,11 @@ def training_subset_slider(data: Dataset, key: str, link: PageLink) -> int:
     """Sidebar slider for how many training images to use (fewer train faster), linked to the
     page's URL as ``n_train``."""
     n = len(data.x_train)
-    low = min(100, n)
+    low = 100
+    if n <= low:  # too few to choose from: a slider needs two different ends
+        link.ignore(["n_train"])
+        st.sidebar.caption(f"All {n} training samples are used.")
+        return n
     link.apply("n_train", key, lambda text: int(Setting(
         "n_train", min=low, max=n, integer=True).parse(text)))
     st.session_state.setdefault(key, n)

@@ -39,13 +39,20 @@ with controls:
     link.apply_settings({"source": "an_source", "contamination": "an_contamination"})
     source = st.radio("Set-up", list(anomaly.SOURCES), format_func=anomaly.SOURCES.get,
                       key="an_source", persist_state="session")
-    tabular = source == "breast-cancer"
-    if not tabular:
+    breast_cancer = source == "breast-cancer"
+    tabular = breast_cancer or not data.is_image
+    if not breast_cancer:
         classes = [int(c) for c in np.unique(data.y_train)]
         link.apply_choice("digit", "an_digit", classes)
-        digit = st.selectbox("The class", classes, key="an_digit", persist_state="session")
-    most = anomaly.MAX_CONTAMINATION if tabular else min(
-        anomaly.MAX_CONTAMINATION, anomaly.max_contamination(data, source, digit))
+        digit = st.selectbox("The class", classes, key="an_digit", persist_state="session",
+                             format_func=lambda c: data.class_names[c] if data.class_names
+                             else c)
+    try:
+        most = anomaly.MAX_CONTAMINATION if breast_cancer else min(
+            anomaly.MAX_CONTAMINATION, anomaly.max_contamination(data, source, digit))
+    except ValueError as err:  # e.g. an upload with one class
+        st.error(str(err))
+        st.stop()
     if st.session_state.get("an_contamination", 0.0) > most:  # a set-up with fewer anomalies
         st.session_state["an_contamination"] = most
     st.session_state.setdefault("an_contamination", 0.0)
@@ -57,8 +64,12 @@ with controls:
     if most < anomaly.MAX_CONTAMINATION:
         st.caption(f"At most {most:.0%} here: the training images hold no more of the "
                    "anomalous class.")
-    setup = (anomaly.breast_cancer_setup(contamination) if tabular
-             else anomaly.image_setup(data, source, digit, contamination))
+    try:
+        setup = (anomaly.breast_cancer_setup(contamination) if breast_cancer
+                 else anomaly.image_setup(data, source, digit, contamination))
+    except ValueError as err:  # too few rows of a class to split for validation and test
+        st.error(str(err))
+        st.stop()
     st.caption(f"{setup.description}. {len(setup.x_train):,} training rows "
                f"({setup.train_is_anomaly.sum()} anomalies mixed in), {len(setup.x_val):,} "
                f"validation and {len(setup.x_test):,} test rows.")
@@ -92,7 +103,8 @@ with live:
     section.buttons(training, can_train=detector is not None)
     if training and detector is not None:
         section.train(AnomalyResult(detector, data, 0, setup, source,
-                                    None if tabular else digit, contamination), live_histogram)
+                                    None if breast_cancer else digit, contamination),
+                      live_histogram)
     with section.last_run(
             data, "Choose what is normal and press **Train**: the error histograms of held-out "
                   "normal and anomalous points refresh every epoch.") as result:

@@ -1,0 +1,85 @@
+"""Every page works on the user's own data: a CSV table with a label column, and a zip of
+images in label folders, uploaded in the sidebar and trained for a couple of epochs."""
+
+import io
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+from sklearn.datasets import load_digits, load_wine
+from streamlit.testing.v1 import AppTest
+
+from tests.app.apptest import ROOT, click, non_finite_shown
+
+PAGES = {"pages/1_Dimensionality_Reduction.py": dict(hp_epochs=2, hp_hidden_layers="16",
+                                                     hp_n_layers=1),
+         "pages/2_Denoising.py": dict(dn_dense_epochs=2, dn_convolutional_epochs=2),
+         "pages/3_Variational_Autoencoder.py": dict(vae_epochs=2, vae_hidden_layers="16",
+                                                    vae_n_layers=1),
+         "pages/4_Anomaly_Detection.py": dict(an_img_epochs=2, an_tab_epochs=2)}
+
+
+def wine_csv() -> bytes:
+    """178 wines, 13 measurements and the cultivar as text."""
+    wine = load_wine(as_frame=True)
+    table = wine.data.assign(cultivar=[f"cultivar {c}" for c in wine.target])
+    return table.to_csv(index=False).encode()
+
+
+def digits_zip(per_class: int = 40) -> bytes:
+    """8×8 digit images as PNG files in one folder per label (three labels)."""
+    digits = load_digits()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for label in (0, 1, 7):
+            for i, image in enumerate(digits.images[digits.target == label][:per_class]):
+                png = io.BytesIO()
+                Image.fromarray((image * 255 / 16).astype("uint8")).save(png, format="PNG")
+                archive.writestr(f"digits/{label}/{i}.png", png.getvalue())
+    return buffer.getvalue()
+
+
+def upload(script: str, name: str, content: bytes, label: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / script), default_timeout=240)
+    for key, value in PAGES[script].items():
+        at.session_state[key] = value
+    at.run()
+    at.selectbox(key="dataset").set_value("own").run()
+    at.file_uploader(key="own_file").set_value((name, content, "application/octet-stream"))
+    at.run()
+    if label is not None:
+        at.selectbox(key="own_label").set_value(label).run()
+    return at
+
+
+@pytest.mark.parametrize("script", PAGES)
+@pytest.mark.parametrize("kind", ["csv", "zip"])
+def test_every_page_trains_on_an_uploaded_table_and_image_zip(script, kind):
+    at = (upload(script, "wine.csv", wine_csv(), "cultivar") if kind == "csv"
+          else upload(script, "digits.zip", digits_zip()))
+    assert not at.exception and not at.error, (at.exception, [e.value for e in at.error])
+    caption = " ".join(c.value for c in at.sidebar.caption)
+    assert ("13 numeric columns" in caption and "features" in caption) if kind == "csv" \
+        else "8×8 pixels" in caption
+    at = click(at, "Train")
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert any("Trained 2 epochs" in s.value for s in at.success)
+    assert not non_finite_shown(at)
+    assert any(b.label == "Hyperparameters (JSON)" for b in at.get("download_button"))
+
+
+def test_a_bad_upload_is_one_sentence_not_a_traceback():
+    ragged = b"a,b,c\n1,2,3\n4,5\n"
+    at = upload("pages/1_Dimensionality_Reduction.py", "ragged.csv", ragged)
+    assert not at.exception
+    assert "Line 3" in at.error[0].value and "same number of values" in at.error[0].value
+
+
+def test_anomaly_detection_needs_two_classes_and_says_so():
+    table = pd.DataFrame(np.random.default_rng(0).random((60, 4)), columns=list("abcd"))
+    at = upload("pages/4_Anomaly_Detection.py", "one.csv", table.to_csv(index=False).encode())
+    assert not at.exception
+    assert any("one class only" in e.value for e in at.error)
