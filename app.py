@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lab_ui import dataset_picker
+from lab_ui import PageLink, dataset_picker
 
 st.set_page_config(page_title="Autoencoder Lab", page_icon="🧪", layout="wide")
 
@@ -52,10 +52,15 @@ apps = [
     ("pages/4_Anomaly_Detection.py", "Anomaly detection",
      "Trained on normal data only, it reconstructs anomalies badly: compare threshold rules, "
      "ROC and PR curves, and browse what gets flagged."),
+    ("pages/5_Runs.py", "Runs",
+     "Every training is kept: reopen one, compare several side by side (losses, scores, maps, "
+     "hyperparameters against a score), delete. Each page's link reproduces its settings."),
 ]
 for page, title, text in apps:
     st.page_link(page, label=f"**{title}** — {text}", icon="➡️")
 
 st.divider()
-data = dataset_picker()
+link = PageLink("home")
+data = dataset_picker(link)
+link.write()
 st.caption(f"Dataset for every page: **{data.name}** — pick another in the sidebar.")

@@ -8,6 +8,7 @@ estimator and what it trains on); :func:`config_of` does the reverse.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections.abc import Mapping
@@ -336,10 +337,10 @@ def result_for(config: RunConfig, data: Any = None) -> Any:
     """
     from aecore import anomaly, results
     from aecore.data import load_dataset
+    from aecore.presets import adapted_to
 
     data = load_dataset(config.dataset) if data is None else data
     settings = {**_default_settings(config.page, data), **config.settings}
-    estimator = preset_for(config.page, settings, data).set_params(**config.params)
     n_train = len(data.x_train) if config.n_train is None else config.n_train
     if n_train > len(data.x_train):
         raise ValueError(f"n_train is {n_train} but {data.name} has {len(data.x_train):,} "
@@ -348,20 +349,23 @@ def result_for(config: RunConfig, data: Any = None) -> Any:
         source, contamination = settings["source"], settings["contamination"]
         setup = (anomaly.breast_cancer_setup(contamination) if source == "breast-cancer"
                  else anomaly.image_setup(data, source, settings["digit"], contamination))
-        if setup.image_shape is not None:
-            estimator.set_params(image_shape=setup.image_shape)
-        result = results.AnomalyResult(estimator, data, 0, setup, source, settings["digit"]
+        result = results.AnomalyResult(None, data, 0, setup, source, settings["digit"]
                                        if source != "breast-cancer" else None, contamination)
-        estimator.validate_for(setup.x_train)
-        return result
-    cls = {"reduction": results.ReductionResult, "vae": results.VAEResult}.get(config.page)
-    if cls is not None:
-        result = cls(estimator, data, n_train)
+        x, y = setup.x_train, None
     else:
-        result = results.DenoisingResult(estimator, data, n_train, settings["noise"],
-                                         settings["level"], settings["noise_seed"])
-    estimator.validate_for(result.x_train, result.y_train if config.page == "vae" else None)
-    return result
+        cls = {"reduction": results.ReductionResult, "vae": results.VAEResult,
+               "denoising": results.DenoisingResult}[config.page]
+        extra = ([settings["noise"], settings["level"], settings["noise_seed"]]
+                 if config.page == "denoising" else [])
+        result = cls(None, data, n_train, *extra)
+        x, y = result.x_train, result.y_train if config.page == "vae" else None
+    # like the page's widgets: the preset adapted to the data, then the config's values
+    estimator = adapted_to(preset_for(config.page, settings, data), x)[0]
+    estimator.set_params(**config.params)
+    if config.page == "anomaly" and result.setup.image_shape is not None:
+        estimator.set_params(image_shape=result.setup.image_shape)
+    estimator.validate_for(x, y)
+    return dataclasses.replace(result, estimator=estimator)
 
 
 def _default_settings(page: str, data: Any) -> dict[str, Any]:

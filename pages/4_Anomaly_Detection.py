@@ -46,7 +46,7 @@ with controls:
         link.apply_choice("digit", "an_digit", classes)
         digit = st.selectbox("The class", classes, key="an_digit", persist_state="session",
                              format_func=lambda c: data.class_names[c] if data.class_names
-                             else c)
+                             else str(c))
     try:
         most = anomaly.MAX_CONTAMINATION if breast_cancer else min(
             anomaly.MAX_CONTAMINATION, anomaly.max_contamination(data, source, digit))
@@ -74,13 +74,13 @@ with controls:
                f"({setup.train_is_anomaly.sum()} anomalies mixed in), {len(setup.x_val):,} "
                f"validation and {len(setup.x_test):,} test rows.")
     st.subheader("2 · Build the detector")
+    link.apply("smoothing", "an_smoothing", lambda text: parse_param("smoothing", text))
     preset = TABULAR_DETECTOR if tabular else clone(IMAGE_DETECTOR).set_params(
         image_shape=setup.image_shape)
     detector = model_controls({"Detector preset": preset}, setup.x_train,
                               prefix="an_tab_" if tabular else "an_img_",
                               link=link, fixed=("network", "contamination", "smoothing"))
     smoothing_param = PARAMS["smoothing"]
-    link.apply("smoothing", "an_smoothing", lambda text: parse_param("smoothing", text))
     st.session_state.setdefault("an_smoothing", IMAGE_DETECTOR.smoothing)
     smoothing = st.slider(smoothing_param.label, smoothing_param.min, smoothing_param.max,
                           step=smoothing_param.step, key="an_smoothing",

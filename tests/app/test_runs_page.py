@@ -1,0 +1,72 @@
+"""The Runs page lists stored runs, compares two, opens one on its page and deletes runs."""
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from aecore.runconfig import RunConfig, result_for
+from aecore.runs import RunStore, record
+from tests.app.apptest import ROOT
+
+
+@pytest.fixture
+def two_runs(tmp_path, monkeypatch):
+    """Two short reduction runs on the 8×8 digits (code sizes 2 and 3) in a fresh store."""
+    monkeypatch.setenv("AECORE_RUNS_DIR", str(tmp_path))
+    store = RunStore()
+    for code_size in (2, 3):
+        result = result_for(RunConfig("reduction", "digits", n_train=300, params=dict(
+            epochs=2, code_size=code_size, hidden_layers=(32,), seed=1)))
+        result.fit()
+        record(result, store)
+    return store
+
+
+def open_runs() -> AppTest:
+    """The Runs page as the app serves it (its Open button switches to another page)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
+    return at.switch_page("pages/5_Runs.py").run()
+
+
+def select(at: AppTest, rows: list[int]) -> AppTest:
+    at.session_state["runs_table"] = {"selection": {"rows": rows, "columns": [], "cells": []}}
+    return at.run()
+
+
+def test_runs_page_lists_the_store_and_compares_two_runs(two_runs):
+    at = open_runs()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table.index) == [2, 1] and set(table["code_size"]) == {2, 3}
+    at = select(at, [0, 1])
+    assert not at.exception and not at.error
+    charts = {c.key: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+    assert len(charts["runs_losses"]["data"]) == 4  # train and validation for each run
+    assert charts["runs_map_1"]["data"][0]["type"] == "scattergl"
+    assert "runs_map_2" in charts
+    axes = [d["label"] for d in charts["runs_parcoords"]["data"][0]["dimensions"]]
+    assert axes == ["code_size", at.selectbox(key="runs_score").value]
+    scores = at.dataframe[1].value
+    assert list(scores.columns) == ["run 2", "run 1"] and "5-NN accuracy" in scores.index
+
+
+def test_a_run_opens_on_its_page_with_its_settings_and_model(two_runs):
+    at = select(open_runs(), [0])
+    next(b for b in at.button if b.label == "Open on its page").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["hp_code_size"] == 3 and at.session_state["dataset"] == "digits"
+    assert any("Saved as run 2" in s.value for s in at.success)
+    codes = at.session_state["dr_result"].held_out_codes
+    expected = two_runs.load_estimator(2).transform(at.session_state["dr_result"].evaluation[0])
+    assert (codes == expected).all()
+
+
+def test_deleting_needs_a_confirmation(two_runs):
+    at = select(open_runs(), [1])
+    delete = next(b for b in at.button if b.label.startswith("Delete"))
+    assert delete.disabled
+    at.checkbox(key="runs_confirm_delete").check().run()
+    next(b for b in at.button if b.label.startswith("Delete")).click().run()
+    assert list(at.dataframe[0].value.index) == [2]
+    assert [run.id for run in two_runs.runs()] == [2]

@@ -1,0 +1,64 @@
+"""A run's config: JSON round trips, one-sentence errors, and the result it builds."""
+
+import pytest
+
+from aecore.results import AnomalyResult, DenoisingResult, ReductionResult, VAEResult
+from aecore.runconfig import PAGES, RunConfig, as_text, config_of, parse_param, result_for
+
+SETTINGS = {"reduction": {}, "vae": {},
+            "denoising": {"architecture": "Dense", "noise": "masking", "level": 0.3,
+                          "noise_seed": 4},
+            "anomaly": {"source": "hold-out", "digit": 3, "contamination": 0.05}}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_config_of_a_built_result_reads_back_the_same(page):
+    config = RunConfig.from_dict({"page": page, "dataset": "digits", "n_train": 200,
+                                  "params": {"epochs": 3, "seed": 5},
+                                  "settings": SETTINGS[page]})
+    result = result_for(config)
+    assert type(result) is {"reduction": ReductionResult, "denoising": DenoisingResult,
+                            "vae": VAEResult, "anomaly": AnomalyResult}[page]
+    again = config_of(result)
+    assert again.params["epochs"] == 3 and again.params["seed"] == 5
+    assert again.settings.items() >= SETTINGS[page].items()
+    assert RunConfig.from_json(again.to_json()) == again
+    assert type(result_for(again)) is type(result)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('{"page": "x"}', "Unknown page 'x'"),
+    ('{"page": "vae", "params": {"code_size": 9999}}', "Code size must be between 1 and 256"),
+    ('{"page": "vae", "params": {"colour": 1}}', "Unknown hyperparameter 'colour'"),
+    ('{"page": "reduction", "extra": 1}', "Unknown key 'extra'"),
+    ('{"page": "denoising", "settings": {"level": 3}}', "Noise level must be between 0 and 1"),
+    ('{"page": "denoising", "settings": {"noise": "pink"}}', "Noise must be one of"),
+    ('{"page": "reduction", "n_train": 0}', "n_train must be between 1"),
+    ('{"page": "reduction", "n_train": 2.5}', "whole number"),
+    ('[1, 2]', "must be a JSON object"),
+    ('{"page": ', "not valid JSON"),
+])
+def test_bad_configs_are_one_sentence(text, message):
+    with pytest.raises(ValueError, match=message):
+        RunConfig.from_json(text)
+
+
+def test_more_training_images_than_the_dataset_has_is_refused():
+    with pytest.raises(ValueError, match="1,437 training images"):
+        result_for(RunConfig("reduction", "digits", n_train=5000))
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("code_size", 7), ("hidden_layers", (400, 200)), ("learning_rate", 0.003),
+    ("lr_decay", True), ("loss", "bce"), ("seed", 123)])
+def test_url_text_round_trips_each_kind_of_hyperparameter(name, value):
+    assert parse_param(name, as_text(value)) == value
+
+
+@pytest.mark.parametrize(("name", "text", "message"), [
+    ("code_size", "0", "between 1 and 256"), ("code_size", "2.5", "whole number"),
+    ("lr_decay", "maybe", "true or false"), ("loss", "hinge", "one of"),
+    ("learning_rate", "nan", "finite"), ("hidden_layers", "a,b", "whole numbers")])
+def test_bad_url_values_raise_sentences(name, text, message):
+    with pytest.raises(ValueError, match=message):
+        parse_param(name, text)
