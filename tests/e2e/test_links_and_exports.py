@@ -17,11 +17,11 @@ LINK = "Dimensionality_Reduction?data=digits&code_size=3&hidden_layers=32,16&epo
 
 def test_a_shared_link_sets_the_widgets_and_changes_go_back_into_the_url(page, app_url):
     page.goto(f"{app_url}/{LINK}")
-    page.get_by_text(re.compile(r"Network: encoder 64-32-16-3 .* · 2 epochs of")).wait_for()
+    page.get_by_text(re.compile(r"Network: 64-32-16-3-16-32-64 .* · 2 epochs of")).wait_for()
     assert page.get_by_label("Code size", exact=True).input_value() == "3"
     assert page.get_by_label("Nodes per layer", exact=True).input_value() == "32, 16"
     assert page.get_by_label("Seed", exact=True).input_value() == "9"
-    set_field(page, "Code size", "4", r"Network: encoder 64-32-16-4 ")
+    set_field(page, "Code size", "4", r"Network: 64-32-16-4-16-32-64 ")
     page.wait_for_function("() => location.search.includes('code_size=4')")
     assert "seed=9" in page.url and "data=digits" in page.url
 
@@ -53,7 +53,7 @@ def test_an_uploaded_csv_becomes_the_dataset(page, app_url, tmp_path):
     wine.frame.rename(columns={"target": "cultivar"}).to_csv(path, index=False)
     page.goto(f"{app_url}/Dimensionality_Reduction")
     page.get_by_role("button", name="Train", exact=True).wait_for()
-    page.get_by_label("Dataset").click()
+    page.get_by_role("combobox", name="Dataset").click()
     page.get_by_role("option", name="Your own data…").click()
     page.locator("section[data-testid='stSidebar'] input[type='file']").set_input_files(path)
     page.get_by_text(re.compile(r"your file wine\.csv")).wait_for()
