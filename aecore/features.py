@@ -63,8 +63,16 @@ def few_label_accuracy(autoencoder: Any, x_train: np.ndarray, y_train: np.ndarra
     -------
     DataFrame
         Index ``labels`` (the counts used), one column of accuracies (0–1) per representation.
+
+    Raises
+    ------
+    ValueError
+        If ``y_train`` holds fewer than two classes (a classifier needs two).
     """
     n_classes = len(np.unique(y_train))
+    if n_classes < 2:
+        raise ValueError("A classifier needs labels of at least two classes, and these data "
+                         "have one (upload them with a label column to see this section).")
     counts = sorted({max(c, n_classes) for c in label_counts if c <= len(x_train)})
     pipelines = feature_pipelines(autoencoder, x_train)
     rows = {}

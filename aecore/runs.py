@@ -485,15 +485,7 @@ def record(result: Any, store: RunStore | None = None) -> int:
     store : RunStore or None, default=None
         None means the store at :func:`store_dir`.
 
-    Returns
-    -------
-    int
-        The new run's id.
-
-    Raises
-    ------
-    sklearn.exceptions.NotFittedError, aecore.DivergedError, ValueError
-        As :meth:`RunStore.add` and the result's ``headline_scores`` do.
+    Returns and raises as :meth:`RunStore.add` (and the result's ``headline_scores``).
     """
     from aecore.runconfig import config_of
 

@@ -112,14 +112,19 @@ with below:
                 "logistic regression learns the labels from only a few labelled training images, "
                 "using the raw pixels, PCA with as many components as the code, or the code itself "
                 "(the autoencoder and PCA learnt from all training images, without labels).")
-    with st.spinner("Training the classifiers…"):
-        accuracy = result.few_label_accuracy
-    st.plotly_chart(plots.accuracy_by_labels(accuracy), key="few_labels")
-    st.caption(f"Accuracy on the {len(x_eval):,} held-out images; each labelled subset is drawn "
-               "stratified from the training images.")
+    tables = {"embeddings": lambda: result.maps_table(maps)}
+    try:
+        with st.spinner("Training the classifiers…"):
+            accuracy = result.few_label_accuracy
+    except ValueError as err:  # data with one class (an upload without labels)
+        st.info(str(err))
+    else:
+        st.plotly_chart(plots.accuracy_by_labels(accuracy), key="few_labels")
+        st.caption(f"Accuracy on the {len(x_eval):,} held-out images; each labelled subset is "
+                   "drawn stratified from the training images.")
+        tables["few-label accuracy"] = lambda: accuracy
 
-    export_section(result, {"embeddings": lambda: result.maps_table(maps),
-                            "few-label accuracy": lambda: accuracy})
+    export_section(result, tables)
 
     with st.expander("Reproduce this run in Python"):
         st.code(result.recipe(), language="python")

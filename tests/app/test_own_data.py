@@ -83,3 +83,17 @@ def test_anomaly_detection_needs_two_classes_and_says_so():
     at = upload("pages/4_Anomaly_Detection.py", "one.csv", table.to_csv(index=False).encode())
     assert not at.exception
     assert any("one class only" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize("script", PAGES)
+def test_a_table_without_labels_trains_on_every_page_that_needs_none(script):
+    table = pd.DataFrame(np.random.default_rng(0).random((150, 6)), columns=list("abcdef"))
+    at = upload(script, "unlabelled.csv", table.to_csv(index=False).encode())
+    if script.endswith("Anomaly_Detection.py"):
+        assert any("one class only" in e.value for e in at.error)  # it needs two
+        return
+    at = click(at, "Train")
+    assert not at.exception, at.exception
+    assert any("Trained 2 epochs" in s.value for s in at.success)
+    if script.endswith("Reduction.py"):
+        assert any("at least two classes" in i.value for i in at.info)
