@@ -268,6 +268,9 @@ def training_subset_slider(data: Dataset, key: str, link: PageLink) -> int:
                              help="Fewer images train faster; the held-out images stay the same.")
 
 
+# The run store's id of a result (or why it is not stored), kept with the result itself: after
+# a Stop the script run that trained it can no longer write to session state.
+RUN_ID = "run id"
 INTERRUPTED = ("It was not the Stop button: something else changed while the model trained "
                "(a setting, the dataset or the page), and Streamlit reruns the page for any "
                "change, which ends a training. Press Train to train again.")
@@ -383,25 +386,20 @@ class TrainingSection:
     def adopt(self, result: TrainedResult, run_id: int) -> None:
         """Make a stored run this page's last run, as if it had just been trained here."""
         state = st.session_state
-        state[self.name], state[self._stop_clicked], state[self._run_id] = result, True, run_id
+        result.memo(RUN_ID, lambda: run_id)
+        state[self.name], state[self._stop_clicked] = result, True
         state.pop(self._failure, None)
-
-    @property
-    def _run_id(self) -> str:  # the run store's id of this page's last run
-        return f"{self.name}_run_id"
 
     def _record(self, result: TrainedResult) -> None:
         """Add a training that finished or was stopped to the run store (a diverged one, or one
         stopped before its first epoch, has no model worth keeping)."""
-        state = st.session_state
-        state.pop(self._run_id, None)
         log = getattr(result.estimator, "log_", None)
         if log is None or not log.epochs_done or log.status == "diverged":
             return
         try:
-            state[self._run_id] = record(result)
+            result.memo(RUN_ID, lambda: record(result))
         except (OSError, ValueError) as err:  # a full disk, a store from a newer version…
-            state[self._run_id] = f"not saved in the run store ({err})"
+            result.memo(RUN_ID, lambda: f"not saved in the run store ({err})")
 
     @contextmanager
     def last_run(self, data: Dataset, hint: str) -> Iterator[Any]:
@@ -434,7 +432,7 @@ class TrainingSection:
         if log.status == "diverged":
             st.error(log.outcome())
             st.stop()
-        run = st.session_state.get(self._run_id)
+        run = result.memo(RUN_ID, lambda: None)
         saved = f" Saved as run {run} (see the Runs page)." if isinstance(run, int) else (
             f" It was {run}." if run else "")
         if log.status == "stopped":

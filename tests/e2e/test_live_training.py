@@ -50,6 +50,7 @@ def test_stop_ends_training_early_and_keeps_the_model(page, app_url):
     stopped.wait_for(timeout=30_000)
     done = int(re.search(r"after (\d+) of", stopped.inner_text())[1])
     assert 3 <= done < 300
+    assert re.search(r"Saved as run \d+", stopped.inner_text())  # a stopped run is kept too
     page.get_by_text("Reconstructions").wait_for(timeout=90_000)
     assert page.get_by_role("button", name="Train", exact=True).is_enabled()
 
