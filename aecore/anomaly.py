@@ -158,9 +158,10 @@ def _anomalous_class(data: Dataset, mode: str, digit: int):
     if mode not in ("one-class", "hold-out"):
         raise ValueError(f"Mode must be 'one-class' or 'hold-out'; got {mode!r}.")
     if len(np.unique(data.y_train)) < 2:
-        raise ValueError(f"{data.name} has one class only, but this set-up needs two (one "
-                         "normal, one anomalous): choose a label column with at least two "
-                         "classes when you upload it.")
+        what = "has no labels" if data.class_names == ("all",) else "has one class only"
+        raise ValueError(f"{data.name} {what}, but this set-up needs two classes (one normal, "
+                         "one anomalous): pick a label column for a CSV, add an array y to an "
+                         ".npz, or put a zip's images in one folder per label.")
     if digit not in set(data.y_train):
         raise ValueError(f"There is no class {digit} in {data.name}.")
     return (lambda y: y != digit) if mode == "one-class" else (lambda y: y == digit)

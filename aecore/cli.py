@@ -131,10 +131,10 @@ def _train(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out} is a file; give a folder (it is created if missing).")
     config = _read_config(args.config)
-    if args.data is not None:
-        config = dataclasses.replace(config, dataset=_dataset_key(args))
-    store = _open_store(args.store)
     say = _Say(quiet=args.quiet)
+    if args.data is not None:
+        config = _on_other_data(config, _dataset_key(args), say)
+    store = _open_store(args.store)
     try:
         result = result_for(config)
     except (ValueError, OSError) as err:
@@ -171,6 +171,23 @@ def _train(args: argparse.Namespace) -> int:
     say.line("  ".join(f"{name} {_number(value)}" for name, value in scores.items()))
     print(f"Run {run_id} saved: {out} (open it on the app's Runs page)")
     return 0
+
+
+def _on_other_data(config: Any, key: str, say: _Say) -> Any:
+    """``config`` on the dataset ``key`` (from ``--data``): an ``n_train`` the config took from
+    a larger dataset becomes "all of this one", with a note."""
+    from aecore.data import load_dataset
+
+    try:
+        n_rows = len(load_dataset(key).x_train)
+    except ValueError as err:
+        raise UserError(_sentence(err)) from None
+    n_train = config.n_train
+    if n_train is not None and n_train > n_rows:
+        say.line(f"The config's n_train ({n_train:,}) exceeds this dataset's {n_rows:,} training "
+                 "samples: training on all of them.")
+        n_train = None
+    return dataclasses.replace(config, dataset=key, n_train=n_train)
 
 
 def _read_config(path: str) -> Any:

@@ -25,7 +25,7 @@ def _discrete_colorscale(n: int) -> list[list]:
 
 
 def latent_scatter(points: np.ndarray, labels: np.ndarray, title: str = "",
-                   n_classes: int = 10, height: int = 380) -> go.Figure:
+                   n_classes: int | None = None, height: int = 380) -> go.Figure:
     """A 2-D map of points coloured by label; hover shows label and point index.
 
     Parameters
@@ -36,8 +36,9 @@ def latent_scatter(points: np.ndarray, labels: np.ndarray, title: str = "",
         Integer labels in ``0..n_classes - 1``; each gets a fixed colour of :data:`PALETTE`.
     title : str, default=""
         Figure title.
-    n_classes : int, default=10
-        Number of classes on the colour scale, so colours agree across maps.
+    n_classes : int or None, default=None
+        Number of classes on the colour scale, so colours agree across maps; None means the
+        labels' largest value + 1 (at least 1).
     height : int, default=380
         Figure height in pixels.
 
@@ -46,6 +47,8 @@ def latent_scatter(points: np.ndarray, labels: np.ndarray, title: str = "",
     plotly.graph_objects.Figure
         One ``Scattergl`` trace with a discrete colour bar.
     """
+    if n_classes is None:
+        n_classes = int(labels.max()) + 1 if len(labels) else 1
     fig = go.Figure(go.Scattergl(
         x=points[:, 0], y=points[:, 1], mode="markers", showlegend=False,
         customdata=np.column_stack([labels, np.arange(len(labels))]),

@@ -87,7 +87,9 @@ def _page_settings() -> dict[str, dict[str, Setting]]:
         "vae": {},
         "anomaly": {"source": Setting("Set-up", tuple(SOURCES)),
                     "digit": Setting("The class", max=2**31 - 1, integer=True, optional=True),
-                    "contamination": Setting("Contamination", max=MAX_CONTAMINATION)},
+                    # not the detector's own `contamination` (the share it flags)
+                    "training_contamination": Setting("Contamination of the training data",
+                                                      max=MAX_CONTAMINATION)},
     }
 
 
@@ -174,6 +176,9 @@ class RunConfig:
         if unknown:
             raise ValueError(f"Unknown key {sorted(unknown)[0]!r} in the run config; it may hold "
                              "format, page, dataset, n_train, params and settings.")
+        if values.get("format", CONFIG_FORMAT) != CONFIG_FORMAT:
+            raise ValueError(f"This run config is in format {values['format']!r}; this aecore "
+                             f"reads format {CONFIG_FORMAT}.")
         page = values.get("page")
         _check_page(page)
         params, settings = values.get("params", {}), values.get("settings", {})
@@ -234,6 +239,8 @@ def _checked_params(page: str, params: Mapping[str, Any]) -> dict[str, Any]:
         if name not in known:
             raise ValueError(f"Unknown hyperparameter {name!r} for the {PAGES[page]} page; it has "
                              f"{', '.join(known)}.")
+        if name == "hidden_layers" and isinstance(value, str):  # as typed, or as in a link
+            value = parse_layers(value)
         checked[name] = tuple(value) if isinstance(value, list) else value
     return checked
 
@@ -305,7 +312,7 @@ def config_of(result: Any) -> RunConfig:
                                        "level": result.level, "noise_seed": result.noise_seed}
     elif isinstance(result, results.AnomalyResult):
         page, settings = "anomaly", {"source": result.source, "digit": result.digit,
-                                     "contamination": result.contamination}
+                                     "training_contamination": result.contamination}
     params = {name: _plain(value) for name, value in result.estimator.get_params().items()}
     n_train = None if page == "anomaly" else result.n_train
     return RunConfig(page, result.data.key, params, n_train, settings)
@@ -344,9 +351,9 @@ def result_for(config: RunConfig, data: Any = None) -> Any:
     n_train = len(data.x_train) if config.n_train is None else config.n_train
     if n_train > len(data.x_train):
         raise ValueError(f"n_train is {n_train} but {data.name} has {len(data.x_train):,} "
-                         "training images.")
+                         "training samples.")
     if config.page == "anomaly":
-        source, contamination = settings["source"], settings["contamination"]
+        source, contamination = settings["source"], settings["training_contamination"]
         setup = (anomaly.breast_cancer_setup(contamination) if source == "breast-cancer"
                  else anomaly.image_setup(data, source, settings["digit"], contamination))
         result = results.AnomalyResult(None, data, 0, setup, source, settings["digit"]
@@ -376,7 +383,7 @@ def _default_settings(page: str, data: Any) -> dict[str, Any]:
             "denoising": {"architecture": next(iter(DENOISERS)), "noise": "gaussian",
                           "level": 0.5, "noise_seed": 0},
             "anomaly": {"source": "one-class", "digit": int(data.y_train.min()),
-                        "contamination": 0.0}}[page]
+                        "training_contamination": 0.0}}[page]
 
 
 def parse_param(name: str, text: str) -> Any:

@@ -93,8 +93,8 @@ def read_upload(name: str, content: bytes, label_column: str | None = None,
         column becomes 0). ``image_shape`` is None.
     ``.npz``
         Arrays saved with :func:`numpy.savez`: ``x`` of shape (n, features), a table scaled as
-        above, or (n, height, width), grey images (integer arrays and arrays with values above
-        1 are taken as 8-bit and divided by 255; floats in [0, 1] are kept); optionally ``y``
+        above, or (n, height, width), grey images (uint8 arrays are divided by 255, values in
+        [0, 1] are kept, and any other range is scaled min–max over all pixels); optionally ``y``
         of shape (n,), the labels.
     ``.zip``
         PNG or JPEG images, all of one size, read as grey and divided by 255; optionally one
@@ -524,7 +524,7 @@ def _read_npz(content: bytes, where: str) -> tuple[np.ndarray, np.ndarray | None
         if y.dtype.kind not in "biufUS":
             raise _fail(f"array y in {where} holds {y.dtype} values; labels must be numbers or "
                         "text.")
-    kind = x.dtype.kind
+    eight_bit = x.dtype == np.uint8
     x = x.astype(np.float64 if x.ndim == 2 else np.float32)  # tables are scaled in float64
     for bad, word in ((np.isnan(x), "missing (NaN)"), (np.isinf(x), "infinite")):
         if bad.any():
@@ -541,16 +541,13 @@ def _read_npz(content: bytes, where: str) -> tuple[np.ndarray, np.ndarray | None
         return flat, y, None, read_text, labels_from
     height, width = x.shape[1:]
     low, high = float(flat.min()), float(flat.max())
-    if kind in "iu" or high > 1:
-        if low < 0 or high > 255:
-            raise _fail(f"the pixels of array x in {where} run from {low:g} to {high:g}, but "
-                        "images must hold 8-bit values (0–255) or values in [0, 1].")
-        flat, scaling = flat / 255.0, f"{x.dtype} values 0–255 divided by 255"
-    elif low < 0:
-        raise _fail(f"the pixels of array x in {where} run from {low:g} to {high:g}, but images "
-                    "must hold 8-bit values (0–255) or values in [0, 1].")
-    else:
+    if eight_bit:
+        flat, scaling = flat / 255.0, "8-bit values divided by 255"
+    elif 0 <= low and high <= 1:
         scaling = "values in [0, 1] kept as they are"
+    else:  # e.g. sklearn's digits (0–16): one scale for every pixel keeps images comparable
+        flat = (flat - low) / (high - low) if high > low else np.zeros_like(flat)
+        scaling = f"values from {low:g} to {high:g} scaled min–max over all pixels to [0, 1]"
     read_text = (f"array x of {len(x):,} grey images of {width}×{height} pixels ({scaling})")
     return flat, y, (int(height), int(width)), read_text, labels_from
 

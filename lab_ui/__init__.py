@@ -139,10 +139,11 @@ def _link_params(link: PageLink, prefix: str, names: Iterable[str]) -> None:
     """The hyperparameters' widgets take the link's values (and write theirs into it)."""
     for name in names:
         if name == "hidden_layers":
-            link.apply(name, f"{prefix}{name}",
-                       lambda text: ", ".join(map(str, parse_layers(text))),
-                       show=lambda text: text.replace(" ", ""))
-            if f"{prefix}{name}" in st.session_state:
+            key = f"{prefix}{name}"
+            if link.apply(name, key, lambda text: ", ".join(map(str, parse_layers(text))),
+                          show=lambda text: text.replace(" ", "")) and not st.session_state[key]:
+                st.session_state[f"{prefix}n_layers"] = 0  # a link with no hidden layers
+            if key in st.session_state:
                 _count_layers(prefix)
         else:
             link.apply(name, f"{prefix}{name}", lambda text, name=name: parse_param(name, text))
@@ -262,10 +263,11 @@ def training_subset_slider(data: Dataset, key: str, link: PageLink) -> int:
         return n
     link.apply("n_train", key, lambda text: int(Setting(
         "n_train", min=low, max=n, integer=True).parse(text)))
-    st.session_state.setdefault(key, n)
-    return st.sidebar.slider("Training images", min_value=low, max_value=n,
+    if not low <= st.session_state.get(key, n) <= n:  # new or another dataset: use all of it
+        st.session_state[key] = n
+    return st.sidebar.slider("Training samples", min_value=low, max_value=n,
                              step=50, key=key, persist_state="session",
-                             help="Fewer images train faster; the held-out images stay the same.")
+                             help="Fewer samples train faster; the held-out ones stay the same.")
 
 
 # The run store's id of a result (or why it is not stored), kept with the result itself: after
@@ -399,7 +401,8 @@ class TrainingSection:
         try:
             result.memo(RUN_ID, lambda: record(result))
         except (OSError, ValueError) as err:  # a full disk, a store from a newer version…
-            result.memo(RUN_ID, lambda: f"not saved in the run store ({err})")
+            reason = f"not saved in the run store ({err})"
+            result.memo(RUN_ID, lambda: reason)
 
     @contextmanager
     def last_run(self, data: Dataset, hint: str) -> Iterator[Any]:

@@ -40,7 +40,7 @@ class PageLink:
             state["_link_warnings"] = []
 
     def apply(self, name: str, key: str, parse: Callable[[str], Any],
-              show: Callable[[Any], str] = as_text) -> None:
+              show: Callable[[Any], str] = as_text) -> bool:
         """Give the widget ``key`` the link's value for ``name``, if the page was just opened
         with one, and link them from now on.
 
@@ -55,16 +55,23 @@ class PageLink:
             for a value the widget cannot take.
         show : callable, default=aecore.runconfig.as_text
             Turns the widget's value into the URL's text.
+
+        Returns
+        -------
+        bool
+            Whether the widget took a value from the link.
         """
         self._keys[name] = key
         self._shows[name] = show
         text = st.session_state["_link_pending"].pop(name, None)
         if text is None:
-            return
+            return False
         try:
             st.session_state[key] = parse(text)
         except ValueError as err:
             st.session_state["_link_warnings"].append(f"`{name}={text}`: {err}")
+            return False
+        return True
 
     def apply_settings(self, keys: dict[str, str]) -> None:
         """:meth:`apply` for the page's own settings (:func:`aecore.runconfig.page_settings`).
@@ -83,7 +90,7 @@ class PageLink:
         def parse(text: str) -> Any:
             match = [option for option in options if as_text(option) == text]
             if not match:
-                raise ValueError(f"it must be one of {', '.join(map(as_text, options))}.")
+                raise ValueError(f"{name} must be one of {', '.join(map(as_text, options))}.")
             return match[0]
         self.apply(name, key, parse)
 

@@ -36,7 +36,7 @@ training = section.take_request()
 controls, live = st.columns([2, 3], gap="large")
 with controls:
     st.subheader("1 · What is normal?")
-    link.apply_settings({"source": "an_source", "contamination": "an_contamination"})
+    link.apply_settings({"source": "an_source", "training_contamination": "an_contamination"})
     source = st.radio("Set-up", list(anomaly.SOURCES), format_func=anomaly.SOURCES.get,
                       key="an_source", persist_state="session")
     breast_cancer = source == "breast-cancer"
@@ -167,7 +167,8 @@ with below:
                                   index=picks), key="an_rows")
 
     export_section(result, {"test scores": lambda: anomaly.scores_table(test_scores, y_test,
-                                                                         threshold)})
+                                                                         threshold),
+                            "threshold rules": lambda: table})
 
     with st.expander("Reproduce this run in Python"):
         st.code(result.recipe(smoothing), language="python")

@@ -32,8 +32,11 @@ if table.empty:
     st.info("No runs yet: train a model on any page and it appears here.")
     st.stop()
 
-event = st.dataframe(table, key="runs_table", on_select="rerun", selection_mode="multi-row",
-                     column_config={"seconds": st.column_config.NumberColumn(format="%.1f")})
+event = st.dataframe(table.reset_index(), key="runs_table", on_select="rerun",
+                     selection_mode="multi-row", hide_index=True, column_config={
+                         "id": st.column_config.NumberColumn("run", format="%d"),
+                         "dataset_name": "dataset", "epochs_done": "epochs",
+                         "seconds": st.column_config.NumberColumn(format="%.1f")})
 selected = [int(table.index[i]) for i in event.selection.rows]
 if not selected:
     st.caption("Select one run to open it, or several to compare them.")

@@ -94,10 +94,10 @@ def test_a_run_ended_by_something_else_than_stop_says_so():
                in w.value for w in at.warning)
     at.session_state["dr_result_stop_clicked"] = True
     at = at.run()
-    outcome = at.session_state["dr_result"].estimator.log_.outcome()
+    result = at.session_state["dr_result"]
+    run_id = result.memo("run id", lambda: None)
     assert [w.value for w in at.warning if "Stopped after" in w.value] == [
-        f"{outcome} Saved as run {at.session_state['dr_result'].memo('run id', lambda: None)} (see the "
-        "Runs page)."]
+        f"{result.estimator.log_.outcome()} Saved as run {run_id} (see the Runs page)."]
 
 
 def test_a_failed_training_says_why_and_leaves_train_usable():

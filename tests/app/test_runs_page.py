@@ -38,7 +38,7 @@ def test_runs_page_lists_the_store_and_compares_two_runs(two_runs):
     at = open_runs()
     assert not at.exception
     table = at.dataframe[0].value
-    assert list(table.index) == [2, 1] and set(table["code_size"]) == {2, 3}
+    assert list(table["id"]) == [2, 1] and set(table["code_size"]) == {2, 3}
     at = select(at, [0, 1])
     assert not at.exception and not at.error
     charts = {c.key: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
@@ -68,5 +68,5 @@ def test_deleting_needs_a_confirmation(two_runs):
     assert delete.disabled
     at.checkbox(key="runs_confirm_delete").check().run()
     next(b for b in at.button if b.label.startswith("Delete")).click().run()
-    assert list(at.dataframe[0].value.index) == [2]
+    assert list(at.dataframe[0].value["id"]) == [2]
     assert [run.id for run in two_runs.runs()] == [2]

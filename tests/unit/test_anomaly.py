@@ -114,3 +114,15 @@ def test_max_contamination_is_the_largest_share_the_training_split_holds(digits,
     assert setup.train_is_anomaly.mean() == pytest.approx(most, abs=0.01)
     with pytest.raises(ValueError, match="anomalies are available"):
         anomaly.image_setup(digits, mode, 3, most + 0.02)
+
+
+def test_an_image_set_up_needs_two_classes_and_says_why(digits):
+    import dataclasses
+
+    one_class = dataclasses.replace(digits, y_train=np.zeros_like(digits.y_train),
+                                    class_names=("digit",))
+    with pytest.raises(ValueError, match="has one class only, but this set-up needs two"):
+        anomaly.image_setup(one_class, "one-class", 0)
+    unlabelled = dataclasses.replace(one_class, class_names=("all",))
+    with pytest.raises(ValueError, match="has no labels"):
+        anomaly.image_setup(unlabelled, "hold-out", 0)

@@ -164,8 +164,10 @@ def test_a_data_file_is_saved_as_an_upload_and_named_in_the_config(home, digits)
     data = home / "mine.npz"
     np.savez(data, x=digits.x_train[:200], y=digits.y_train[:200])
     code, out, err = _run_main("train", "--config", str(_config_file(home)), "--data", str(data),
-                               "--out", str(home / "out"), "--quiet")
-    assert code == 2 and "n_train is 300" in err  # 200 rows, 80 % of them for training
+                               "--out", str(home / "first"))
+    assert code == 0, err  # 300 > the 160 training rows: all of them, with a note
+    assert "exceeds this dataset's 160 training samples: training on all of them" in err
+    assert json.loads((home / "first" / "config.json").read_text())["n_train"] == 160
     config = {**CONFIG, "n_train": 100}
     code, out, err = _run_main("train", "--config", str(_config_file(home, config)),
                                "--data", str(data), "--out", str(home / "out"), "--quiet")
@@ -173,7 +175,7 @@ def test_a_data_file_is_saved_as_an_upload_and_named_in_the_config(home, digits)
     assert err == ""  # --quiet
     written = json.loads((home / "out" / "config.json").read_text())
     assert written["dataset"].startswith("upload-") and written["n_train"] == 100
-    [run] = RunStore().runs()
+    run = RunStore().runs()[0]
     assert run.dataset == written["dataset"] and run.dataset_name == "mine.npz"
 
 

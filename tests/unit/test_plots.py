@@ -9,8 +9,10 @@ def test_latent_scatter_is_one_light_trace_with_a_fixed_colour_per_label():
     fig = plots.latent_scatter(points, labels, "map")
     assert len(fig.data) == 1 and fig.data[0].type == "scattergl"
     marker = fig.data[0].marker
-    assert (marker.cmin, marker.cmax) == (-0.5, 9.5)  # same scale in every map
+    assert (marker.cmin, marker.cmax) == (-0.5, 2.5)  # one band per class, 0..2
     np.testing.assert_array_equal(fig.data[0].customdata[:, 0], labels)
+    fixed = plots.latent_scatter(points, labels, "map", n_classes=10).data[0].marker
+    assert (fixed.cmin, fixed.cmax) == (-0.5, 9.5)  # a scale shared with maps of more classes
 
 
 def test_clickable_space_is_an_invisible_grid_beyond_the_points_extent():

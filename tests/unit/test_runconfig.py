@@ -8,7 +8,7 @@ from aecore.runconfig import PAGES, RunConfig, as_text, config_of, parse_param, 
 SETTINGS = {"reduction": {}, "vae": {},
             "denoising": {"architecture": "Dense", "noise": "masking", "level": 0.3,
                           "noise_seed": 4},
-            "anomaly": {"source": "hold-out", "digit": 3, "contamination": 0.05}}
+            "anomaly": {"source": "hold-out", "digit": 3, "training_contamination": 0.05}}
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -35,6 +35,8 @@ def test_config_of_a_built_result_reads_back_the_same(page):
     ('{"page": "denoising", "settings": {"noise": "pink"}}', "Noise must be one of"),
     ('{"page": "reduction", "n_train": 0}', "n_train must be between 1"),
     ('{"page": "reduction", "n_train": 2.5}', "whole number"),
+    ('{"format": 99, "page": "reduction"}', "format 99"),
+    ('{"page": "reduction", "params": {"hidden_layers": "32,x"}}', "whole numbers"),
     ('[1, 2]', "must be a JSON object"),
     ('{"page": ', "not valid JSON"),
 ])
@@ -44,7 +46,7 @@ def test_bad_configs_are_one_sentence(text, message):
 
 
 def test_more_training_images_than_the_dataset_has_is_refused():
-    with pytest.raises(ValueError, match="1,437 training images"):
+    with pytest.raises(ValueError, match="1,437 training samples"):
         result_for(RunConfig("reduction", "digits", n_train=5000))
 
 
@@ -62,3 +64,8 @@ def test_url_text_round_trips_each_kind_of_hyperparameter(name, value):
 def test_bad_url_values_raise_sentences(name, text, message):
     with pytest.raises(ValueError, match=message):
         parse_param(name, text)
+
+
+def test_hidden_layers_may_be_written_as_in_a_link():
+    config = RunConfig.from_dict({"page": "reduction", "params": {"hidden_layers": "32, 16"}})
+    assert config.params["hidden_layers"] == (32, 16)
