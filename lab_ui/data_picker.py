@@ -76,6 +76,9 @@ def _own_dataset() -> Dataset:
     if Path(upload.name).suffix.lower() == ".csv":
         header = st.sidebar.checkbox("The first row names the columns", True, key="own_header")
         columns = csv_columns(content, header)
+        if header and all(_is_number(name) for name in columns):
+            st.sidebar.warning("The first row holds only numbers: if it is data, not column "
+                               "names, untick the box above.")
         label = st.sidebar.selectbox("Label column", [NO_LABEL, *columns], key="own_label",
                                      help="Colours the maps and defines the classes; the "
                                           "other columns are the features.")
@@ -89,3 +92,11 @@ def _own_dataset() -> Dataset:
         save_upload(data)
     state[OWN_KEY] = data.key
     return data
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

@@ -97,3 +97,12 @@ def test_a_table_without_labels_trains_on_every_page_that_needs_none(script):
     assert any("Trained 2 epochs" in s.value for s in at.success)
     if script.endswith("Reduction.py"):
         assert any("at least two classes" in i.value for i in at.info)
+
+
+def test_a_header_of_numbers_is_pointed_out():
+    rows = pd.DataFrame(np.random.default_rng(1).random((40, 3)))
+    at = upload("pages/1_Dimensionality_Reduction.py", "numbers.csv",
+                rows.to_csv(index=False, header=False).encode())
+    assert any("first row holds only numbers" in w.value for w in at.sidebar.warning)
+    at.checkbox(key="own_header").uncheck().run()
+    assert not at.sidebar.warning and "40 rows" in at.sidebar.caption[0].value
