@@ -7,6 +7,7 @@ import io
 import re
 
 import pytest
+from playwright.sync_api import expect
 from sklearn.datasets import load_wine
 
 from tests.e2e.harness import set_field
@@ -18,9 +19,9 @@ LINK = "Dimensionality_Reduction?data=digits&code_size=3&hidden_layers=32,16&epo
 def test_a_shared_link_sets_the_widgets_and_changes_go_back_into_the_url(page, app_url):
     page.goto(f"{app_url}/{LINK}")
     page.get_by_text(re.compile(r"Network: 64-32-16-3-16-32-64 .* · 2 epochs of")).wait_for()
-    assert page.get_by_label("Code size", exact=True).input_value() == "3"
-    assert page.get_by_label("Nodes per layer", exact=True).input_value() == "32, 16"
-    assert page.get_by_label("Seed", exact=True).input_value() == "9"
+    expect(page.get_by_label("Code size", exact=True)).to_have_value("3")
+    expect(page.get_by_label("Nodes per layer", exact=True)).to_have_value("32, 16")
+    expect(page.get_by_label("Seed", exact=True)).to_have_value("9")
     set_field(page, "Code size", "4", r"Network: 64-32-16-4-16-32-64 ")
     page.wait_for_function("() => location.search.includes('code_size=4')")
     assert "seed=9" in page.url and "data=digits" in page.url
@@ -30,7 +31,7 @@ def test_bad_link_values_are_ignored_with_a_warning(page, app_url):
     page.goto(f"{app_url}/Dimensionality_Reduction?code_size=999&colour=red")
     page.get_by_text("Some values in this page's link were ignored").wait_for()
     page.get_by_text(re.compile("Code size must be between 1 and 256; got 999")).wait_for()
-    assert page.get_by_label("Code size", exact=True).input_value() == "2"
+    expect(page.get_by_label("Code size", exact=True)).to_have_value("2")
 
 
 def test_the_embeddings_download_is_the_held_out_codes_and_maps(page, app_url):
