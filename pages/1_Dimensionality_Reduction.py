@@ -1,11 +1,10 @@
 """Dimensionality reduction: train an autoencoder live and compare its code with PCA and t-SNE."""
 
-import numpy as np
 import streamlit as st
 
 from aecore import plots
+from aecore.baseline_maps import tsne_in_background
 from aecore.data import evaluation_points
-from aecore.embed import Map2D, tsne_map
 from aecore.presets import REDUCTION_PRESETS
 from aecore.results import ReductionResult
 from lab_ui import (
@@ -22,12 +21,6 @@ from lab_ui import (
 st.set_page_config(page_title="Dimensionality reduction · Autoencoder Lab", layout="wide")
 
 
-@st.cache_data(show_spinner="Computing t-SNE of the held-out points (once per dataset)…")
-def cached_tsne(dataset_key: str, _x_eval: np.ndarray) -> Map2D:
-    """t-SNE depends only on the data: one per dataset, shared by every session."""
-    return tsne_map(_x_eval)
-
-
 st.title("Dimensionality reduction")
 st.markdown("Squeeze every image into a **code** of a few numbers, watch the digits sort "
             "themselves while it trains, then compare the map with PCA and t-SNE of the same "
@@ -36,6 +29,7 @@ st.markdown("Squeeze every image into a **code** of a few numbers, watch the dig
 link = PageLink("reduction")
 data = dataset_picker(link)
 x_eval, y_eval = evaluation_points(data)
+tsne_future = tsne_in_background(x_eval)  # ready by the time a model is trained
 section = TrainingSection(RESULT_KEYS["reduction"])
 training = section.take_request()
 
@@ -70,7 +64,10 @@ with live:
 
 with below:
     st.subheader("3 · Side by side: autoencoder, PCA and t-SNE")
-    tsne = cached_tsne(data.key, x_eval)
+    if not tsne_future.done():
+        with st.spinner("Computing t-SNE of the held-out points (once per dataset)…"):
+            tsne_future.result()
+    tsne = tsne_future.result()
     with st.spinner("Scoring the three maps…"):
         maps, scores = result.comparison(tsne)
     clicked: list[int] = []
