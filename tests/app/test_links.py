@@ -2,6 +2,8 @@
 in it are ignored with a warning, and every change is written back."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as hypothesis_st
 from streamlit.testing.v1 import AppTest
 
 from aecore.runconfig import RunConfig, config_of, result_for
@@ -93,3 +95,25 @@ def test_the_link_of_a_run_config_sets_every_hyperparameter_it_holds(script):
     assert written == {k: v for k, v in linked.items() if k in written}
     # fixed by the page (not widgets there), and ignored without a warning
     assert set(linked) - set(written) <= {"network", "contamination"}
+
+
+LINK_NAMES = ["data", "n_train", "code_size", "hidden_layers", "epochs", "seed", "loss",
+              "learning_rate", "lr_decay", "network", "noise", "level", "noise_seed",
+              "architecture", "source", "digit", "training_contamination", "smoothing", "beta",
+              "conditional", "filters", "depth", "colour"]
+PAGE_SCRIPTS = ["pages/1_Dimensionality_Reduction.py", "pages/2_Denoising.py",
+                "pages/3_Variational_Autoencoder.py", "pages/4_Anomaly_Detection.py", "app.py"]
+
+
+@settings(max_examples=12, deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(script=hypothesis_st.sampled_from(PAGE_SCRIPTS), query=hypothesis_st.dictionaries(
+    hypothesis_st.sampled_from(LINK_NAMES),
+    hypothesis_st.one_of(hypothesis_st.text(max_size=12), hypothesis_st.integers().map(str),
+                         hypothesis_st.floats().map(str),
+                         hypothesis_st.sampled_from(["digits", "true", "conv", "-1", "1e309",
+                                                     "upload-0123456789ab", ""])),
+    max_size=6))
+def test_any_link_opens_the_page_without_a_traceback(script, query):
+    at = open_link(script, **query)
+    assert not at.exception, (query, at.exception)
