@@ -64,15 +64,8 @@ def tsne_in_background(x_eval: np.ndarray) -> Future:
     Every call with the same points, from any session, gets the same future while this
     process runs; a finished one is read from the disk cache after a restart.
 
-    Parameters
-    ----------
-    x_eval : ndarray of shape (n_samples, n_features)
-        The held-out points.
-
-    Returns
-    -------
-    concurrent.futures.Future
-        Its ``result()`` is :func:`cached_tsne` of ``x_eval`` (or raises its ValueError).
+    ``x_eval`` is as for :func:`cached_tsne`; the returned future's ``result()`` is
+    ``cached_tsne(x_eval)`` (or raises its ValueError).
     """
     from joblib import hash as data_hash
 

@@ -75,7 +75,7 @@ def _own_dataset() -> Dataset:
     content, label, header = upload.getvalue(), None, True
     if Path(upload.name).suffix.lower() == ".csv":
         header = st.sidebar.checkbox("The first row names the columns", True, key="own_header")
-        columns = csv_columns(content, header)
+        columns = _columns(upload.file_id, content, header)
         if header and all(_is_number(name) for name in columns):
             st.sidebar.warning("The first row holds only numbers: if it is data, not column "
                                "names, untick the box above.")
@@ -92,6 +92,15 @@ def _own_dataset() -> Dataset:
         save_upload(data)
     state[OWN_KEY] = data.key
     return data
+
+
+def _columns(file_id: str, content: bytes, header: bool) -> list[str]:
+    """:func:`aecore.uploads.csv_columns`, read once per uploaded file and header choice (it
+    checks every line, and the page reruns on every widget change)."""
+    state, key = st.session_state, (file_id, header)
+    if state.get("_own_columns", (None, None))[0] != key:
+        state["_own_columns"] = (key, csv_columns(content, header))
+    return state["_own_columns"][1]
 
 
 def _is_number(text: str) -> bool:
