@@ -263,7 +263,7 @@ def training_subset_slider(data: Dataset, key: str, link: PageLink) -> int:
         return n
     link.apply("n_train", key, lambda text: int(Setting(
         "n_train", min=low, max=n, integer=True).parse(text)))
-    if not low <= st.session_state.get(key, n) <= n:  # new or another dataset: use all of it
+    if not low <= st.session_state.get(key, -1) <= n:  # first visit or another dataset: all of it
         st.session_state[key] = n
     return st.sidebar.slider("Training samples", min_value=low, max_value=n,
                              step=50, key=key, persist_state="session",

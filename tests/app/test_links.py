@@ -7,8 +7,10 @@ from hypothesis import strategies as hypothesis_st
 from streamlit.testing.v1 import AppTest
 
 from aecore.runconfig import RunConfig, config_of, result_for
-from lab_ui.link import link_query
+from lab_ui.link import PAGE_FILES, link_query
 from tests.app.apptest import ROOT
+
+SLIDER_PREFIX = {"reduction": "dr", "denoising": "dn", "vae": "vae"}
 
 
 def open_link(script: str, **query: str) -> AppTest:
@@ -117,3 +119,12 @@ PAGE_SCRIPTS = ["pages/1_Dimensionality_Reduction.py", "pages/2_Denoising.py",
 def test_any_link_opens_the_page_without_a_traceback(script, query):
     at = open_link(script, **query)
     assert not at.exception, (query, at.exception)
+
+
+@pytest.mark.parametrize("page", ["reduction", "denoising", "vae"])
+def test_a_page_opened_without_a_link_trains_on_every_training_sample(page):
+    at = open_link(PAGE_FILES[page])
+    assert not at.exception
+    slider = at.sidebar.slider(key=f"{SLIDER_PREFIX[page]}_n_train")
+    assert slider.value == 4000 == slider.max  # the MNIST sample's 4,000 training digits
+    assert at.query_params["n_train"] == "4000"

@@ -19,19 +19,24 @@ def open_dimensionality_reduction(page, app_url: str, epochs: int) -> None:
     set_field(page, "Epochs", str(epochs), rf"Network: 784-64-32-2-.* · {epochs} epochs of")
 
 
-def chart_titles(page) -> list[str]:
-    return page.eval_on_selector_all(".gtitle", "nodes => nodes.map(n => n.textContent)")
+def record_chart_titles(page) -> None:
+    """Keep every chart title the page shows from now on in ``window.chartTitles`` (a
+    MutationObserver sees each redraw, however short it stays on screen)."""
+    page.evaluate("""() => {
+        window.chartTitles = new Set();
+        new MutationObserver(() => document.querySelectorAll('.gtitle')
+            .forEach(n => window.chartTitles.add(n.textContent)))
+            .observe(document.body, {childList: true, subtree: true, characterData: true});
+    }""")
 
 
 def test_latent_chart_redraws_while_training_then_results_appear(page, app_url):
     open_dimensionality_reduction(page, app_url, epochs=12)
+    record_chart_titles(page)
     page.get_by_role("button", name="Train", exact=True).click()
-    seen: set[int] = set()
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not page.get_by_text("Trained 12 epochs").count():
-        seen |= {int(m[1]) for t in chart_titles(page) if (m := LATENT_TITLE.fullmatch(t))}
-        page.wait_for_timeout(50)
-    assert page.get_by_text("Trained 12 epochs").count(), "training did not finish"
+    page.get_by_text("Trained 12 epochs").wait_for(timeout=120_000)
+    titles = page.evaluate("() => [...window.chartTitles]")
+    seen = {int(m[1]) for t in titles if (m := LATENT_TITLE.fullmatch(t))}
     assert len(seen) >= 2, f"the latent chart was drawn for epochs {sorted(seen)} only"
     page.get_by_text("Side by side").wait_for()
     page.wait_for_function(
