@@ -129,6 +129,7 @@ PAGE_FILES = {"reduction": "pages/1_Dimensionality_Reduction.py",
               "anomaly": "pages/4_Anomaly_Detection.py"}
 RESULT_KEYS = {"reduction": "dr_result", "denoising": "dn_result", "vae": "vae_result",
                "anomaly": "an_result"}  # where each page keeps its last run in session state
+MAX_COMPARED = 6  # runs the Runs page compares at once (its maps stand side by side)
 
 
 def link_query(config: RunConfig) -> dict[str, str]:
@@ -137,3 +138,16 @@ def link_query(config: RunConfig) -> dict[str, str]:
     params = {name: value for name, value in config.params.items() if name in PARAMS}
     values = {"data": config.dataset, "n_train": config.n_train, **params, **config.settings}
     return {name: as_text(value) for name, value in values.items() if value is not None}
+
+
+def linked_runs(known: Iterable[int]) -> list[int]:
+    """The runs named in the Runs page's link (``?compare=3,4,5``) that are in the store, in
+    the link's order; warns once about the names that are not."""
+    text = st.query_params.get("compare", "")
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    known = set(known)
+    ids = [int(name) for name in names if name.isdigit() and int(name) in known]
+    missing = [name for name in names if not (name.isdigit() and int(name) in known)]
+    if missing:
+        st.warning(f"Not in the run store, so not compared: {', '.join(missing)}.")
+    return list(dict.fromkeys(ids))

@@ -5,9 +5,9 @@ import streamlit as st
 from aecore import plots
 from aecore.runs import RunStore, reopen
 from lab_ui import open_run
+from lab_ui.link import MAX_COMPARED, linked_runs
 
 st.set_page_config(page_title="Runs · Autoencoder Lab", layout="wide")
-MAX_COMPARED = 6
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -38,6 +38,10 @@ event = st.dataframe(table.reset_index(), key="runs_table", on_select="rerun",
                          "dataset_name": "dataset", "epochs_done": "epochs",
                          "seconds": st.column_config.NumberColumn(format="%.1f")})
 selected = [int(table.index[i]) for i in event.selection.rows]
+if selected:  # the user's own selection replaces a link's (``?compare=3,4``)
+    st.query_params.pop("compare", None)
+else:
+    selected = linked_runs(table.index)
 if not selected:
     st.caption("Select one run to open it, or several to compare them.")
     st.stop()

@@ -70,3 +70,15 @@ def test_deleting_needs_a_confirmation(two_runs):
     next(b for b in at.button if b.label.startswith("Delete")).click().run()
     assert list(at.dataframe[0].value["id"]) == [2]
     assert [run.id for run in two_runs.runs()] == [2]
+
+
+def test_a_compare_link_opens_the_comparison_and_names_unknown_runs(two_runs):
+    ids = [run.id for run in two_runs.runs()]
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
+    at = at.switch_page("pages/5_Runs.py")
+    at.query_params["compare"] = f"{ids[0]},{ids[1]},999"
+    at = at.run()
+    assert not at.exception
+    assert "999" in at.warning[0].value
+    scores = at.dataframe[1].value
+    assert list(scores.columns) == [f"run {ids[0]}", f"run {ids[1]}"]
