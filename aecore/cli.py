@@ -1,8 +1,11 @@
-"""``python -m aecore``: train a run from its config without the app, and list stored runs.
+"""``python -m aecore``: train a run from its config without the app, sweep one of its
+hyperparameters, and list stored runs.
 
 ::
 
     python -m aecore train --config run.json --out runs/mine [--data mnist_sample] [--store DIR]
+    python -m aecore sweep --config run.json --param code_size --values 1,2,4,8 [--data KEY]
+                           [--jobs 2] [--out DIR] [--store DIR]
     python -m aecore runs [--store DIR]
 
 ``train`` reads a :class:`aecore.runconfig.RunConfig` (the JSON the app's hyperparameter export
@@ -13,10 +16,16 @@ it. ``--data`` names a registered dataset or a .csv/.npz/.zip file of the user's
 the app's upload does (:mod:`aecore.uploads`). Several GPUs are used data-parallel with no
 option (:mod:`aecore.devices`).
 
-Exit status: 0 when the run is stored (also after Ctrl-C, which stops the fit and keeps the
-model so far), 1 when the fit diverged or ended before its first epoch, 2 for a mistake in the
-command, the config or the data (one line on stderr starting ``error: ``), 130 when a second
-Ctrl-C aborts.
+``sweep`` trains the reduction page's model once per value (:class:`aecore.sweep.Sweep`, ``--jobs``
+at a time), stores each finished training in the run store, prints one line per job event and
+then the table of held-out scores beside PCA's; ``--out`` writes it as ``sweep.csv`` with the
+curve as ``sweep.html`` (:func:`aecore.plots.sweep_curve`).
+
+Exit status: 0 when the run is stored, or every job of a sweep is (``train``: also after Ctrl-C,
+which stops the fit and keeps the model so far), 1 when the fit diverged or ended before its
+first epoch, or a sweep's job failed, 2 for a mistake in the command, the config or the data
+(one line on stderr starting ``error: ``), 130 when a second Ctrl-C aborts, or a sweep was
+stopped by Ctrl-C (its pending jobs cancelled, its finished ones kept).
 """
 
 from __future__ import annotations
@@ -70,7 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m aecore",
-        description="Autoencoder Lab without the app: train a run from its config, list runs.")
+        description="Autoencoder Lab without the app: train a run from its config, sweep one "
+                    "of its hyperparameters, list runs.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     train = commands.add_parser(
@@ -78,22 +88,30 @@ def _parser() -> argparse.ArgumentParser:
         description="Train what the app's page trains for a run config (the JSON its "
                     "hyperparameters export gives), save it to --out and add it to the run "
                     "store. Ctrl-C stops the fit and keeps the model so far.")
-    train.add_argument("--config", required=True, metavar="FILE",
-                       help="run config JSON (page, dataset, n_train, params, settings)")
-    train.add_argument("--data", metavar="KEY_OR_FILE",
-                       help="dataset to train on instead of the config's: a registered key "
-                            "(e.g. mnist_sample, digits) or a .csv/.npz/.zip file")
-    train.add_argument("--label-column", metavar="NAME",
-                       help="with a CSV file: the column holding the labels")
-    train.add_argument("--no-header", action="store_true",
-                       help="with a CSV file: its first row is data, not column names")
+    _add_run_options(train)
     train.add_argument("--out", required=True, metavar="DIR",
                        help="folder to write model.keras, estimator.json, history.csv, "
                             "config.json and scores.json into")
-    train.add_argument("--store", metavar="DIR",
-                       help="run store folder (default: $AECORE_RUNS_DIR, else the app's)")
-    train.add_argument("--quiet", action="store_true", help="print no progress")
     train.set_defaults(run=_train)
+
+    sweep = commands.add_parser(
+        "sweep", help="train one model per value of a hyperparameter and store each",
+        description="Train the Dimensionality reduction page's model for a run config once per "
+                    "value of one hyperparameter, --jobs at a time, add each to the run store "
+                    "and print its held-out reconstruction error (and 5-NN accuracy for 2-D "
+                    "codes) beside PCA's. Ctrl-C cancels the jobs not yet started, stops the "
+                    "running ones and keeps those that finished.")
+    _add_run_options(sweep)
+    sweep.add_argument("--param", required=True, metavar="NAME",
+                       help="the hyperparameter to sweep, e.g. code_size (an unknown one lists "
+                            "those that can be)")
+    sweep.add_argument("--values", required=True, metavar="LIST",
+                       help="its values, comma-separated, e.g. 1,2,4,8")
+    sweep.add_argument("--jobs", type=int, default=2, metavar="N",
+                       help="trainings at once (default 2; about the number of cores)")
+    sweep.add_argument("--out", metavar="DIR",
+                       help="folder to write sweep.csv and sweep.html (the curve) into")
+    sweep.set_defaults(run=_sweep)
 
     runs = commands.add_parser("runs", help="list the stored runs",
                                description="Print the run store's table, newest run first.")
@@ -101,6 +119,22 @@ def _parser() -> argparse.ArgumentParser:
                       help="run store folder (default: $AECORE_RUNS_DIR, else the app's)")
     runs.set_defaults(run=_runs)
     return parser
+
+
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    """The options ``train`` and ``sweep`` share: the config, the data, the store, quiet."""
+    parser.add_argument("--config", required=True, metavar="FILE",
+                        help="run config JSON (page, dataset, n_train, params, settings)")
+    parser.add_argument("--data", metavar="KEY_OR_FILE",
+                        help="dataset to train on instead of the config's: a registered key "
+                             "(e.g. mnist_sample, digits) or a .csv/.npz/.zip file")
+    parser.add_argument("--label-column", metavar="NAME",
+                        help="with a CSV file: the column holding the labels")
+    parser.add_argument("--no-header", action="store_true",
+                        help="with a CSV file: its first row is data, not column names")
+    parser.add_argument("--store", metavar="DIR",
+                        help="run store folder (default: $AECORE_RUNS_DIR, else the app's)")
+    parser.add_argument("--quiet", action="store_true", help="print no progress")
 
 
 # ---- runs ------------------------------------------------------------------------------------
@@ -127,9 +161,7 @@ def _open_store(folder: str | None) -> Any:
 def _train(args: argparse.Namespace) -> int:
     from aecore.runconfig import config_of, result_for
 
-    out = Path(args.out).expanduser()
-    if out.exists() and not out.is_dir():
-        raise UserError(f"--out {out} is a file; give a folder (it is created if missing).")
+    out = _out_folder(args.out)
     config = _read_config(args.config)
     say = _Say(quiet=args.quiet)
     if args.data is not None:
@@ -171,6 +203,113 @@ def _train(args: argparse.Namespace) -> int:
     say.line("  ".join(f"{name} {_number(value)}" for name, value in scores.items()))
     print(f"Run {run_id} saved: {out} (open it on the app's Runs page)")
     return 0
+
+
+def _out_folder(path: str) -> Path:
+    """``--out`` as a folder path (created later if missing); not an existing file."""
+    out = Path(path).expanduser()
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out} is a file; give a folder (it is created if missing).")
+    return out
+
+
+# ---- sweep -----------------------------------------------------------------------------------
+def _sweep(args: argparse.Namespace) -> int:
+    from aecore.data import load_dataset
+    from aecore.sweep import Sweep, parse_values
+
+    out = None if args.out is None else _out_folder(args.out)
+    config = _read_config(args.config)
+    say = _Say(quiet=args.quiet)
+    config = _on_other_data(config, config.dataset if args.data is None else _dataset_key(args),
+                            say)
+    store = _open_store(args.store)
+    try:
+        values = parse_values(args.param, args.values)
+        sweep = Sweep(config, args.param, values, n_jobs=args.jobs, store=store)
+    except ValueError as err:
+        raise UserError(_sentence(err)) from None
+    say.line(f"Sweeping {args.param} over {', '.join(map(str, values))} on "
+             f"{load_dataset(config.dataset).name}, {args.jobs} at a time ({sweep.backend}).")
+    progress = _SweepProgress(sys.stderr, args.param, quiet=args.quiet)
+    with _StopOnInterrupt("Stopping: jobs not yet started are cancelled, running ones stop "
+                          "after their batch, finished ones are kept (Ctrl-C again to "
+                          "abort).") as stop:
+        try:
+            sweep.run(on_update=progress, should_stop=stop)
+        finally:
+            progress.close()
+    table = sweep.table()
+    print(table.to_string(index=False))
+    if out is not None:
+        _write_sweep(table, args.param, out)
+    if stop.requested:
+        return EXIT_ABORTED
+    return EXIT_FAILED if any(job.state == "failed" for job in sweep.jobs) else 0
+
+
+def _write_sweep(table: Any, param: str, out: Path) -> None:
+    """``sweep.csv`` and the curve as ``sweep.html`` (self-contained) in ``out``."""
+    from aecore.plots import sweep_curve
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        table.to_csv(out / "sweep.csv", index=False)
+        sweep_curve(table, param).write_html(out / "sweep.html")
+    except OSError as err:
+        raise UserError(f"cannot write {out}: {_sentence(err)}") from None
+
+
+class _SweepProgress:
+    """The sweep's ``on_update`` callback: one line per job event (started; done or stopped,
+    with its scores and run id; cancelled; failed, with why) and, on a terminal, a status line
+    of the running jobs' epochs redrawn with ``\\r``."""
+
+    def __init__(self, stream: TextIO, param: str, quiet: bool = False) -> None:
+        self.stream, self.param, self.quiet = stream, param, quiet
+        self.tty = _isatty(stream)
+        self.states: dict[int, str] = {}  # each job's state when last seen
+        self.width = 0  # length of the status line last drawn
+
+    def __call__(self, jobs: list) -> None:
+        if self.quiet:
+            return
+        for index, job in enumerate(jobs):
+            if self.states.get(index, "waiting") != job.state:
+                self.states[index] = job.state
+                self._write(f"{self._name(job)}: {self._event(job)}\n")
+        running = [f"{self._name(job)} {job.epoch}/{job.epochs}" for job in jobs
+                   if job.state == "running"]
+        if self.tty and running:
+            line = "epochs: " + " · ".join(running)
+            self._write(line)
+            self.width = len(line)
+
+    def _name(self, job: Any) -> str:
+        from aecore.runconfig import as_text
+
+        return f"{self.param}={as_text(job.value)}"
+
+    def _event(self, job: Any) -> str:
+        if job.state in ("done", "stopped") and job.run_id is not None:
+            scores = "  ".join(f"{name} {_number(value)}" for name, value in job.scores.items())
+            ended = "done" if job.state == "done" else f"stopped after {job.epoch} epochs"
+            return f"{ended} in {job.seconds:.1f} s  {scores}  (run {job.run_id})"
+        return {"running": "started", "cancelled": "cancelled", "failed": f"failed: {job.error}",
+                "stopped": "stopped before its first epoch ended; not stored"}[job.state]
+
+    def _write(self, text: str) -> None:
+        """``text`` in place of the status line (blanked first on a terminal)."""
+        if self.width:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.width = 0
+        self.stream.write(text)
+        self.stream.flush()
+
+    def close(self) -> None:
+        """Blank the status line (after the sweep, however it ended)."""
+        if self.width:
+            self._write("")
 
 
 def _on_other_data(config: Any, key: str, say: _Say) -> Any:
@@ -319,9 +458,11 @@ def _isatty(stream: TextIO) -> bool:
 
 class _StopOnInterrupt:
     """While active, the first Ctrl-C asks the fit to stop (it is the ``should_stop``
-    callable); a second one raises ``KeyboardInterrupt`` as usual."""
+    callable) and prints ``message``; a second one raises ``KeyboardInterrupt`` as usual."""
 
-    def __init__(self) -> None:
+    def __init__(self, message: str = "Stopping after this batch; the model trained so far is "
+                                      "kept (Ctrl-C again to abort).") -> None:
+        self.message = message
         self.requested = False
         self.previous: Callable | int | None = None
 
@@ -331,8 +472,7 @@ class _StopOnInterrupt:
     def _handle(self, signum: int, frame: Any) -> None:
         self.requested = True
         signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C aborts
-        print("\nStopping after this batch; the model trained so far is kept (Ctrl-C again "
-              "to abort).", file=sys.stderr, flush=True)
+        print(f"\n{self.message}", file=sys.stderr, flush=True)
 
     def __enter__(self) -> _StopOnInterrupt:
         try:

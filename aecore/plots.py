@@ -452,3 +452,53 @@ def parallel_coordinates(table: pd.DataFrame, score: str) -> go.Figure:
         color=values, colorscale="Viridis", showscale=True, colorbar=dict(title=score))))
     fig.update_layout(height=380, margin=dict(l=60, r=60, t=50, b=20))
     return fig
+
+
+def sweep_curve(table: pd.DataFrame, param: str) -> go.Figure:
+    """Held-out reconstruction error against a swept hyperparameter, autoencoder beside PCA.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per swept value, as :meth:`aecore.sweep.Sweep.table` gives it: the numeric
+        column ``param``, ``"reconstruction MSE"`` and ``"PCA reconstruction MSE"`` (per
+        feature, squared feature units) and, optionally, ``"5-NN accuracy"`` and ``"PCA 5-NN
+        accuracy"`` (in [0, 1]); NaN where a value has no score.
+    param : str
+        The swept hyperparameter, a column of ``table`` (the x axis).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Lines with markers in the order of the values, gaps bridged: the two reconstruction
+        errors and, in a second panel when any 5-NN accuracy is known, the two accuracies. The
+        x axis has a tick at each value, and is logarithmic when every value is positive and
+        the largest is at least 8 times the smallest.
+
+    Raises
+    ------
+    KeyError
+        If ``param`` or a reconstruction column is missing.
+    """
+    from plotly.subplots import make_subplots
+
+    rows = table.sort_values(param)
+    x = rows[param].to_numpy(dtype=float)
+    panels = {"reconstruction MSE": "Held-out reconstruction MSE"}
+    if "5-NN accuracy" in rows and rows["5-NN accuracy"].notna().any():
+        panels["5-NN accuracy"] = "5-NN accuracy of the 2-D map"
+    fig = make_subplots(rows=1, cols=len(panels), subplot_titles=list(panels.values()))
+    for col, score in enumerate(panels, start=1):
+        for method, column, colour in (("Autoencoder", score, PALETTE[0]),
+                                       ("PCA", f"PCA {score}", PALETTE[1])):
+            fig.add_trace(go.Scatter(x=x, y=rows[column], mode="lines+markers", name=method,
+                                     legendgroup=method, showlegend=col == 1, connectgaps=True,
+                                     line=dict(color=colour)), row=1, col=col)
+    logarithmic = len(x) > 0 and x.min() > 0 and x.max() >= 8 * x.min()
+    fig.update_xaxes(title_text=param, type="log" if logarithmic else "linear", tickvals=x,
+                     ticktext=[f"{value:g}" for value in x])
+    fig.update_yaxes(title_text="MSE per feature", rangemode="tozero", row=1, col=1)
+    if len(panels) == 2:
+        fig.update_yaxes(title_text="accuracy", range=[0, 1], row=1, col=2)
+    fig.update_layout(height=360, margin=dict(l=10, r=10, t=40, b=10), hovermode="x unified")
+    return fig

@@ -17,6 +17,7 @@ from lab_ui import (
     model_controls,
     training_subset_slider,
 )
+from lab_ui.sweep_section import sweep_requested, sweep_section
 
 st.set_page_config(page_title="Dimensionality reduction · Autoencoder Lab", layout="wide")
 
@@ -42,13 +43,21 @@ with controls:
     autoencoder = model_controls(REDUCTION_PRESETS, x_train, prefix="hp_", link=link,
                                  fixed=("network",))
     link.write()
-below = section.below(trains=training and autoencoder is not None)
+below = section.below(trains=training and autoencoder is not None or sweep_requested())
+sweep_area = st.container()  # drawn before the last run's results, which may end the script
 
 with live:
     st.subheader("2 · Train it live")
     section.buttons(training, can_train=autoencoder is not None)
     if training and autoencoder is not None:
         section.train(ReductionResult(autoencoder, data, n_train), latent_frame(y_eval))
+    if sweep_requested():
+        st.empty()  # clears the last run's charts while the sweep runs: a click would end it
+
+with sweep_area:
+    sweep_section(autoencoder, data, n_train)
+
+with live:
     with section.last_run(
             data, "Pick the hyperparameters and press **Train**. The loss curves and the 2-D "
                   f"code of {len(x_eval):,} held-out images will update every epoch.") as result:

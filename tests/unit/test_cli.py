@@ -284,3 +284,81 @@ def test_the_estimators_build_and_train_under_a_mirrored_strategy(tmp_path):
                           cwd=tmp_path, env=_environment(tmp_path), capture_output=True,
                           text=True, timeout=300)
     assert done.returncode == 0 and "mirrored ok" in done.stdout, done.stderr[-3000:]
+
+
+# ---- sweep -----------------------------------------------------------------------------------
+@pytest.fixture
+def sweep_home(home, monkeypatch):
+    """As ``home``, with joblib's loky backend (no Ray cluster named)."""
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    monkeypatch.delenv("AECORE_RAY_ADDRESS", raising=False)
+    return home
+
+
+def test_sweep_prints_each_job_and_the_table_and_writes_the_csv_and_the_curve(sweep_home):
+    out = sweep_home / "sweep"
+    code, stdout, err = _run_main("sweep", "--config", str(_config_file(sweep_home)), "--param",
+                                  "code_size", "--values", "2,3", "--out", str(out))
+    assert code == 0, err
+    table = pd.read_csv(out / "sweep.csv")
+    assert table["code_size"].tolist() == [2, 3] and (table["state"] == "done").all()
+    assert (out / "sweep.html").read_text().count("Held-out reconstruction MSE") >= 1
+    runs = RunStore().runs()
+    assert sorted(table["run id"]) == sorted(run.id for run in runs)
+    lines = err.splitlines()
+    assert lines[0] == "Sweeping code_size over 2, 3 on 8×8 digits, 2 at a time (loky)."
+    for value, run_id in zip(table["code_size"], table["run id"], strict=True):
+        [done] = [line for line in lines if line.startswith(f"code_size={value}: done in ")]
+        assert "reconstruction MSE" in done and done.endswith(f"(run {run_id})")
+    assert "\r" not in err  # no epoch status line when not on a terminal
+    header, *rows = stdout.splitlines()
+    assert header.split()[:2] == ["code_size", "state"] and len(rows) == 2
+
+
+@pytest.mark.parametrize("extra", [
+    ("--param", "loss", "--values", "mse,bce"),
+    ("--param", "code_size", "--values", "2"),
+    ("--param", "code_size", "--values", "2,x"),
+    ("--param", "code_size", "--values", "2,3", "--data", "cifar"),
+    ("--param", "code_size", "--values", "2,3", "--jobs", "0"),
+], ids=["unknown-param", "one-value", "bad-value", "unknown-dataset", "no-jobs"])
+def test_a_sweep_mistake_is_one_error_line_and_exit_2(sweep_home, extra):
+    code, out, err = _run_main("sweep", "--config", str(_config_file(sweep_home)), *extra,
+                               "--out", str(sweep_home / "out"))
+    assert code == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    assert not (sweep_home / "out").exists() and RunStore().runs() == []
+
+
+def test_ctrl_c_during_a_sweep_cancels_the_waiting_jobs_and_keeps_the_finished_one(tmp_path):
+    """A terminal's Ctrl-C reaches every process of the group, the loky workers too."""
+    environment = {key: value for key, value in _environment(tmp_path).items()
+                   if key not in ("RAY_ADDRESS", "AECORE_RAY_ADDRESS")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "aecore", "sweep", "--config", str(_config_file(tmp_path)),
+         "--param", "epochs", "--values", "1,400,450,500", "--jobs", "2"],
+        cwd=tmp_path, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, start_new_session=True)
+    try:
+        seen = []
+        for line in process.stderr:
+            seen.append(line)
+            if line.startswith("epochs=1: done"):
+                break
+        else:
+            pytest.fail("".join(seen))
+        os.killpg(process.pid, signal.SIGINT)
+        out, rest = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    err = "".join(seen) + rest
+    assert process.returncode == 130, err
+    assert "Traceback" not in err and "Stopping: jobs not yet started are cancelled" in err
+    rows = [line.split() for line in out.splitlines()[1:]]
+    states = {row[0]: row[1] for row in rows}
+    assert states["1"] == "done" and states["500"] == "cancelled"
+    assert states["400"] == "stopped" and states["450"] in ("stopped", "cancelled")
+    stored = [row[-1] for row in rows if row[-1] != "<NA>"]
+    assert sorted(int(run_id) for run_id in stored) == sorted(
+        run.id for run in RunStore(tmp_path / "runs").runs())
