@@ -206,10 +206,14 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _out_folder(path: str) -> Path:
-    """``--out`` as a folder path (created later if missing); not an existing file."""
-    out = Path(path).expanduser()
+    """``--out`` as a folder path (created when the files are written), checked now so that a
+    path that cannot be written is said before any training rather than after it."""
+    out = Path(path).expanduser().absolute()
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out} is a file; give a folder (it is created if missing).")
+    existing = next(folder for folder in (out, *out.parents) if folder.exists())
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        raise UserError(f"--out {out} cannot be created: {existing} is not a writable folder.")
     return out
 
 
@@ -218,6 +222,8 @@ def _sweep(args: argparse.Namespace) -> int:
     from aecore.data import load_dataset
     from aecore.sweep import Sweep, parse_values
 
+    if args.jobs < 1:
+        raise UserError(f"--jobs must be at least 1; got {args.jobs}.")
     out = None if args.out is None else _out_folder(args.out)
     config = _read_config(args.config)
     say = _Say(quiet=args.quiet)

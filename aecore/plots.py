@@ -1,7 +1,10 @@
 """Plotly figure builders: pure functions, data in → ``go.Figure`` out.
 
-Latent maps use one ``Scattergl`` trace with numeric colours on a shared discrete scale, so the
-same label has the same colour in every map and redrawing each epoch stays cheap.
+Latent maps use one SVG ``Scatter`` trace with numeric colours on a shared discrete scale, so the
+same label has the same colour in every map. SVG, not WebGL (``Scattergl``): for the 1,000 points
+a map shows, SVG draws faster in a browser without a GPU (one redraw of the live map in Streamlit
+took 0.26 CPU s in headless Chromium, 0.35 s with WebGL, which runs there in software; see
+BENCHMARKS.md), and it needs no WebGL context (Chrome keeps at most 16 per page).
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
+
+from aecore.spec import PARAMS
 
 PALETTE = qualitative.T10
 GRAY_INK = [[0.0, "white"], [1.0, "black"]]
@@ -45,12 +50,14 @@ def latent_scatter(points: np.ndarray, labels: np.ndarray, title: str = "",
     Returns
     -------
     plotly.graph_objects.Figure
-        One ``Scattergl`` trace with a discrete colour bar.
+        One SVG ``Scatter`` trace with a discrete colour bar; its coordinates are float32 (half
+        the bytes of float64 in the figure's JSON, and finer than a screen can show).
     """
     if n_classes is None:
         n_classes = int(labels.max()) + 1 if len(labels) else 1
-    fig = go.Figure(go.Scattergl(
-        x=points[:, 0], y=points[:, 1], mode="markers", showlegend=False,
+    xy = np.asarray(points, dtype=np.float32)
+    fig = go.Figure(go.Scatter(
+        x=xy[:, 0], y=xy[:, 1], mode="markers", showlegend=False,
         customdata=np.column_stack([labels, np.arange(len(labels))]),
         hovertemplate="label %{customdata[0]}<br>point #%{customdata[1]}<extra></extra>",
         marker=dict(size=5, opacity=0.8, color=labels, cmin=-0.5, cmax=n_classes - 0.5,
@@ -484,6 +491,8 @@ def sweep_curve(table: pd.DataFrame, param: str) -> go.Figure:
 
     rows = table.sort_values(param)
     x = rows[param].to_numpy(dtype=float)
+    ordered = param != "seed"  # seeds have no order: markers only, no trend line between them
+    mode = "lines+markers" if ordered else "markers"
     panels = {"reconstruction MSE": "Held-out reconstruction MSE"}
     if "5-NN accuracy" in rows and rows["5-NN accuracy"].notna().any():
         panels["5-NN accuracy"] = "5-NN accuracy of the 2-D map"
@@ -491,11 +500,12 @@ def sweep_curve(table: pd.DataFrame, param: str) -> go.Figure:
     for col, score in enumerate(panels, start=1):
         for method, column, colour in (("Autoencoder", score, PALETTE[0]),
                                        ("PCA", f"PCA {score}", PALETTE[1])):
-            fig.add_trace(go.Scatter(x=x, y=rows[column], mode="lines+markers", name=method,
+            fig.add_trace(go.Scatter(x=x, y=rows[column], mode=mode, name=method,
                                      legendgroup=method, showlegend=col == 1, connectgaps=True,
                                      line=dict(color=colour)), row=1, col=col)
-    logarithmic = len(x) > 0 and x.min() > 0 and x.max() >= 8 * x.min()
-    fig.update_xaxes(title_text=param, type="log" if logarithmic else "linear", tickvals=x,
+    logarithmic = ordered and len(x) > 0 and x.min() > 0 and x.max() >= 8 * x.min()
+    fig.update_xaxes(title_text=PARAMS[param].label if param in PARAMS else param,
+                     type="log" if logarithmic else "linear", tickvals=x,
                      ticktext=[f"{value:g}" for value in x])
     fig.update_yaxes(title_text="MSE per feature", rangemode="tozero", row=1, col=1)
     if len(panels) == 2:

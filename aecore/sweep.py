@@ -97,6 +97,35 @@ def parse_values(param: str, text: str) -> list:
     return values
 
 
+def check_values_fit(estimator: Any, param: str, values: Sequence, X: Any) -> None:
+    """Refuse, before any training, a value ``estimator`` cannot be built with for ``X``.
+
+    Parameters
+    ----------
+    estimator : aecore.estimators.Autoencoder
+        The network every job starts from (unfitted).
+    param : str
+        The swept hyperparameter.
+    values : sequence
+        Its values, e.g. from :func:`parse_values`.
+    X : array-like of shape (n_samples, n_features)
+        The training data.
+
+    Raises
+    ------
+    ValueError
+        One sentence naming the first value that does not fit (e.g. a code wider than a hidden
+        layer) and why.
+    """
+    from sklearn.base import clone
+
+    for value in values:
+        try:
+            clone(estimator).set_params(**{param: value}).validate_for(X)
+        except ValueError as err:
+            raise ValueError(f"{PARAMS[param].label} {value}: {_one_line(err)}") from None
+
+
 def _check_param(param: str) -> None:
     if param not in SWEEPABLE:
         raise ValueError(f"Cannot sweep {param!r}; choose one of {', '.join(SWEEPABLE)}.")
@@ -199,6 +228,15 @@ def _fit_job(index: int, result: Any, folder: str, caller: tuple[str, int]) -> _
     return _Outcome(index, log.status, files, log)
 
 
+def _note(job: JobStatus) -> str:
+    """Why a job has no scores, if it has none."""
+    if job.error:
+        return job.error
+    if job.state == "stopped" and job.run_id is None:
+        return "stopped before its first epoch ended; not stored"
+    return ""
+
+
 def _one_line(error: BaseException) -> str:
     """An exception's message on one line (its type's name if it has none)."""
     return " ".join(str(error).split()) or type(error).__name__
@@ -216,6 +254,7 @@ def _become_worker() -> None:
     """
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter
     import tensorflow as tf
 
     threads = tf.config.threading
@@ -491,6 +530,8 @@ class Sweep:
     def _finish(self, outcome: _Outcome, result: Any, store: RunStore) -> None:
         """Set a job's final state from its outcome; store and score a model worth keeping."""
         job = self.jobs[outcome.index]
+        if job.state == "cancelled" and not (outcome.log and outcome.log.epochs_done):
+            return  # a Stop came while it was starting: it trained nothing, as it was told
         if outcome.status in ("cancelled", "failed"):
             job.state, job.error = outcome.status, outcome.error
             return
@@ -537,13 +578,14 @@ class Sweep:
             :attr:`JobStatus.scores` (``"reconstruction MSE"``, ``"PCA reconstruction MSE"``,
             ``"5-NN accuracy"``, ``"PCA 5-NN accuracy"``; NaN where a job has none, e.g. the
             accuracies of codes that are not 2-D), ``"seconds"`` (training time, NaN if it
-            trained no epoch) and ``"run id"`` (nullable integer).
+            trained no epoch), ``"run id"`` (nullable integer) and ``"note"`` (why a job
+            failed or was not stored; empty otherwise).
         """
         rows = [{self.param: job.value, "state": job.state,
                  **{name: job.scores.get(name, math.nan) for name in SCORE_COLUMNS},
                  "seconds": math.nan if job.seconds is None else job.seconds,
-                 "run id": job.run_id} for job in self.jobs]
+                 "run id": job.run_id, "note": _note(job)} for job in self.jobs]
         table = pd.DataFrame(rows, columns=[self.param, "state", *SCORE_COLUMNS, "seconds",
-                                            "run id"])
+                                            "run id", "note"])
         return table.astype({"run id": "Int64", "seconds": "float64",
                              **{name: "float64" for name in SCORE_COLUMNS}})

@@ -10,6 +10,7 @@ for ``--rounds`` rounds and reports medians and the ratio of medians (issue 12's
 training time of one job on each side (``fit`` alone) tells the trainings from what surrounds
 them: two one-thread trainings side by side against one two-thread training at a time.
 Run from the project root: python -m bench.sweep [--epochs 30] [--rounds 3] [--values 2,4,8,16]
+[--hidden-layers 64,32]
 """
 
 from __future__ import annotations
@@ -53,12 +54,17 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--values", default="2,4,8,16")
+    parser.add_argument("--hidden-layers", default=None,
+                        help="e.g. 64,32 for a small network (default: the seed tutorial's)")
     args = parser.parse_args()
     values = parse_values("code_size", args.values)
-    config = RunConfig("reduction", "mnist_sample",
-                       {**SEED_TUTORIAL.get_params(), "epochs": args.epochs})
+    params = {**SEED_TUTORIAL.get_params(), "epochs": args.epochs}
+    if args.hidden_layers:
+        params["hidden_layers"] = tuple(int(w) for w in args.hidden_layers.split(","))
+    config = RunConfig("reduction", "mnist_sample", params)
+    layers = "-".join(map(str, params["hidden_layers"]))
     print(machine_header())
-    print(f"# code_size {args.values}: 784-400-200-100-50-k, {args.epochs} epochs, MNIST sample; "
+    print(f"# code_size {args.values}: 784-{layers}-k, {args.epochs} epochs, MNIST sample; "
           f"load average before {_load()}")
     times: dict[str, list[float]] = {name: [] for name in SIDES}
     fits: dict[str, list[float]] = {name: [] for name in SIDES}

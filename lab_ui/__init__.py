@@ -36,7 +36,7 @@ __all__ = ["RESULT_KEYS", "PageLink", "TrainingSection", "dataset_picker", "expo
 if TYPE_CHECKING:  # importing aecore.training imports TensorFlow; pages do it when they train
     from aecore.training import EpochEvent
 
-FRAME_INTERVAL_S = 0.3  # at most ~3 chart redraws a second, however short the epochs
+FRAME_INTERVAL_S = 1.0  # at most one chart redraw a second, however short the epochs
 # a page's per-epoch figure, from the epoch's event and the result's live view
 LiveFigure = Callable[["EpochEvent", Any], go.Figure]
 
@@ -216,6 +216,10 @@ class LivePanel:
 
     Charts are redrawn at most every ``FRAME_INTERVAL_S`` (and always on the last epoch); the
     progress bar moves every epoch, which also lets Streamlit see a Stop click within one epoch.
+    Each redraw mounts new charts (Streamlit derives a chart element's id from its figure, so a
+    changed figure is a new Plotly chart, not an update): about 0.35 CPU s for the two in
+    headless Chromium without a GPU. Redrawn every 0.3 s, the browser took 0.7 CPU s per second
+    of training, from the cores the training uses when both run on one machine (bench.browser).
     """
 
     estimator: Any
@@ -229,6 +233,15 @@ class LivePanel:
         self.loss_chart, self.page_chart = left.empty(), right.empty()
 
     def on_epoch(self, event: EpochEvent, view: Any) -> None:
+        """Show one epoch: move the progress bar, and redraw the charts if it is time to.
+
+        Parameters
+        ----------
+        event : aecore.events.EpochEvent
+            The epoch just finished.
+        view : object
+            The result's live view after that epoch, passed to the page's figure.
+        """
         losses = ", ".join(f"{k} {v:.4f}" if math.isfinite(v) else f"{k} diverged"
                            for k, v in event.logs.items())
         self.progress.progress(event.epoch / event.epochs,
@@ -299,6 +312,19 @@ def _session_alive() -> Callable[[], bool]:
         return lambda: True
     instance, session_id = runtime.get_instance(), ctx.session_id
     return lambda: instance.is_active_session(session_id)
+
+
+@contextmanager
+def session_job() -> Iterator[Callable[[], bool]]:
+    """Run one long job of this session (a training or a sweep) inside the ``with`` block,
+    never two at once; yields the job's ``should_stop``: true once a newer script run of this
+    session has started (a Stop click, or any other widget: see
+    :meth:`TrainingSection.take_request`) or the browser tab has gone."""
+    with _session_lock():
+        stop = _stop_request()
+        stop.clear()
+        alive = _session_alive()
+        yield lambda: stop.is_set() or not alive()
 
 
 def wait_for_interrupted_training() -> None:
@@ -372,13 +398,9 @@ class TrainingSection:
         state[self.name], state[self._stop_clicked] = result, False
         state.pop(self._failure, None)
         panel = LivePanel(result.estimator, figure)
-        with _session_lock():
-            stop = _stop_request()
-            stop.clear()
-            alive = _session_alive()
+        with session_job() as should_stop:
             try:
-                fit_in_worker(result, on_epoch=panel.on_epoch,
-                              should_stop=lambda: stop.is_set() or not alive())
+                fit_in_worker(result, on_epoch=panel.on_epoch, should_stop=should_stop)
             except (RuntimeError, ValueError) as err:  # the worker crashed, or refused the data
                 state[self._failure] = str(err)
             finally:  # a Stop ends the script run with an exception: the run is kept all the same

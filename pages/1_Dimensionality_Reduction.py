@@ -48,7 +48,7 @@ sweep_area = st.container()  # drawn before the last run's results, which may en
 
 with live:
     st.subheader("2 · Train it live")
-    section.buttons(training, can_train=autoencoder is not None)
+    section.buttons(training, can_train=autoencoder is not None and not sweep_requested())
     if training and autoencoder is not None:
         section.train(ReductionResult(autoencoder, data, n_train), latent_frame(y_eval))
     if sweep_requested():

@@ -43,7 +43,7 @@ def test_runs_page_lists_the_store_and_compares_two_runs(two_runs):
     assert not at.exception and not at.error
     charts = {c.key: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
     assert len(charts["runs_losses"]["data"]) == 4  # train and validation for each run
-    assert charts["runs_map_1"]["data"][0]["type"] == "scattergl"
+    assert charts["runs_map_1"]["data"][0]["type"] == "scatter"
     assert "runs_map_2" in charts
     axes = [d["label"] for d in charts["runs_parcoords"]["data"][0]["dimensions"]]
     assert axes == ["code_size", at.selectbox(key="runs_score").value]

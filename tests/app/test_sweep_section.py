@@ -1,5 +1,6 @@
 """The Dimensionality Reduction page's sweep: one training per value, a curve, runs stored."""
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hypothesis_st
 from streamlit.testing.v1 import AppTest
@@ -32,7 +33,7 @@ def test_a_two_value_sweep_draws_the_curve_and_stores_one_run_per_value():
     names = {trace["name"] for trace in figure["data"]}
     assert {"Autoencoder", "PCA"} <= names
     table = at.dataframe[-1].value
-    assert list(table["code_size"]) == [1, 2]
+    assert list(table["Code size"]) == [1, 2]
     assert table["run id"].notna().all()
     assert len(RunStore(store_dir()).runs()) == before + 2
     link = next(e.proto for e in at.get("page_link") if "Compare" in e.proto.label)
@@ -40,12 +41,16 @@ def test_a_two_value_sweep_draws_the_curve_and_stores_one_run_per_value():
     assert link.query_string == f"compare={ids.replace(',', '%2C')}"
 
 
-def test_bad_sweep_values_say_why_and_disable_the_button():
+@pytest.mark.parametrize("text, reason", [
+    ("2, two", "two"),
+    ("2, 32", "Code size 32"),  # wider than the 16-node hidden layer: refused before training
+])
+def test_bad_sweep_values_say_why_and_disable_the_button(text, reason):
     at = open_link(PAGE, data="digits", n_train="300", hidden_layers="16", epochs="2")
     at.selectbox(key="sweep_param").set_value("code_size").run()
-    at.text_input(key="sweep_values_code_size").set_value("2, two").run()
+    at.text_input(key="sweep_values_code_size").set_value(text).run()
     assert not at.exception
-    assert at.error, "a bad value must be explained"
+    assert reason in at.error[0].value
     assert next(b for b in at.button if b.label == "Run the sweep").disabled
 
 

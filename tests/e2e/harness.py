@@ -17,6 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 # Without the networking flags Chromium keeps trying hosts this closed network refuses.
+# --disable-gpu says what this machine is (no GPU: Chromium composites in software and runs
+# WebGL on SwiftShader either way); without it bench.browser measured the same browser CPU.
+# Nothing here throttles rendering: the page costs what it would cost a user on a GPU-less machine.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -27,10 +30,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_streamlit(port: int) -> subprocess.Popen:
+def start_streamlit(port: int, script: str = "app.py") -> subprocess.Popen:
+    """`streamlit run script` (a path relative to the project root, or absolute) on
+    127.0.0.1:``port``, from the project root (so with its .streamlit/config.toml).
+
+    Without Streamlit's watcher of source files: nothing edits them during a test or a
+    benchmark, and when other processes write many files under the project (another test run,
+    pip in .venv) the watcher takes a core: 12 CPU s for 30,000 file events, and one server
+    under such a load spent 12 CPU minutes on it.
+    """
     return subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--server.fileWatcherType", "none"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
     )

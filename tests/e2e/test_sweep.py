@@ -9,15 +9,18 @@ pytestmark = pytest.mark.e2e
 SWEEP_LINK = "Dimensionality_Reduction?data=digits&n_train=300&hidden_layers=16&epochs=100"
 
 
+def set_values(page, text: str) -> None:
+    values = page.get_by_label("Values (comma-separated)")
+    values.fill(text)
+    values.press("Enter")
+    page.get_by_text(f"{text.count(',') + 1} trainings of 100 epochs").wait_for()
+
+
 def test_stop_cancels_the_pending_trainings_and_keeps_the_finished_ones(page, app_url):
     page.goto(f"{app_url}/{SWEEP_LINK}")
-    page.get_by_label("Values (comma-separated)").wait_for()
-    values = page.get_by_label("Values (comma-separated)")
-    values.fill("1, 2, 3, 4, 5, 6")
-    values.press("Enter")
-    page.get_by_text("6 trainings of 100 epochs").wait_for()
+    set_values(page, "1, 2, 3, 4, 5, 6")
     page.get_by_role("button", name="Run the sweep").click()
-    page.get_by_text(re.compile(r"[2-4] of 6 trainings finished")).wait_for(timeout=180_000)
+    page.get_by_text(re.compile(r"[2-4] of 6 trainings ended")).wait_for(timeout=180_000)
     page.get_by_role("button", name="Stop the sweep").click()
     stopped = page.get_by_text(re.compile(r"Stopped sweep of code size: .*"))
     stopped.wait_for(timeout=60_000)
@@ -25,3 +28,15 @@ def test_stop_cancels_the_pending_trainings_and_keeps_the_finished_ones(page, ap
     assert "done" in message and "cancelled" in message, message
     page.get_by_role("link", name="Compare these runs on the Runs page").click()
     page.get_by_text("Hyperparameters against a score").wait_for(timeout=60_000)
+
+
+def test_a_stop_while_the_workers_start_cancels_every_training(page, app_url):
+    page.goto(f"{app_url}/{SWEEP_LINK}")
+    set_values(page, "1, 2, 3, 4")
+    page.get_by_role("button", name="Run the sweep").click()
+    page.get_by_text(re.compile(r"0 of \d+ trainings ended")).wait_for(timeout=60_000)
+    page.get_by_role("button", name="Stop the sweep").click()
+    stopped = page.get_by_text(re.compile(r"Stopped sweep of code size: .*"))
+    stopped.wait_for(timeout=20_000)
+    assert "done" not in stopped.inner_text()
+    assert page.get_by_role("button", name="Train", exact=True).is_enabled()

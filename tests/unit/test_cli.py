@@ -321,10 +321,11 @@ def test_sweep_prints_each_job_and_the_table_and_writes_the_csv_and_the_curve(sw
     ("--param", "code_size", "--values", "2,x"),
     ("--param", "code_size", "--values", "2,3", "--data", "cifar"),
     ("--param", "code_size", "--values", "2,3", "--jobs", "0"),
-], ids=["unknown-param", "one-value", "bad-value", "unknown-dataset", "no-jobs"])
+    ("--param", "code_size", "--values", "2,3", "--out", "/etc/passwd/x"),
+], ids=["unknown-param", "one-value", "bad-value", "unknown-dataset", "no-jobs", "bad-out"])
 def test_a_sweep_mistake_is_one_error_line_and_exit_2(sweep_home, extra):
-    code, out, err = _run_main("sweep", "--config", str(_config_file(sweep_home)), *extra,
-                               "--out", str(sweep_home / "out"))
+    code, out, err = _run_main("sweep", "--config", str(_config_file(sweep_home)),
+                               "--out", str(sweep_home / "out"), *extra)  # the last --out wins
     assert code == 2 and out == ""
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), err

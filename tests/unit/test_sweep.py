@@ -60,7 +60,8 @@ def _check_one_run_per_value(sweep: Sweep, store: RunStore, updates: list) -> No
         # the worker's per-epoch probe codes came back with the model
         assert store.load_estimator(job.run_id).log_.events[0].frame.shape[1] == job.value
     table = sweep.table()
-    assert list(table.columns) == ["code_size", "state", *SCORE_COLUMNS, "seconds", "run id"]
+    assert list(table.columns) == ["code_size", "state", *SCORE_COLUMNS, "seconds", "run id",
+                                   "note"]
     assert table["code_size"].tolist() == [2, 3]
     assert table["run id"].tolist() == [job.run_id for job in sweep.jobs]
     two, three = table.to_dict("records")
@@ -208,3 +209,17 @@ def test_the_sweep_curve_is_one_linear_panel_without_accuracies_or_a_wide_span()
     assert len(fig.data) == 2 and fig.layout.xaxis.type == "linear"
     assert "xaxis2" not in fig.layout
     assert np.allclose(fig.data[1].y, [0.06, 0.05])
+
+
+def test_a_value_that_cannot_be_built_is_refused_before_any_training():
+    from sklearn.datasets import load_digits
+
+    from aecore.estimators import Autoencoder
+    from aecore.sweep import check_values_fit
+
+    X = load_digits().data / 16
+    network = Autoencoder(hidden_layers=(16,), epochs=1)
+    check_values_fit(network, "code_size", [1, 2, 16], X)
+    with pytest.raises(ValueError, match=r"^Code size 32: .*16") as error:
+        check_values_fit(network, "code_size", [2, 32], X)
+    assert "\n" not in str(error.value)
