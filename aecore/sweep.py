@@ -97,8 +97,9 @@ def parse_values(param: str, text: str) -> list:
     return values
 
 
-def check_values_fit(estimator: Any, param: str, values: Sequence, X: Any) -> None:
-    """Refuse, before any training, a value ``estimator`` cannot be built with for ``X``.
+def unfit_values(estimator: Any, param: str, values: Sequence, X: Any) -> dict[Any, str]:
+    """The values ``estimator`` cannot be built with for ``X``, each with why (one sentence),
+    found before any training (e.g. a code wider than a hidden layer).
 
     Parameters
     ----------
@@ -111,19 +112,20 @@ def check_values_fit(estimator: Any, param: str, values: Sequence, X: Any) -> No
     X : array-like of shape (n_samples, n_features)
         The training data.
 
-    Raises
-    ------
-    ValueError
-        One sentence naming the first value that does not fit (e.g. a code wider than a hidden
-        layer) and why.
+    Returns
+    -------
+    dict
+        Value → the ValueError's message ``fit`` would raise with it; empty when all fit.
     """
     from sklearn.base import clone
 
+    refused = {}
     for value in values:
         try:
             clone(estimator).set_params(**{param: value}).validate_for(X)
         except ValueError as err:
-            raise ValueError(f"{PARAMS[param].label} {value}: {_one_line(err)}") from None
+            refused[value] = _one_line(err)
+    return refused
 
 
 def _check_param(param: str) -> None:

@@ -38,7 +38,7 @@ def sweep_requested() -> bool:
 def sweep_section(autoencoder: Any, data: Dataset, n_train: int) -> None:
     """Widgets to sweep one hyperparameter of ``autoencoder`` (the network set above, or None
     when its settings are invalid), the live per-job progress and the last sweep's curve."""
-    from aecore.sweep import SWEEPABLE, check_values_fit, parse_values
+    from aecore.sweep import SWEEPABLE, parse_values, unfit_values
 
     st.subheader("Sweep one hyperparameter")
     st.markdown("Train the network above once per value of one hyperparameter and see how the "
@@ -50,16 +50,21 @@ def sweep_section(autoencoder: Any, data: Dataset, n_train: int) -> None:
     left, right = st.columns([1, 2])
     param = left.selectbox("Hyperparameter", names, key="sweep_param",
                            format_func=lambda name: PARAMS[name].label)
-    text = right.text_input("Values (comma-separated)", SUGGESTED_VALUES.get(param, ""),
+    x_train = data.x_train[:n_train]
+    suggested = parse_values(param, SUGGESTED_VALUES[param])
+    if autoencoder is not None:  # only values this network can take
+        unfit = unfit_values(autoencoder, param, suggested, x_train)
+        suggested = [value for value in suggested if value not in unfit]
+    text = right.text_input("Values (comma-separated)", ", ".join(map(str, suggested)),
                             key=f"sweep_values_{param}")
     values: list = []
     try:
         values = parse_values(param, text)
-        if autoencoder is not None:
-            check_values_fit(autoencoder, param, values, data.x_train[:n_train])
     except ValueError as err:
-        values = []
         st.error(str(err))
+    if values and autoencoder is not None:
+        for value, why in unfit_values(autoencoder, param, values, x_train).items():
+            st.info(f"{PARAMS[param].label} {value} will not train with this network: {why}")
     running = st.session_state.pop(_REQUEST, False)
     can_run = autoencoder is not None and bool(values) and not running
     buttons = st.columns(2)

@@ -30,19 +30,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_streamlit(port: int, script: str = "app.py") -> subprocess.Popen:
+def start_streamlit(port: int, script: str = "app.py",
+                    watch_files: bool = False) -> subprocess.Popen:
     """`streamlit run script` (a path relative to the project root, or absolute) on
     127.0.0.1:``port``, from the project root (so with its .streamlit/config.toml).
 
-    Without Streamlit's watcher of source files: nothing edits them during a test or a
-    benchmark, and when other processes write many files under the project (another test run,
-    pip in .venv) the watcher takes a core: 12 CPU s for 30,000 file events, and one server
-    under such a load spent 12 CPU minutes on it.
+    Without Streamlit's watcher of source files unless ``watch_files``: nothing edits them
+    during a test or a benchmark, and the watcher watches the script's folder recursively,
+    .venv included, so it costs a cold start about 2 s here, and when other processes write
+    many files under the project (another test run, pip) it takes a core: 12 CPU s for 30,000
+    file events, and one server under such a load spent 12 CPU minutes on it.
     """
     return subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--server.fileWatcherType", "none"],
+         "--server.fileWatcherType", "auto" if watch_files else "none"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
     )

@@ -211,15 +211,14 @@ def test_the_sweep_curve_is_one_linear_panel_without_accuracies_or_a_wide_span()
     assert np.allclose(fig.data[1].y, [0.06, 0.05])
 
 
-def test_a_value_that_cannot_be_built_is_refused_before_any_training():
+def test_values_a_network_cannot_take_are_found_before_any_training():
     from sklearn.datasets import load_digits
 
     from aecore.estimators import Autoencoder
-    from aecore.sweep import check_values_fit
+    from aecore.sweep import unfit_values
 
     X = load_digits().data / 16
     network = Autoencoder(hidden_layers=(16,), epochs=1)
-    check_values_fit(network, "code_size", [1, 2, 16], X)
-    with pytest.raises(ValueError, match=r"^Code size 32: .*16") as error:
-        check_values_fit(network, "code_size", [2, 32], X)
-    assert "\n" not in str(error.value)
+    assert unfit_values(network, "code_size", [1, 2, 16], X) == {}
+    refused = unfit_values(network, "code_size", [2, 32, 64], X)
+    assert list(refused) == [32, 64] and "16" in refused[32] and "\n" not in refused[32]
