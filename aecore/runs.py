@@ -474,7 +474,8 @@ def _shown(value: Any) -> Any:
     return value
 
 
-def record(result: Any, store: RunStore | None = None) -> int:
+def record(result: Any, store: RunStore | None = None,
+           scores: dict[str, float] | None = None) -> int:
     """Score a page's trained result and add it to the run store, as every page and the CLI do
     after a training that finished or was stopped.
 
@@ -484,14 +485,17 @@ def record(result: Any, store: RunStore | None = None) -> int:
         Fitted (not diverged).
     store : RunStore or None, default=None
         None means the store at :func:`store_dir`.
+    scores : dict of str to float or None, default=None
+        The result's ``headline_scores()`` if already computed (a sweep's worker scores its
+        own model); None computes them here.
 
     Returns and raises as :meth:`RunStore.add` (and the result's ``headline_scores``).
     """
     from aecore.runconfig import config_of
 
     store = RunStore() if store is None else store
-    return store.add(result.estimator, config_of(result).to_dict(), result.headline_scores(),
-                     result.data.name)
+    scores = result.headline_scores() if scores is None else scores
+    return store.add(result.estimator, config_of(result).to_dict(), scores, result.data.name)
 
 
 def reopen(store: RunStore, run_id: int) -> Any:

@@ -19,8 +19,8 @@ job overwrites a small progress file after every epoch, which the parent polls, 
 between batches once a stop file appears there. On a cluster without a shared filesystem (unless
 ``TMPDIR`` points to one) the jobs cannot see that folder: the parent then sees each job only
 when it ends, and a Stop cancels nothing that already runs there. The fitted model comes back
-from the job as the files of :func:`aecore.persistence.save`, so the parent (the page or the
-CLI) scores it and adds it to the run store itself.
+from the job as the files of :func:`aecore.persistence.save` with its scores (the jobs score
+side by side), and the parent (the page or the CLI) adds it to the run store itself.
 
 Importing this module imports neither TensorFlow nor Ray.
 """
@@ -180,6 +180,8 @@ class _Outcome:
     status: str  # a TrainingLog status, "cancelled" or "failed"
     files: dict[str, bytes] | None = None  # aecore.persistence.save's folder, file by file
     log: Any = None  # the TrainingLog, with the probe's codes of every epoch
+    headline: dict[str, float] | None = None  # the result's headline_scores, for the run store
+    scores: dict[str, float] | None = None  # the sweep table's scores (JobStatus.scores)
     error: str = ""
 
 
@@ -223,11 +225,33 @@ def _fit_job(index: int, result: Any, folder: str, caller: tuple[str, int]) -> _
         result.fit(on_epoch=lambda event: channel.report(index, event.epoch, event.epochs),
                    should_stop=channel.stop_requested)
         log = result.estimator.log_
-        kept = log.epochs_done > 0 and log.status != "diverged"
-        files = _saved_files(result.estimator) if kept else None
+        if log.epochs_done == 0 or log.status == "diverged":
+            return _Outcome(index, log.status, log=log)
+        # Scored here, not by the caller: the workers score side by side, and the caller only
+        # stores (the caller's serial work per job is what limits a sweep's speed-up).
+        headline = result.headline_scores()
+        return _Outcome(index, log.status, _saved_files(result.estimator), log, headline,
+                        _table_scores(result, headline))
     except Exception as err:  # a job's failure is its own; the other jobs carry on
         return _Outcome(index, "failed", error=_one_line(err))
-    return _Outcome(index, log.status, files, log)
+
+
+def _table_scores(result: Any, headline: dict[str, float]) -> dict[str, float]:
+    """A fitted job's :attr:`JobStatus.scores`: its own from ``headline`` (its headline scores)
+    and PCA's with as many components as its code."""
+    from aecore.embed import pca_map
+    from aecore.metrics import knn_accuracy, pca_reconstruction_mse
+
+    codes = result.held_out_codes
+    width = codes.reshape(len(codes), -1).shape[1]
+    x_eval, y_eval = result.evaluation
+    scores = {"reconstruction MSE": headline["reconstruction MSE"],
+              "PCA reconstruction MSE": pca_reconstruction_mse(result.x_train, x_eval, width)}
+    if width == 2:
+        scores["5-NN accuracy"] = headline["5-NN accuracy"]
+        scores["PCA 5-NN accuracy"] = knn_accuracy(pca_map(result.x_train, x_eval).points,
+                                                   y_eval)
+    return scores
 
 
 def _note(job: JobStatus) -> str:
@@ -407,7 +431,6 @@ class Sweep:
             raise ValueError(f"{_ray_variable()} is set, so sweeps run on Ray, but Ray is not "
                              "installed here: pip install 'aecore[cluster]' (or ray==2.60.0), "
                              "or unset the variable to run on this machine.")
-        self._baselines: dict[int, dict[str, float]] = {}
 
     def run(self, on_update: UpdateCallback | None = None,
             should_stop: Callable[[], bool] | None = None) -> None:
@@ -547,28 +570,11 @@ class Sweep:
             return
         fitted = dataclasses.replace(result, estimator=_rebuilt(outcome.files, log))
         try:
-            job.run_id = record(fitted, store)
+            job.run_id = record(fitted, store, outcome.headline)
         except (ValueError, OSError) as err:
             job.state, job.error = "failed", f"not stored: {_one_line(err)}"
             return
-        job.scores = self._scores(fitted, store.get(job.run_id).scores)
-
-    def _scores(self, result: Any, stored: dict[str, float]) -> dict[str, float]:
-        """The table's scores of a stored job: its own (as stored) and PCA's at its code width."""
-        from aecore.embed import pca_map
-        from aecore.metrics import knn_accuracy, pca_reconstruction_mse
-
-        codes = result.held_out_codes
-        width = codes.reshape(len(codes), -1).shape[1]
-        if width not in self._baselines:
-            x_eval, y_eval = result.evaluation
-            self._baselines[width] = {"PCA reconstruction MSE": pca_reconstruction_mse(
-                result.x_train, x_eval, width)}
-            if width == 2:
-                self._baselines[width]["PCA 5-NN accuracy"] = knn_accuracy(
-                    pca_map(result.x_train, x_eval).points, y_eval)
-        own = ["reconstruction MSE", *(["5-NN accuracy"] if width == 2 else [])]
-        return {**{name: stored[name] for name in own}, **self._baselines[width]}
+        job.scores = outcome.scores
 
     def table(self) -> pd.DataFrame:
         """The sweep so far, one row per value in the order given.
