@@ -128,3 +128,14 @@ def test_a_page_opened_without_a_link_trains_on_every_training_sample(page):
     slider = at.sidebar.slider(key=f"{SLIDER_PREFIX[page]}_n_train")
     assert slider.value == 4000 == slider.max  # the MNIST sample's 4,000 training digits
     assert at.query_params["n_train"] == "4000"
+
+
+@pytest.mark.parametrize("page", ["reduction", "denoising", "vae"])
+def test_another_dataset_trains_on_all_of_its_training_samples(page):
+    at = open_link(PAGE_FILES[page], data="digits")
+    slider = at.sidebar.slider(key=f"{SLIDER_PREFIX[page]}_n_train")
+    assert slider.value == 1437 == slider.max  # the 8×8 digits' training split
+    at.sidebar.selectbox(key="dataset").set_value("mnist_sample").run()
+    assert not at.exception
+    slider = at.sidebar.slider(key=f"{SLIDER_PREFIX[page]}_n_train")
+    assert slider.value == 4000 == slider.max  # not the 1,437 chosen for the other dataset
