@@ -37,24 +37,27 @@ event = st.dataframe(table.reset_index(), key="runs_table", on_select="rerun",
                          "id": st.column_config.NumberColumn("run", format="%d"),
                          "dataset_name": "dataset", "epochs_done": "epochs",
                          "seconds": st.column_config.NumberColumn(format="%.1f")})
-selected = [int(table.index[i]) for i in event.selection.rows]
-if selected:  # the user's own selection replaces a link's (``?compare=3,4``)
+ticked = [int(table.index[i]) for i in event.selection.rows]
+if ticked:  # the user's own selection replaces a link's (``?compare=3,4``)
     st.query_params.pop("compare", None)
-else:
-    selected = linked_runs(table.index)
+selected = ticked or linked_runs(table.index)
 if not selected:
     st.caption("Select one run to open it, or several to compare them.")
     st.stop()
+if not ticked:
+    st.caption(f"Showing runs {', '.join(map(str, selected))} from the link. Select rows to "
+               "choose others, or to delete runs.")
 
 c1, c2, c3 = st.columns(3)
 if c1.button("Open on its page", disabled=len(selected) != 1, type="primary",
              help="Opens the run's page with its settings and trained model."):
     open_run(store, selected[0])
-confirm = c3.checkbox(f"Yes, delete {len(selected)} run(s)", key="runs_confirm_delete")
-if c2.button(f"Delete {len(selected)} selected", disabled=not confirm):
-    store.delete(selected)
-    st.session_state.pop("runs_confirm_delete", None)
-    st.rerun()
+if ticked:  # only rows the user ticked can be deleted, never a link's runs
+    confirm = c3.checkbox(f"Yes, delete {len(ticked)} run(s)", key="runs_confirm_delete")
+    if c2.button(f"Delete {len(ticked)} selected", disabled=not confirm):
+        store.delete(ticked)
+        st.session_state.pop("runs_confirm_delete", None)
+        st.rerun()
 
 if len(selected) < 2:
     st.stop()

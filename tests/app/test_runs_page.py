@@ -82,3 +82,6 @@ def test_a_compare_link_opens_the_comparison_and_names_unknown_runs(two_runs):
     assert "999" in at.warning[0].value
     scores = at.dataframe[1].value
     assert list(scores.columns) == [f"run {ids[0]}", f"run {ids[1]}"]
+    assert not [b for b in at.button if b.label.startswith("Delete")]  # a link deletes nothing
+    assert not at.checkbox  # no "Yes, delete" for runs the user did not tick
+    assert any(f"runs {ids[0]}, {ids[1]} from the link" in c.value for c in at.caption)
