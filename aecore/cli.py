@@ -31,12 +31,14 @@ stopped by Ctrl-C (its pending jobs cancelled, its finished ones kept).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import math
 import os
 import signal
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -161,7 +163,6 @@ def _open_store(folder: str | None) -> Any:
 def _train(args: argparse.Namespace) -> int:
     from aecore.runconfig import config_of, result_for
 
-    out = _out_folder(args.out)
     config = _read_config(args.config)
     say = _Say(quiet=args.quiet)
     if args.data is not None:
@@ -171,6 +172,7 @@ def _train(args: argparse.Namespace) -> int:
         result = result_for(config)
     except (ValueError, OSError) as err:
         raise UserError(_sentence(err)) from None
+    out = _out_folder(args.out)
     from aecore.devices import describe
 
     say.line(f"Training the {config.page} page's model on {result.data.name} "
@@ -206,14 +208,24 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _out_folder(path: str) -> Path:
-    """``--out`` as a folder path (created when the files are written), checked now so that a
-    path that cannot be written is said before any training rather than after it."""
+    """``--out`` as a folder path, tried now (the folder made, a file written in it, then both
+    removed again) so that a path that cannot be written is said before any training rather
+    than after it; permissions alone do not tell (root passes them for /proc, where nothing can
+    be made). The folder is created when the files are written."""
     out = Path(path).expanduser().absolute()
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out} is a file; give a folder (it is created if missing).")
-    existing = next(folder for folder in (out, *out.parents) if folder.exists())
-    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
-        raise UserError(f"--out {out} cannot be created: {existing} is not a writable folder.")
+    missing = [folder for folder in (out, *out.parents) if not folder.exists()]
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as err:
+        raise UserError(f"--out {out} cannot be written: {err.strerror or err}.") from None
+    finally:
+        for folder in missing:  # deepest first; left alone if anything else appeared in it
+            with contextlib.suppress(OSError):
+                folder.rmdir()
     return out
 
 
@@ -224,7 +236,6 @@ def _sweep(args: argparse.Namespace) -> int:
 
     if args.jobs < 1:
         raise UserError(f"--jobs must be at least 1; got {args.jobs}.")
-    out = None if args.out is None else _out_folder(args.out)
     config = _read_config(args.config)
     say = _Say(quiet=args.quiet)
     config = _on_other_data(config, config.dataset if args.data is None else _dataset_key(args),
@@ -235,6 +246,7 @@ def _sweep(args: argparse.Namespace) -> int:
         sweep = Sweep(config, args.param, values, n_jobs=args.jobs, store=store)
     except ValueError as err:
         raise UserError(_sentence(err)) from None
+    out = None if args.out is None else _out_folder(args.out)
     say.line(f"Sweeping {args.param} over {', '.join(map(str, values))} on "
              f"{load_dataset(config.dataset).name}, {args.jobs} at a time ({sweep.backend}).")
     progress = _SweepProgress(sys.stderr, args.param, quiet=args.quiet)

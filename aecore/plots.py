@@ -470,7 +470,8 @@ def sweep_curve(table: pd.DataFrame, param: str) -> go.Figure:
         One row per swept value, as :meth:`aecore.sweep.Sweep.table` gives it: the numeric
         column ``param``, ``"reconstruction MSE"`` and ``"PCA reconstruction MSE"`` (per
         feature, squared feature units) and, optionally, ``"5-NN accuracy"`` and ``"PCA 5-NN
-        accuracy"`` (in [0, 1]); NaN where a value has no score.
+        accuracy"`` (in [0, 1]); NaN where a value has no score. With a ``"state"`` column,
+        the autoencoder's points of "stopped" rows (fewer epochs than asked) are drawn open.
     param : str
         The swept hyperparameter, a column of ``table`` (the x axis).
 
@@ -497,12 +498,16 @@ def sweep_curve(table: pd.DataFrame, param: str) -> go.Figure:
     if "5-NN accuracy" in rows and rows["5-NN accuracy"].notna().any():
         panels["5-NN accuracy"] = "5-NN accuracy of the 2-D map"
     fig = make_subplots(rows=1, cols=len(panels), subplot_titles=list(panels.values()))
+    stopped = rows["state"].eq("stopped").to_numpy() if "state" in rows else np.zeros(len(x), bool)
+    ae_symbols = np.where(stopped, "circle-open", "circle")
     for col, score in enumerate(panels, start=1):
-        for method, column, colour in (("Autoencoder", score, PALETTE[0]),
-                                       ("PCA", f"PCA {score}", PALETTE[1])):
+        for method, column, colour, symbols in (
+                ("Autoencoder", score, PALETTE[0], ae_symbols),
+                ("PCA", f"PCA {score}", PALETTE[1], "circle")):
             fig.add_trace(go.Scatter(x=x, y=rows[column], mode=mode, name=method,
                                      legendgroup=method, showlegend=col == 1, connectgaps=True,
-                                     line=dict(color=colour)), row=1, col=col)
+                                     line=dict(color=colour),
+                                     marker=dict(symbol=symbols, size=9)), row=1, col=col)
     logarithmic = ordered and len(x) > 0 and x.min() > 0 and x.max() >= 8 * x.min()
     fig.update_xaxes(title_text=PARAMS[param].label if param in PARAMS else param,
                      type="log" if logarithmic else "linear", tickvals=x,

@@ -17,7 +17,7 @@ from typing import Any
 
 from sklearn.base import clone
 
-from aecore.spec import PARAMS, check_range, parse_layers
+from aecore.spec import PARAMS, check_range, number_text, parse_layers
 
 PAGES = {"reduction": "Dimensionality reduction", "denoising": "Denoising",
          "vae": "Variational autoencoder", "anomaly": "Anomaly detection"}
@@ -68,8 +68,8 @@ class Setting:
         if self.integer and number != int(number):
             raise ValueError(f"{self.label} must be a whole number; got {value!r}.")
         if not self.min <= number <= self.max:
-            raise ValueError(f"{self.label} must be between {self.min:g} and {self.max:g}; "
-                             f"got {number:g}.")
+            raise ValueError(f"{self.label} must be between {number_text(self.min)} and "
+                             f"{number_text(self.max)}; got {number_text(number)}.")
         return int(number) if self.integer else number
 
 

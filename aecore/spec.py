@@ -619,8 +619,16 @@ def check_range(name: str, value: float) -> None:
     """
     param = PARAMS[name]
     if not param.min <= value <= param.max:
-        raise ValueError(f"{param.label} must be between {param.min:g} and {param.max:g}; "
-                         f"got {value:g}.")
+        raise ValueError(f"{param.label} must be between {number_text(param.min)} and "
+                         f"{number_text(param.max)}; got {number_text(value)}.")
+
+
+def number_text(value: float) -> str:
+    """A number as a message shows it: whole numbers in full (2147483647, not %g's
+    2.14748e+09), others as %g (0.001, 1e-05)."""
+    if math.isfinite(value) and float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:g}"
 
 
 def parse_layers(text: str) -> tuple[int, ...]:

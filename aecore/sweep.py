@@ -84,7 +84,7 @@ def parse_values(param: str, text: str) -> list:
     """
     _check_param(param)
     values = [parse_param(param, piece.strip()) for piece in text.split(",") if piece.strip()]
-    label = PARAMS[param].label
+    label = PARAMS[param].label.lower()
     if len(values) < 2:
         raise ValueError(f"A sweep needs at least 2 values of {label}, comma-separated; got "
                          f"{text!r}.")
@@ -93,7 +93,8 @@ def parse_values(param: str, text: str) -> list:
                          f"{len(values)}.")
     repeated = next((v for i, v in enumerate(values) if v in values[:i]), None)
     if repeated is not None:
-        raise ValueError(f"{label} {repeated} is given twice; give each value once.")
+        raise ValueError(f"{PARAMS[param].label} {repeated} is given twice; give each value "
+                         "once.")
     return values
 
 
@@ -582,18 +583,19 @@ class Sweep:
         Returns
         -------
         pandas.DataFrame
-            Columns: the swept hyperparameter (its values), ``"state"``, the scores of
+            Columns: the swept hyperparameter (its values), ``"state"``,
+            ``"epochs trained"`` (fewer than asked for a stopped job), the scores of
             :attr:`JobStatus.scores` (``"reconstruction MSE"``, ``"PCA reconstruction MSE"``,
             ``"5-NN accuracy"``, ``"PCA 5-NN accuracy"``; NaN where a job has none, e.g. the
             accuracies of codes that are not 2-D), ``"seconds"`` (training time, NaN if it
             trained no epoch), ``"run id"`` (nullable integer) and ``"note"`` (why a job
             failed or was not stored; empty otherwise).
         """
-        rows = [{self.param: job.value, "state": job.state,
+        rows = [{self.param: job.value, "state": job.state, "epochs trained": job.epoch,
                  **{name: job.scores.get(name, math.nan) for name in SCORE_COLUMNS},
                  "seconds": math.nan if job.seconds is None else job.seconds,
                  "run id": job.run_id, "note": _note(job)} for job in self.jobs]
-        table = pd.DataFrame(rows, columns=[self.param, "state", *SCORE_COLUMNS, "seconds",
-                                            "run id", "note"])
+        table = pd.DataFrame(rows, columns=[self.param, "state", "epochs trained",
+                                            *SCORE_COLUMNS, "seconds", "run id", "note"])
         return table.astype({"run id": "Int64", "seconds": "float64",
                              **{name: "float64" for name in SCORE_COLUMNS}})

@@ -14,7 +14,7 @@ from aecore.data import Dataset
 from aecore.results import ReductionResult
 from aecore.runconfig import RunConfig, config_of
 from aecore.runs import store_dir
-from aecore.spec import PARAMS
+from aecore.spec import PARAMS, number_text
 from lab_ui import session_job, wait_for_interrupted_training
 from lab_ui.link import MAX_COMPARED
 
@@ -55,18 +55,22 @@ def sweep_section(autoencoder: Any, data: Dataset, n_train: int) -> None:
     if autoencoder is not None:  # only values this network can take
         unfit = unfit_values(autoencoder, param, suggested, x_train)
         suggested = [value for value in suggested if value not in unfit]
-    text = right.text_input("Values (comma-separated)", ", ".join(map(str, suggested)),
+    text = right.text_input("Values (comma-separated)", ", ".join(map(number_text, suggested)),
                             key=f"sweep_values_{param}")
     values: list = []
     try:
         values = parse_values(param, text)
     except ValueError as err:
         st.error(str(err))
-    if values and autoencoder is not None:
-        for value, why in unfit_values(autoencoder, param, values, x_train).items():
-            st.info(f"{PARAMS[param].label} {value} will not train with this network: {why}")
+    unfit = {} if autoencoder is None else unfit_values(autoencoder, param, values, x_train)
+    for value, why in unfit.items():
+        st.info(f"{PARAMS[param].label} {value} will not train with this network: {why}")
+    if values and len(unfit) == len(values):
+        st.error("None of these values can train with this network: change the values or the "
+                 "network above.")
     running = st.session_state.pop(_REQUEST, False)
-    can_run = autoencoder is not None and bool(values) and not running
+    can_run = (autoencoder is not None and bool(values) and len(unfit) < len(values)
+               and not running)
     buttons = st.columns(2)
     buttons[0].button("Run the sweep", disabled=not can_run, width="stretch",
                       on_click=st.session_state.update, args=({_REQUEST: True},))
@@ -75,7 +79,7 @@ def sweep_section(autoencoder: Any, data: Dataset, n_train: int) -> None:
                       help="Cancels the trainings not yet started and stops the running ones; "
                            "finished ones are kept.")
     if values and autoencoder is not None:
-        epochs = (f"{', '.join(map(str, values))} epochs" if param == "epochs"
+        epochs = (f"{', '.join(map(number_text, values))} epochs" if param == "epochs"
                   else f"{autoencoder.epochs} epochs")
         st.caption(f"{len(values)} trainings of {epochs} on {n_train:,} images, {N_JOBS} at "
                    f"a time, saved in the run store ({store_dir()}).")
@@ -127,7 +131,7 @@ def _draw_progress(slot: Any, param: str, jobs: list[Any]) -> None:
 
 def _jobs_table(param: str, jobs: list[Any]) -> pd.DataFrame:
     return pd.DataFrame({
-        PARAMS[param].label: [str(job.value) for job in jobs],
+        PARAMS[param].label: [number_text(job.value) for job in jobs],
         "state": [job.state for job in jobs],
         "progress": [job.epoch / job.epochs if job.epochs else 0.0 for job in jobs],
         "epoch": [f"{job.epoch}/{job.epochs}" if job.epochs else "" for job in jobs],
@@ -157,10 +161,25 @@ def _draw_result(sweep: Any) -> None:
             st.caption("If the autoencoder's error hardly changes with the code size, its "
                        "trainings were probably too short: the loss was still falling. Try "
                        "more epochs or a larger learning rate.")
-    shown = table.rename(columns={sweep.param: PARAMS[sweep.param].label})
-    st.dataframe(shown.style.format(precision=4, na_rep="—").format(
-        {"seconds": "{:.1f}", "run id": "{:d}"}, na_rep="—"), hide_index=True)
+        if table["state"].eq("stopped").any():
+            st.caption("Open circles: trainings stopped before all their epochs (see the "
+                       "table's epochs trained), so their error is higher than a full training's.")
+    st.dataframe(_shown(table, sweep.param), hide_index=True,
+                 column_config={"note": st.column_config.TextColumn(width="large")})
     run_ids = [str(job.run_id) for job in jobs if job.run_id is not None]
     if 2 <= len(run_ids) <= MAX_COMPARED:
         st.page_link("pages/5_Runs.py", label="Compare these runs on the Runs page",
                      icon=":material/compare_arrows:", query_params={"compare": ",".join(run_ids)})
+
+
+def _shown(table: pd.DataFrame, param: str) -> pd.DataFrame:
+    """The sweep's table as text: scores to 4 decimals, seconds to 1, "—" where there is none
+    (a styled frame's number formats are not all kept by ``st.dataframe``)."""
+    from aecore.sweep import SCORE_COLUMNS
+
+    def text(fmt: str) -> Any:
+        return lambda value: "—" if pd.isna(value) else format(value, fmt)
+
+    formats = {**dict.fromkeys(SCORE_COLUMNS, ".4f"), "seconds": ".1f", "run id": "d"}
+    shown = table.assign(**{name: table[name].map(text(fmt)) for name, fmt in formats.items()})
+    return shown.rename(columns={param: PARAMS[param].label})

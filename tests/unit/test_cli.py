@@ -360,6 +360,17 @@ def test_ctrl_c_during_a_sweep_cancels_the_waiting_jobs_and_keeps_the_finished_o
     states = {row[0]: row[1] for row in rows}
     assert states["1"] == "done" and states["500"] == "cancelled"
     assert states["400"] == "stopped" and states["450"] in ("stopped", "cancelled")
+    trained = {row[0]: int(row[2]) for row in rows}  # the epochs column: the values swept
+    assert trained["1"] == 1 and 1 <= trained["400"] < 400 and trained["500"] == 0
     stored = [row[-1] for row in rows if row[-1] != "<NA>"]
     assert sorted(int(run_id) for run_id in stored) == sorted(
         run.id for run in RunStore(tmp_path / "runs").runs())
+
+
+def test_an_out_folder_that_cannot_be_written_is_said_before_training(sweep_home):
+    """/proc passes a permission check for root, yet no folder can be made in it."""
+    code, out, err = _run_main("sweep", "--config", str(_config_file(sweep_home)), "--param",
+                               "code_size", "--values", "2,3", "--out", "/proc/aecore-out")
+    assert code == 2 and out == ""
+    assert err.strip().startswith("error: --out /proc/aecore-out cannot be written")
+    assert RunStore().runs() == []

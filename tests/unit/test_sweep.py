@@ -60,8 +60,9 @@ def _check_one_run_per_value(sweep: Sweep, store: RunStore, updates: list) -> No
         # the worker's per-epoch probe codes came back with the model
         assert store.load_estimator(job.run_id).log_.events[0].frame.shape[1] == job.value
     table = sweep.table()
-    assert list(table.columns) == ["code_size", "state", *SCORE_COLUMNS, "seconds", "run id",
-                                   "note"]
+    assert list(table.columns) == ["code_size", "state", "epochs trained", *SCORE_COLUMNS,
+                                   "seconds", "run id", "note"]
+    assert table["epochs trained"].tolist() == [1, 1]
     assert table["code_size"].tolist() == [2, 3]
     assert table["run id"].tolist() == [job.run_id for job in sweep.jobs]
     two, three = table.to_dict("records")
