@@ -73,3 +73,13 @@ def test_values_are_suggested_for_the_network_and_an_unfit_one_is_pointed_out():
     at.text_input(key="sweep_values_code_size").set_value("2, 32").run()
     assert not at.exception and not at.error
     assert any("Code size 32 will not train with this network" in i.value for i in at.info)
+    assert not next(b for b in at.button if b.label == "Run the sweep").disabled
+    at.text_input(key="sweep_values_code_size").set_value("32, 64").run()  # none can train
+    assert "None of these values can train" in at.error[0].value
+    assert next(b for b in at.button if b.label == "Run the sweep").disabled
+
+
+def test_suggested_fractions_read_as_numbers_not_floats():
+    at = open_link(PAGE, data="digits")
+    at.selectbox(key="sweep_param").set_value("input_noise").run()
+    assert at.text_input(key="sweep_values_input_noise").value == "0, 0.1, 0.3, 0.5"
