@@ -80,9 +80,9 @@ class _NeuralAutoencoder(TransformerMixin, BaseEstimator):
         from aecore.training import TrainingLog, train
 
         spec = self._checked_spec(x)
-        started = time.perf_counter()
         with distribution_scope():  # several GPUs: variables must be created in the strategy
             self._set_network(self._build(spec, x.shape[1]))
+            started = time.perf_counter()  # the events' clock: pretraining, then the epochs
             self.n_features_in_ = n_features
             self.log_ = TrainingLog(spec.epochs)
             try:
@@ -360,6 +360,7 @@ class Autoencoder(_NeuralAutoencoder):
                       rbm_epochs=self.rbm_epochs, **training)
 
     def summary(self, n_features: int) -> str:
+        """As :meth:`_NeuralAutoencoder.summary`, ending with the RBM pretraining if any."""
         text = super().summary(n_features)
         return f"{text} · RBM pretraining, {self.rbm_epochs} epochs per layer" \
             if self.rbm_epochs else text
