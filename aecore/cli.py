@@ -43,6 +43,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from aecore.events import StageEvent
+
 UPLOAD_SUFFIXES = (".csv", ".npz", ".zip")
 BAR_WIDTH = 24
 EXIT_FAILED, EXIT_USAGE, EXIT_ABORTED = 1, 2, 130
@@ -437,7 +439,8 @@ class _Say:
 
 class _Progress:
     """The per-epoch ``on_epoch`` callback: on a terminal a one-line bar redrawn with ``\\r``,
-    otherwise (piped, a log file) one plain line per epoch."""
+    otherwise (piped, a log file) one plain line per epoch (and per epoch of an RBM in
+    pretraining)."""
 
     def __init__(self, stream: TextIO, quiet: bool = False) -> None:
         self.stream, self.quiet = stream, quiet
@@ -447,14 +450,17 @@ class _Progress:
     def __call__(self, event: Any) -> None:
         if self.quiet:
             return
-        losses = "  ".join(f"{name} {_number(value)}" for name, value in event.logs.items())
-        counter = f"epoch {event.epoch}/{event.epochs}"
+        stage = isinstance(event, StageEvent)  # RBM pretraining, before the epochs
+        counter = event.text if stage else f"epoch {event.epoch}/{event.epochs}"
+        done = event.fraction if stage else event.epoch / max(event.epochs, 1)
+        losses = [] if stage else [f"{name} {_number(value)}"
+                                   for name, value in event.logs.items()]
+        tail = "  ".join([*losses, f"{event.elapsed:.1f} s"])
         if not self.tty:
-            print(f"{counter}  {losses}  {event.elapsed:.1f} s", file=self.stream, flush=True)
+            print(f"{counter}  {tail}", file=self.stream, flush=True)
             return
-        filled = round(BAR_WIDTH * event.epoch / max(event.epochs, 1))
-        line = (f"{counter} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}]  {losses}  "
-                f"{event.elapsed:.1f} s")
+        filled = round(BAR_WIDTH * done)
+        line = f"{counter} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}]  {tail}"
         self.stream.write("\r" + line.ljust(self.width))
         self.stream.flush()
         self.width = len(line)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -28,11 +29,11 @@ from aecore.validation import check_data, check_labels
 if TYPE_CHECKING:
     import keras
 
+    from aecore.events import ProgressEvent
     from aecore.models import Network
-    from aecore.training import EpochEvent
 
 _AE, _CONV, _VAE = AESpec(), ConvSpec(), VAESpec()  # the defaults, defined once in aecore.spec
-EpochCallback = Callable[["EpochEvent"], None]
+EpochCallback = Callable[["ProgressEvent"], None]
 
 
 class DivergedError(ValueError):
@@ -65,7 +66,8 @@ class _NeuralAutoencoder(TransformerMixin, BaseEstimator):
     def summary(self, n_features: int) -> str:
         """The network and its training in one line, e.g. '784-64-2-64-784 · relu · BCE ·
         Adam, learning rate 0.001 · 20 epochs of batch 64' (ValueError for bad settings)."""
-        return (f"{self.architecture(n_features)} · {self.activation} · {self.loss.upper()} · "
+        return (f"{self.architecture(n_features)} · {self.to_spec().activation} · "
+                f"{self.loss.upper()} · "
                 f"Adam, learning rate {self.learning_rate:g}"
                 f"{', cosine decay' if self.lr_decay else ''} · {self.epochs} epochs of batch "
                 f"{self.batch_size}")
@@ -80,15 +82,25 @@ class _NeuralAutoencoder(TransformerMixin, BaseEstimator):
         spec = self._checked_spec(x)
         with distribution_scope():  # several GPUs: variables must be created in the strategy
             self._set_network(self._build(spec, x.shape[1]))
+            started = time.perf_counter()  # the events' clock: pretraining, then the epochs
             self.n_features_in_ = n_features
             self.log_ = TrainingLog(spec.epochs)
             try:
-                train(self.network_, spec, self.log_, x, targets, validation_data, probe,
-                      on_epoch, should_stop)
+                if self._pretrain(spec, x, on_epoch, should_stop, started):
+                    train(self.network_, spec, self.log_, x, targets, validation_data, probe,
+                          on_epoch, should_stop, started)
             finally:
+                if self.log_.status == "running":  # stopped or interrupted before the epochs
+                    self.log_.status = "stopped"
                 if self.log_.epochs_done and self.log_.status != "diverged":
                     self._on_trained(x)
         return self
+
+    def _pretrain(self, spec: TrainingSpec, x: np.ndarray, on_epoch: EpochCallback | None,
+                  should_stop: Callable[[], bool] | None, started: float) -> bool:
+        """Set the built network's initial weights from ``x`` before the epochs (nothing
+        here); False if ``should_stop`` ended it."""
+        return True
 
     def _checked_spec(self, x: np.ndarray) -> TrainingSpec:
         """The validated hyperparameters, checked against the model input ``x``."""
@@ -266,7 +278,14 @@ class Autoencoder(_NeuralAutoencoder):
         First block's filters (doubling per block) and the number of stride-2 blocks (conv only).
     epochs, batch_size, learning_rate, lr_decay, seed
         Training: passes over the data, samples per Adam step, Adam's rate, cosine decay of
-        the rate, and the seed of weights, noise and batch order.
+        the rate, and the seed of weights, noise, batch order and RBMs.
+    rbm_epochs : int, default 0
+        Dense network only: epochs per layer of layer-wise RBM pretraining before training,
+        as in Hinton & Salakhutdinov (2006) (:mod:`aecore.rbm`); 0 means none. With
+        pretraining the hidden layers are sigmoid, whatever ``activation`` says (RBM hidden
+        units are logistic), and the code stays linear (a linear-hidden top RBM, as in the
+        paper); ``fit`` reports the pretraining to ``on_epoch`` as
+        :class:`aecore.events.StageEvent` s, and ``should_stop`` stops it too.
     rescale : bool, default False
         The model's output is a sigmoid, so by default data must lie in [0, 1] and anything
         else is refused. With True, each feature is min–max scaled on the training data
@@ -300,7 +319,8 @@ class Autoencoder(_NeuralAutoencoder):
                  network: str = "dense", filters: int = _CONV.filters, depth: int = _CONV.depth,
                  epochs: int = _AE.epochs, batch_size: int = _AE.batch_size,
                  learning_rate: float = _AE.learning_rate, lr_decay: bool = _AE.lr_decay,
-                 seed: int = _AE.seed, rescale: bool = False) -> None:
+                 seed: int = _AE.seed, rbm_epochs: int = _AE.rbm_epochs,
+                 rescale: bool = False) -> None:
         self.code_size = code_size
         self.hidden_layers = hidden_layers
         self.loss = loss
@@ -314,12 +334,13 @@ class Autoencoder(_NeuralAutoencoder):
         self.learning_rate = learning_rate
         self.lr_decay = lr_decay
         self.seed = seed
+        self.rbm_epochs = rbm_epochs
         self.rescale = rescale
 
     def unused_params(self) -> set[str]:
         if self.network == "conv":
-            return {"code_size", "hidden_layers"}
-        return {"filters", "depth"}
+            return {"code_size", "hidden_layers", "rbm_epochs"}
+        return {"filters", "depth"} | ({"activation"} if self.rbm_epochs else set())
 
     def to_spec(self) -> AESpec | ConvSpec:
         training = dict(loss=self.loss, epochs=self.epochs, batch_size=self.batch_size,
@@ -327,11 +348,35 @@ class Autoencoder(_NeuralAutoencoder):
                         seed=self.seed, activation=self.activation,
                         input_noise=self.input_noise)
         if self.network == "conv":
+            if self.rbm_epochs:
+                raise ValueError("RBM pretraining applies to dense networks only; set "
+                                 "rbm_epochs=0 for a convolutional one.")
             return ConvSpec(filters=self.filters, depth=self.depth, **training)
         if self.network != "dense":
             raise ValueError(f"Network must be 'dense' or 'conv'; got {self.network!r}.")
+        if self.rbm_epochs:  # RBM hidden units are logistic (see aecore.rbm)
+            training["activation"] = "sigmoid"
         return AESpec(code_size=self.code_size, hidden_layers=tuple(self.hidden_layers),
-                      **training)
+                      rbm_epochs=self.rbm_epochs, **training)
+
+    def summary(self, n_features: int) -> str:
+        """As :meth:`_NeuralAutoencoder.summary`, ending with the RBM pretraining if any."""
+        text = super().summary(n_features)
+        return f"{text} · RBM pretraining, {self.rbm_epochs} epochs per layer" \
+            if self.rbm_epochs else text
+
+    def _pretrain(self, spec: TrainingSpec, x: np.ndarray, on_epoch: EpochCallback | None,
+                  should_stop: Callable[[], bool] | None, started: float) -> bool:
+        """Layer-wise RBM pretraining when ``rbm_epochs`` > 0 (:mod:`aecore.rbm`)."""
+        if not getattr(spec, "rbm_epochs", 0):  # a ConvSpec has none
+            return True
+        from aecore.rbm import pretrain, unroll
+
+        rbms = pretrain(x, spec.layer_sizes, spec.rbm_epochs, spec.seed, on_epoch, should_stop,
+                        started)
+        if rbms is not None:
+            unroll(self.network_, rbms)
+        return rbms is not None
 
     def _build(self, spec: TrainingSpec, input_dim: int) -> Network:
         from aecore.models import build_conv_autoencoder, build_dense_autoencoder
@@ -368,9 +413,10 @@ class Autoencoder(_NeuralAutoencoder):
         probe : array-like of shape (n_probe, n_features), optional
             Points whose codes are recorded after every epoch (``log_.events[i].frame``).
         on_epoch : callable, optional
-            Called with an :class:`aecore.training.EpochEvent` after every epoch.
+            Called with an :class:`aecore.training.EpochEvent` after every epoch (and, with
+            ``rbm_epochs`` > 0, with :class:`aecore.events.StageEvent` s during pretraining).
         should_stop : callable, optional
-            Asked after every epoch; True ends the fit early with status "stopped".
+            Asked after every batch; True ends the fit early with status "stopped".
 
         Returns
         -------
@@ -623,13 +669,14 @@ class ReconstructionDetector(Autoencoder):
                  network: str = "dense", filters: int = _CONV.filters, depth: int = _CONV.depth,
                  epochs: int = _AE.epochs, batch_size: int = _AE.batch_size,
                  learning_rate: float = _AE.learning_rate, lr_decay: bool = _AE.lr_decay,
-                 seed: int = _AE.seed, rescale: bool = False, contamination: float = 0.1,
-                 smoothing: float = 0.0, image_shape: tuple[int, int] | None = None) -> None:
+                 seed: int = _AE.seed, rbm_epochs: int = _AE.rbm_epochs, rescale: bool = False,
+                 contamination: float = 0.1, smoothing: float = 0.0,
+                 image_shape: tuple[int, int] | None = None) -> None:
         super().__init__(code_size=code_size, hidden_layers=hidden_layers, loss=loss,
                          activation=activation, input_noise=input_noise, network=network,
                          filters=filters, depth=depth, epochs=epochs, batch_size=batch_size,
                          learning_rate=learning_rate, lr_decay=lr_decay, seed=seed,
-                         rescale=rescale)
+                         rbm_epochs=rbm_epochs, rescale=rescale)
         self.contamination = contamination
         self.smoothing = smoothing
         self.image_shape = image_shape

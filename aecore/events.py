@@ -1,4 +1,5 @@
-"""What a training reports as it goes: one event per epoch, and the log of a whole fit.
+"""What a training reports as it goes: one event per epoch (and progress through a stage
+before the epochs, such as RBM pretraining), and the log of a whole fit.
 
 Kept apart from :mod:`aecore.training` so that code which only receives events (a page, the
 side of :mod:`aecore.worker` that waits for a training process) does not import TensorFlow.
@@ -6,6 +7,7 @@ side of :mod:`aecore.worker` that waits for a training process) does not import 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -41,6 +43,52 @@ class EpochEvent:
     logs: dict[str, float]
     elapsed: float  # seconds since the fit started
     frame: np.ndarray | None = None  # codes of the probe points, or None without a probe
+
+
+@dataclass(frozen=True)
+class StageEvent:
+    """Progress through a stage that comes before the epochs (the RBM pretraining of
+    :mod:`aecore.rbm`), for a progress bar.
+
+    A fit's ``on_epoch`` callback receives these too, before the first :class:`EpochEvent`;
+    they never enter a :class:`TrainingLog`.
+
+    Attributes
+    ----------
+    stage : str
+        What runs, e.g. "Pretraining RBM 2 of 4".
+    step : int
+        Steps of ``stage`` done (e.g. that RBM's epochs), 0 when it starts.
+    steps : int
+        Steps of ``stage`` in all.
+    fraction : float
+        Share of the whole stage done, in [0, 1] (all the RBMs).
+    elapsed : float
+        Seconds since the fit started (``time.perf_counter``).
+    """
+
+    stage: str
+    step: int
+    steps: int
+    fraction: float
+    elapsed: float
+
+    @property
+    def text(self) -> str:
+        """One line for people, e.g. "Pretraining RBM 2 of 4, epoch 7/10"."""
+        return f"{self.stage}, epoch {self.step}/{self.steps}"
+
+
+ProgressEvent = EpochEvent | StageEvent  # what a fit's ``on_epoch`` callback receives
+
+
+def epochs_only(callback: Callable[[EpochEvent], None]) -> Callable[[ProgressEvent], None]:
+    """``callback`` for the :class:`EpochEvent` s only: the returned callable drops
+    :class:`StageEvent` s, for callers that count epochs (a sweep's progress)."""
+    def on_event(event: ProgressEvent) -> None:
+        if isinstance(event, EpochEvent):
+            callback(event)
+    return on_event
 
 
 @dataclass

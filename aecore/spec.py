@@ -70,6 +70,13 @@ PARAMS: dict[str, Param] = {
                          "only, so the network learns to rebuild clean images from noisy ones "
                          "(a denoising autoencoder); it makes the code more robust.", 0.0, 1.0,
                          step=0.05, format="%.2f"),
+    "rbm_epochs": Param("RBM pretraining epochs", "Dense networks only. Before the usual "
+                        "training, pretrain the layers one by one as restricted Boltzmann "
+                        "machines, each for this many passes over the training images, as in "
+                        "Hinton & Salakhutdinov (2006); training then starts from their "
+                        "weights. RBM units are logistic, so the hidden layers become sigmoid "
+                        "(the Activation setting is set aside); the code stays linear. 0 = no "
+                        "pretraining.", 0, 200),
     "filters": Param("Filters", "Filters in the first convolution block; each further block "
                      "doubles them.", 4, 128),
     "depth": Param("Depth", "Convolution blocks; each halves the image's side (28 → 14 → 7).",
@@ -236,6 +243,9 @@ class AESpec(TrainingSpec):
         Hidden layers' activation, one of :data:`ACTIVATIONS`.
     input_noise : float, default=0.3
         σ of Gaussian noise added to the inputs in training only, in pixel units.
+    rbm_epochs : int, default=0
+        Epochs of layer-wise RBM pretraining per layer before training (:mod:`aecore.rbm`);
+        0 means none. Pretrained hidden layers are logistic, so it needs ``activation="sigmoid"``.
     loss, epochs, batch_size, learning_rate, lr_decay, seed
         As for :class:`TrainingSpec`.
 
@@ -243,20 +253,25 @@ class AESpec(TrainingSpec):
     ------
     ValueError
         If a value is out of range, there are more than ``PARAMS["n_layers"].max`` (8) hidden
-        layers, a hidden layer is narrower than the code, or the activation is unknown.
+        layers, a hidden layer is narrower than the code, the activation is unknown, or
+        ``rbm_epochs`` > 0 with another activation than "sigmoid".
     """
 
     code_size: int = 2
     hidden_layers: tuple[int, ...] = (1000, 500, 250)
     activation: str = "relu"
     input_noise: float = 0.3
+    rbm_epochs: int = 0
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        for name in ("code_size", "input_noise"):
+        for name in ("code_size", "input_noise", "rbm_epochs"):
             check_range(name, getattr(self, name))
         _check_layers(self.hidden_layers, self.code_size)
         _check_activation(self.activation)
+        if self.rbm_epochs and self.activation != "sigmoid":
+            raise ValueError(f"RBM pretraining gives logistic hidden units, so it needs the "
+                             f"sigmoid activation; got {self.activation!r}.")
 
     def checked_for(self, x: np.ndarray) -> AESpec:
         """Return self if it can be trained on ``x``; the code must be narrower than the input.

@@ -45,6 +45,7 @@ from typing import Any
 import joblib
 import pandas as pd
 
+from aecore.events import epochs_only
 from aecore.runconfig import PAGES, RunConfig, parse_param, result_for
 from aecore.runs import RunStore, record
 from aecore.spec import PARAMS
@@ -223,7 +224,8 @@ def _fit_job(index: int, result: Any, folder: str, caller: tuple[str, int]) -> _
         if (socket.gethostname(), os.getpid()) != caller:
             _become_worker()
         channel.report(index, 0, result.estimator.epochs)
-        result.fit(on_epoch=lambda event: channel.report(index, event.epoch, event.epochs),
+        result.fit(on_epoch=epochs_only(lambda event: channel.report(index, event.epoch,
+                                                                     event.epochs)),
                    should_stop=channel.stop_requested)
         log = result.estimator.log_
         if log.epochs_done == 0 or log.status == "diverged":

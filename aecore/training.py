@@ -30,7 +30,7 @@ def train(net: Network, spec: TrainingSpec, log: TrainingLog, x: np.ndarray,
           validation_data: tuple[np.ndarray, np.ndarray] | None = None,
           probe: np.ndarray | None = None,
           on_epoch: Callable[[EpochEvent], None] | None = None,
-          should_stop: Callable[[], bool] | None = None) -> None:
+          should_stop: Callable[[], bool] | None = None, started: float | None = None) -> None:
     """Fit ``net`` for ``spec.epochs`` epochs, recording each epoch into ``log``.
 
     The model learns x → x, or x → ``targets`` (a denoiser), by Keras' ``fit`` with shuffled
@@ -63,6 +63,10 @@ def train(net: Network, spec: TrainingSpec, log: TrainingLog, x: np.ndarray,
     should_stop : callable or None, default=None
         Called with no arguments after each batch (on Keras' callback thread) and each epoch;
         True stops the fit within a batch, whatever the batch size.
+    started : float or None, default=None
+        ``time.perf_counter()`` when the fit began, if before this call (e.g. before a
+        pretraining stage), so that the events' ``elapsed`` counts from there; None: from the
+        start of Keras' fit.
 
     Raises
     ------
@@ -73,7 +77,7 @@ def train(net: Network, spec: TrainingSpec, log: TrainingLog, x: np.ndarray,
     """
     watch = _BatchWatch(should_stop)
     events = _EpochEvents(net, log, probe, on_epoch, should_stop, watch, validation_data,
-                          max(spec.batch_size, VALIDATION_BATCH))
+                          max(spec.batch_size, VALIDATION_BATCH), started)
     schedule = [_CosineDecay(spec.learning_rate, spec.epochs)] if spec.lr_decay else []
     log.status = "running"
     try:
@@ -260,11 +264,12 @@ class _EpochEvents(keras.callbacks.Callback):
                  on_epoch: Callable[[EpochEvent], None] | None,
                  should_stop: Callable[[], bool] | None, watch: _BatchWatch,
                  validation_data: tuple[np.ndarray, np.ndarray] | None,
-                 validation_batch: int) -> None:
+                 validation_batch: int, started: float | None) -> None:
         super().__init__()
         self.net, self.log, self.probe = net, log, probe
         self.on_epoch, self.should_stop, self.watch = on_epoch, should_stop, watch
         self.validation_data, self.validation_batch = validation_data, validation_batch
+        self.started = started
         self.stopped = False
 
     def _validation_logs(self) -> dict[str, float]:
@@ -277,7 +282,7 @@ class _EpochEvents(keras.callbacks.Callback):
         return {f"val_{k}": float(v) for k, v in logs.items()}
 
     def on_train_begin(self, logs=None) -> None:
-        self.start = time.perf_counter()
+        self.start = time.perf_counter() if self.started is None else self.started
 
     def on_epoch_end(self, epoch: int, logs=None) -> None:
         losses = {k: float(v) for k, v in (logs or {}).items()}

@@ -35,7 +35,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from aecore.events import TrainingLog
+from aecore.events import StageEvent, TrainingLog
 
 _POLL_S = 0.05  # how often the waiting side looks for a Stop request
 _UNWIND_S = 60.0  # how long an interrupted training may take to stop and save
@@ -43,7 +43,7 @@ _STOP_GRACE_S = 2.0  # how long a worker may take to obey a Stop before its firs
 MAX_IDLE = 2  # idle workers kept waiting, each holding TensorFlow (a few hundred MB)
 RECYCLE_JOBS = 20  # trainings a worker serves at most before it ends
 RECYCLE_GROWTH_MB = 400  # or memory it may gain over its first training's start
-LiveCallback = Callable[[Any, Any], None]  # (EpochEvent, live view)
+LiveCallback = Callable[[Any, Any], None]  # (EpochEvent, live view), or (StageEvent, None)
 
 
 @dataclass
@@ -170,9 +170,12 @@ def _train(result: Any, connection: Connection, should_stop: Callable[[], bool])
     """Fit ``result`` here, sending its epochs; the final message (without ``retiring``)."""
     from aecore.persistence import save
 
+    def report(event: Any) -> None:  # a stage (pretraining) has no model to view yet
+        connection.send(("stage", event) if isinstance(event, StageEvent)
+                        else ("epoch", event, result.live_view()))
+
     try:
-        result.fit(on_epoch=lambda event: connection.send(("epoch", event, result.live_view())),
-                   should_stop=should_stop)
+        result.fit(on_epoch=report, should_stop=should_stop)
     except Exception as err:  # e.g. a ValueError about the data: the page shows it
         return ("error", err)
     log, folder = result.estimator.log_, None
@@ -196,7 +199,8 @@ def fit_in_worker(result: Any, on_epoch: LiveCallback | None = None,
         What to fit; it is pickled to the worker, so it must not hold a fitted model.
     on_epoch : callable or None, default=None
         Called here with each :class:`aecore.training.EpochEvent` and the result's
-        :meth:`~aecore.results.TrainedResult.live_view` after that epoch.
+        :meth:`~aecore.results.TrainedResult.live_view` after that epoch, and with each
+        :class:`aecore.events.StageEvent` (RBM pretraining, before the epochs) and None.
     should_stop : callable or None, default=None
         Asked here every 50 ms; True stops the worker's fit within a batch or so, and the
         estimator keeps the model trained so far ("stopped").
@@ -268,6 +272,9 @@ def _receive(worker: _Worker, log: Any, on_epoch: LiveCallback | None,
                 "fine: press Train to try again."))
         if kind == "started":
             started = True
+        elif kind == "stage":
+            if on_epoch is not None:
+                on_epoch(payload[0], None)
         elif kind == "epoch":
             event, view = payload
             log.events.append(event)

@@ -20,6 +20,7 @@ from sklearn.base import clone
 from aecore import plots
 from aecore.data import Dataset
 from aecore.embed import code_map
+from aecore.events import StageEvent
 from aecore.presets import adapted_to
 from aecore.results import TrainedResult
 from aecore.runconfig import RunConfig, Setting, parse_param
@@ -92,9 +93,9 @@ def _check_layer_count(layers: list[int], n_layers: int) -> None:
 
 
 # Widgets drawn two to a row, in this order, for whichever of them a spec class has.
-_GRID_ORDER = ("network", "loss", "activation", "filters", "depth", "beta", "warmup_epochs",
-               "encoder_dropout", "learning_rate", "lr_decay", "input_noise", "epochs",
-               "batch_size", "seed", "conditional")
+_GRID_ORDER = ("network", "loss", "activation", "rbm_epochs", "filters", "depth", "beta",
+               "warmup_epochs", "encoder_dropout", "learning_rate", "lr_decay", "input_noise",
+               "epochs", "batch_size", "seed", "conditional")
 
 
 def _param_widget(container: Any, name: str, **widget_args: Any) -> Any:
@@ -179,7 +180,7 @@ def model_controls(presets: dict[str, Any], X: np.ndarray, prefix: str, link: Pa
         return _param_widget(container, name, key=f"{prefix}{name}", **extra)
 
     state = st.session_state
-    switches = {n: state[f"{prefix}{n}"] for n in ("network",) if n in names}
+    switches = {n: state[f"{prefix}{n}"] for n in ("network", "rbm_epochs") if n in names}
     unused = clone(first).set_params(**switches).unused_params()
     dense = "hidden_layers" in names and "hidden_layers" not in unused
     if dense:
@@ -232,16 +233,21 @@ class LivePanel:
         left, right = st.columns(2)
         self.loss_chart, self.page_chart = left.empty(), right.empty()
 
-    def on_epoch(self, event: EpochEvent, view: Any) -> None:
-        """Show one epoch: move the progress bar, and redraw the charts if it is time to.
+    def on_epoch(self, event: EpochEvent | StageEvent, view: Any) -> None:
+        """Show one epoch: move the progress bar, and redraw the charts if it is time to; or
+        show a stage's progress (RBM pretraining) on the progress bar.
 
         Parameters
         ----------
-        event : aecore.events.EpochEvent
-            The epoch just finished.
+        event : aecore.events.EpochEvent or aecore.events.StageEvent
+            The epoch just finished, or where the stage before the epochs is.
         view : object
-            The result's live view after that epoch, passed to the page's figure.
+            The result's live view after that epoch, passed to the page's figure (None for a
+            stage).
         """
+        if isinstance(event, StageEvent):
+            self.progress.progress(event.fraction, text=f"{event.text} · {event.elapsed:.1f} s")
+            return
         losses = ", ".join(f"{k} {v:.4f}" if math.isfinite(v) else f"{k} diverged"
                            for k, v in event.logs.items())
         self.progress.progress(event.epoch / event.epochs,

@@ -109,3 +109,22 @@ def test_a_failed_training_says_why_and_leaves_train_usable():
     assert not at.exception
     assert any("crashed" in e.value for e in at.error)
     assert button(at, "Train").disabled is False
+
+
+def test_rbm_pretraining_sets_the_activation_aside_and_trains():
+    at = open_page(dataset="digits", dr_n_train=300, hp_epochs=1, hp_hidden_layers="16",
+                   hp_n_layers=1)
+    assert at.number_input(key="hp_rbm_epochs").value == 0
+    assert at.selectbox(key="hp_activation").value == "relu"
+    at = at.number_input(key="hp_rbm_epochs").set_value(1).run()
+    assert not at.error
+    assert not [s for s in at.selectbox if s.key == "hp_activation"]  # sigmoid, set aside
+    assert any(c.value.startswith("Network: 64-16-2-16-64 · sigmoid · ")
+               and c.value.endswith("· RBM pretraining, 1 epochs per layer") for c in at.caption)
+    at = click(at, "Train")
+    assert not at.exception, at.exception
+    assert not at.error
+    assert any("Trained 1 epochs" in s.value for s in at.success)
+    assert "rbm_epochs=1" in at.code[0].value
+    estimator = at.session_state["dr_result"].estimator
+    assert estimator.rbm_epochs == 1 and estimator.status_ == "finished"

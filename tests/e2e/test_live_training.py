@@ -76,3 +76,22 @@ def test_stop_at_batch_size_one_takes_effect_within_seconds(page, app_url):
     # 1-2 s here (up to 5 s in a server's very first fit); the epoch itself takes a minute
     assert time.monotonic() - clicked < 10, "Stop waited for the end of the epoch"
     assert page.get_by_role("button", name="Train", exact=True).is_enabled()
+
+
+def test_rbm_pretraining_shows_its_progress_per_layer_and_stop_ends_it(page, app_url):
+    page.goto(f"{app_url}/Dimensionality_Reduction")
+    page.get_by_role("button", name="Train", exact=True).wait_for()
+    # a wide second layer, so that its RBM runs long enough to be seen and stopped
+    set_field(page, "Nodes per layer", "64, 512", r"Network: 784-64-512-2-512-64-784 ")
+    set_field(page, "RBM pretraining epochs", "50",
+              r"Network: 784-64-512-2-.* · sigmoid · .* · RBM pretraining, 50 epochs per layer$")
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_text(re.compile(r"Pretraining RBM 1 of 3, epoch \d+/50")).wait_for(
+        timeout=90_000)
+    page.get_by_text(re.compile(r"Pretraining RBM 2 of 3, epoch \d+/50")).wait_for(
+        timeout=120_000)
+    clicked = time.monotonic()
+    page.get_by_role("button", name="Stop training", exact=True).click()
+    page.get_by_text("Training stopped before the first epoch ended").wait_for(timeout=60_000)
+    assert time.monotonic() - clicked < 10, "Stop waited for the pretraining to end"
+    assert page.get_by_role("button", name="Train", exact=True).is_enabled()

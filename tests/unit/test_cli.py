@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from aecore import cli, devices
-from aecore.events import EpochEvent, TrainingLog
+from aecore.events import EpochEvent, StageEvent, TrainingLog
 from aecore.runconfig import RunConfig, result_for
 from aecore.runs import RunStore
 
@@ -234,6 +234,23 @@ def test_progress_on_a_terminal_is_one_redrawn_line():
     assert first.endswith("1.2 s") and "." * 18 in first
     assert second.startswith("epoch 4/4 [" + "#" * cli.BAR_WIDTH + "]")
     assert len(second) >= len(first)  # blanks what the longer line left
+
+
+def test_pretraining_progress_is_a_line_per_rbm_epoch_or_the_bar():
+    stage = StageEvent("Pretraining RBM 2 of 4", 7, 10, 0.425, 3.21)
+    piped = io.StringIO()
+    cli._Progress(piped)(stage)
+    assert piped.getvalue() == "Pretraining RBM 2 of 4, epoch 7/10  3.2 s\n"
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    terminal = Terminal()
+    cli._Progress(terminal)(stage)
+    filled = round(cli.BAR_WIDTH * 0.425)
+    assert terminal.getvalue() == (f"\rPretraining RBM 2 of 4, epoch 7/10 [{'#' * filled}"
+                                   f"{'.' * (cli.BAR_WIDTH - filled)}]  3.2 s")
 
 
 def test_devices_on_this_machine_and_with_several_gpus(monkeypatch):

@@ -7,6 +7,7 @@ from sklearn.base import clone
 
 from aecore import Autoencoder, ReconstructionDetector
 from aecore.anomaly import image_setup
+from aecore.events import StageEvent
 from aecore.results import AnomalyResult, DenoisingResult, ReductionResult
 from aecore.worker import fit_in_worker
 
@@ -118,3 +119,28 @@ def test_a_stop_requested_before_the_worker_starts_training_is_kept(digits):
     fit_in_worker(result, should_stop=lambda: True)
     assert result.estimator.status_ == "stopped"
     assert result.estimator.log_.epochs_done == 0
+
+
+def test_pretraining_progress_comes_before_the_epochs_and_without_a_live_view(digits):
+    result = _PidResult(clone(TINY).set_params(epochs=1, rbm_epochs=1), digits, 300)
+    events = []
+    fit_in_worker(result, on_epoch=lambda event, view: events.append((event, view)))
+    stages = [(e, v) for e, v in events if isinstance(e, StageEvent)]
+    assert [e.text for e, _ in stages] == [
+        "Pretraining RBM 1 of 2, epoch 0/1", "Pretraining RBM 1 of 2, epoch 1/1",
+        "Pretraining RBM 2 of 2, epoch 0/1", "Pretraining RBM 2 of 2, epoch 1/1"]
+    assert all(view is None for _, view in stages)
+    assert events[len(stages):] == [(result.estimator.log_.events[0], events[-1][1])]
+    assert isinstance(events[-1][1], int)  # an epoch's live view, computed in the worker
+    assert result.estimator.status_ == "finished"
+
+
+def test_stop_ends_the_pretraining(digits):
+    result = ReductionResult(clone(TINY).set_params(hidden_layers=(1024, 512), rbm_epochs=200),
+                             digits, len(digits.x_train))
+    stages = []
+    fit_in_worker(result, on_epoch=lambda event, view: stages.append(event),
+                  should_stop=lambda: len(stages) >= 2)
+    assert result.estimator.status_ == "stopped" and result.estimator.log_.epochs_done == 0
+    assert all(isinstance(e, StageEvent) for e in stages)
+    assert stages[-1].fraction < 0.5
