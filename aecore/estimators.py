@@ -55,6 +55,11 @@ class _NeuralAutoencoder(TransformerMixin, BaseEstimator):
     def _build(self, spec: TrainingSpec, input_dim: int) -> Network:
         raise NotImplementedError
 
+    def _build_for(self, spec: TrainingSpec, x: np.ndarray) -> Network:
+        """The network to train on model inputs ``x``: :meth:`_build`'s, unless the model needs
+        the training data themselves (a neighbour-preserving autoencoder's graph)."""
+        return self._build(spec, x.shape[1])
+
     def _network_from_model(self, model: keras.Model) -> Network:
         raise NotImplementedError
 
@@ -79,7 +84,7 @@ class _NeuralAutoencoder(TransformerMixin, BaseEstimator):
 
         spec = self._checked_spec(x)
         with distribution_scope():  # several GPUs: variables must be created in the strategy
-            self._set_network(self._build(spec, x.shape[1]))
+            self._set_network(self._build_for(spec, x))
             self.n_features_in_ = n_features
             self.log_ = TrainingLog(spec.epochs)
             try:
@@ -260,6 +265,11 @@ class Autoencoder(_NeuralAutoencoder):
         Hidden layers' activation; the code is linear and the output a sigmoid.
     input_noise : float, default 0.3
         σ of Gaussian noise added to the inputs in training only (a denoising regulariser).
+    neighbor_weight : float, default 0.0
+        Weight w of a neighbour loss on the code: training minimises reconstruction loss +
+        w · UMAP's cross-entropy between the training images' fuzzy neighbour graph and the
+        codes' similarities (:mod:`aecore.neighbors`; Sainburg et al. 2021). 0 is a plain
+        autoencoder (dense network only).
     network : {"dense", "conv"}, default "dense"
         Dense layers, or Conv2D blocks for square images.
     filters, depth : int, default 32, 2
@@ -297,6 +307,7 @@ class Autoencoder(_NeuralAutoencoder):
     def __init__(self, code_size: int = _AE.code_size,
                  hidden_layers: tuple[int, ...] = _AE.hidden_layers, loss: str = _AE.loss,
                  activation: str = _AE.activation, input_noise: float = _AE.input_noise,
+                 neighbor_weight: float = _AE.neighbor_weight,
                  network: str = "dense", filters: int = _CONV.filters, depth: int = _CONV.depth,
                  epochs: int = _AE.epochs, batch_size: int = _AE.batch_size,
                  learning_rate: float = _AE.learning_rate, lr_decay: bool = _AE.lr_decay,
@@ -306,6 +317,7 @@ class Autoencoder(_NeuralAutoencoder):
         self.loss = loss
         self.activation = activation
         self.input_noise = input_noise
+        self.neighbor_weight = neighbor_weight
         self.network = network
         self.filters = filters
         self.depth = depth
@@ -318,7 +330,7 @@ class Autoencoder(_NeuralAutoencoder):
 
     def unused_params(self) -> set[str]:
         if self.network == "conv":
-            return {"code_size", "hidden_layers"}
+            return {"code_size", "hidden_layers", "neighbor_weight"}
         return {"filters", "depth"}
 
     def to_spec(self) -> AESpec | ConvSpec:
@@ -331,7 +343,7 @@ class Autoencoder(_NeuralAutoencoder):
         if self.network != "dense":
             raise ValueError(f"Network must be 'dense' or 'conv'; got {self.network!r}.")
         return AESpec(code_size=self.code_size, hidden_layers=tuple(self.hidden_layers),
-                      **training)
+                      neighbor_weight=self.neighbor_weight, **training)
 
     def _build(self, spec: TrainingSpec, input_dim: int) -> Network:
         from aecore.models import build_conv_autoencoder, build_dense_autoencoder
@@ -339,6 +351,14 @@ class Autoencoder(_NeuralAutoencoder):
         if isinstance(spec, ConvSpec):
             return build_conv_autoencoder(spec, input_dim)
         return build_dense_autoencoder(spec, input_dim)
+
+    def _build_for(self, spec: TrainingSpec, x: np.ndarray) -> Network:
+        net = self._build(spec, x.shape[1])
+        if not getattr(spec, "neighbor_weight", 0):
+            return net
+        from aecore.neighbors import neighbor_network
+
+        return neighbor_network(net, spec, x)
 
     def _network_from_model(self, model: keras.Model) -> Network:
         from aecore.models import autoencoder_halves
@@ -620,13 +640,15 @@ class ReconstructionDetector(Autoencoder):
     def __init__(self, code_size: int = _AE.code_size,
                  hidden_layers: tuple[int, ...] = _AE.hidden_layers, loss: str = _AE.loss,
                  activation: str = _AE.activation, input_noise: float = _AE.input_noise,
+                 neighbor_weight: float = _AE.neighbor_weight,
                  network: str = "dense", filters: int = _CONV.filters, depth: int = _CONV.depth,
                  epochs: int = _AE.epochs, batch_size: int = _AE.batch_size,
                  learning_rate: float = _AE.learning_rate, lr_decay: bool = _AE.lr_decay,
                  seed: int = _AE.seed, rescale: bool = False, contamination: float = 0.1,
                  smoothing: float = 0.0, image_shape: tuple[int, int] | None = None) -> None:
         super().__init__(code_size=code_size, hidden_layers=hidden_layers, loss=loss,
-                         activation=activation, input_noise=input_noise, network=network,
+                         activation=activation, input_noise=input_noise,
+                         neighbor_weight=neighbor_weight, network=network,
                          filters=filters, depth=depth, epochs=epochs, batch_size=batch_size,
                          learning_rate=learning_rate, lr_decay=lr_decay, seed=seed,
                          rescale=rescale)
