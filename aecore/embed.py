@@ -1,4 +1,4 @@
-"""2-D maps of the same held-out points: the autoencoder's code, PCA and t-SNE."""
+"""2-D maps of the same held-out points: the autoencoder's code, PCA, t-SNE and UMAP."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ class Map2D:
     Attributes
     ----------
     method : str
-        Display name: ``"Autoencoder"``, ``"PCA"`` or ``"t-SNE"``.
+        Display name: ``"Autoencoder"``, ``"PCA"``, ``"t-SNE"`` or ``"UMAP"``.
     points : ndarray of shape (n_samples, 2)
         Coordinates of the evaluation points, one row per point.
     seconds : float
@@ -98,6 +98,57 @@ def tsne_map(x_eval: np.ndarray, seed: int = 0) -> Map2D:
     if flat:
         note += "; the points vary along one direction only, so t-SNE started from random places"
     return Map2D("t-SNE", points, time.perf_counter() - start, note=note)
+
+
+def umap_map(x_eval: np.ndarray, seed: int = 0) -> Map2D:
+    """UMAP of ``x_eval`` (umap-learn, Euclidean, its defaults otherwise: 15 neighbours,
+    ``min_dist`` 0.1, spectral initialisation).
+
+    Like t-SNE it depends only on the data, so callers should compute it once per dataset and
+    cache it (:mod:`aecore.baseline_maps`). Imports umap-learn, which imports numba and
+    TensorFlow (seconds): call it where that does not matter, e.g. in a worker process.
+
+    Parameters
+    ----------
+    x_eval : ndarray of shape (n_samples, n_features)
+        Points to map, e.g. flattened images with pixels in [0, 1].
+    seed : int, default=0
+        ``random_state`` of UMAP, which makes it reproducible (and single-threaded).
+
+    Returns
+    -------
+    Map2D
+        Method ``"UMAP"``, the run time in seconds, and a note that it was fitted on these very
+        points. With fewer than 16 points the neighbourhood shrinks to n_samples − 1 and the
+        layout starts at random; identical points all sit at the origin (the note says so).
+
+    Raises
+    ------
+    ValueError
+        If there are fewer than 3 points (UMAP needs 2 neighbours per point).
+
+    References
+    ----------
+    .. [1] L. McInnes, J. Healy and J. Melville, "UMAP: Uniform Manifold Approximation and
+       Projection for Dimension Reduction", arXiv:1802.03426, 2018.
+    """
+    start = time.perf_counter()
+    if len(x_eval) < 3:
+        raise ValueError(f"UMAP needs at least 3 points; got {len(x_eval)}.")
+    if np.ptp(x_eval, axis=0).max() == 0:
+        return Map2D("UMAP", np.zeros((len(x_eval), 2)), time.perf_counter() - start,
+                     note="all points are identical, so they all sit at one place")
+    import warnings
+
+    from umap import UMAP
+
+    small = len(x_eval) <= 15
+    with warnings.catch_warnings():  # "n_jobs overridden by random_state": wanted here
+        warnings.simplefilter("ignore", UserWarning)
+        points = UMAP(n_neighbors=min(15, len(x_eval) - 1), init="random" if small else "spectral",
+                      random_state=seed).fit_transform(x_eval)
+    return Map2D("UMAP", points.astype("float64"), time.perf_counter() - start,
+                 note="fitted on these very points, as t-SNE is")
 
 
 def code_map(codes: np.ndarray, train_seconds: float) -> Map2D:

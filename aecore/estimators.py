@@ -56,6 +56,11 @@ class _NeuralAutoencoder(TransformerMixin, BaseEstimator):
     def _build(self, spec: TrainingSpec, input_dim: int) -> Network:
         raise NotImplementedError
 
+    def _build_for(self, spec: TrainingSpec, x: np.ndarray) -> Network:
+        """The network to train on model inputs ``x``: :meth:`_build`'s, unless the model needs
+        the training data themselves (a neighbour-preserving autoencoder's graph)."""
+        return self._build(spec, x.shape[1])
+
     def _network_from_model(self, model: keras.Model) -> Network:
         raise NotImplementedError
 
@@ -81,7 +86,7 @@ class _NeuralAutoencoder(TransformerMixin, BaseEstimator):
 
         spec = self._checked_spec(x)
         with distribution_scope():  # several GPUs: variables must be created in the strategy
-            self._set_network(self._build(spec, x.shape[1]))
+            self._set_network(self._build_for(spec, x))
             started = time.perf_counter()  # the events' clock: pretraining, then the epochs
             self.n_features_in_ = n_features
             self.log_ = TrainingLog(spec.epochs)
@@ -272,6 +277,11 @@ class Autoencoder(_NeuralAutoencoder):
         Hidden layers' activation; the code is linear and the output a sigmoid.
     input_noise : float, default 0.3
         σ of Gaussian noise added to the inputs in training only (a denoising regulariser).
+    neighbor_weight : float, default 0.0
+        Weight w of a neighbour loss on the code: training minimises reconstruction loss +
+        w · UMAP's cross-entropy between the training images' fuzzy neighbour graph and the
+        codes' similarities (:mod:`aecore.neighbors`; Sainburg et al. 2021). 0 is a plain
+        autoencoder (dense network only).
     network : {"dense", "conv"}, default "dense"
         Dense layers, or Conv2D blocks for square images.
     filters, depth : int, default 32, 2
@@ -316,6 +326,7 @@ class Autoencoder(_NeuralAutoencoder):
     def __init__(self, code_size: int = _AE.code_size,
                  hidden_layers: tuple[int, ...] = _AE.hidden_layers, loss: str = _AE.loss,
                  activation: str = _AE.activation, input_noise: float = _AE.input_noise,
+                 neighbor_weight: float = _AE.neighbor_weight,
                  network: str = "dense", filters: int = _CONV.filters, depth: int = _CONV.depth,
                  epochs: int = _AE.epochs, batch_size: int = _AE.batch_size,
                  learning_rate: float = _AE.learning_rate, lr_decay: bool = _AE.lr_decay,
@@ -326,6 +337,7 @@ class Autoencoder(_NeuralAutoencoder):
         self.loss = loss
         self.activation = activation
         self.input_noise = input_noise
+        self.neighbor_weight = neighbor_weight
         self.network = network
         self.filters = filters
         self.depth = depth
@@ -339,7 +351,7 @@ class Autoencoder(_NeuralAutoencoder):
 
     def unused_params(self) -> set[str]:
         if self.network == "conv":
-            return {"code_size", "hidden_layers", "rbm_epochs"}
+            return {"code_size", "hidden_layers", "rbm_epochs", "neighbor_weight"}
         return {"filters", "depth"} | ({"activation"} if self.rbm_epochs else set())
 
     def to_spec(self) -> AESpec | ConvSpec:
@@ -357,7 +369,8 @@ class Autoencoder(_NeuralAutoencoder):
         if self.rbm_epochs:  # RBM hidden units are logistic (see aecore.rbm)
             training["activation"] = "sigmoid"
         return AESpec(code_size=self.code_size, hidden_layers=tuple(self.hidden_layers),
-                      rbm_epochs=self.rbm_epochs, **training)
+                      rbm_epochs=self.rbm_epochs, neighbor_weight=self.neighbor_weight,
+                      **training)
 
     def summary(self, n_features: int) -> str:
         """As :meth:`_NeuralAutoencoder.summary`, ending with the RBM pretraining if any."""
@@ -384,6 +397,14 @@ class Autoencoder(_NeuralAutoencoder):
         if isinstance(spec, ConvSpec):
             return build_conv_autoencoder(spec, input_dim)
         return build_dense_autoencoder(spec, input_dim)
+
+    def _build_for(self, spec: TrainingSpec, x: np.ndarray) -> Network:
+        net = self._build(spec, x.shape[1])
+        if not getattr(spec, "neighbor_weight", 0):
+            return net
+        from aecore.neighbors import neighbor_network
+
+        return neighbor_network(net, spec, x)
 
     def _network_from_model(self, model: keras.Model) -> Network:
         from aecore.models import autoencoder_halves
@@ -666,6 +687,7 @@ class ReconstructionDetector(Autoencoder):
     def __init__(self, code_size: int = _AE.code_size,
                  hidden_layers: tuple[int, ...] = _AE.hidden_layers, loss: str = _AE.loss,
                  activation: str = _AE.activation, input_noise: float = _AE.input_noise,
+                 neighbor_weight: float = _AE.neighbor_weight,
                  network: str = "dense", filters: int = _CONV.filters, depth: int = _CONV.depth,
                  epochs: int = _AE.epochs, batch_size: int = _AE.batch_size,
                  learning_rate: float = _AE.learning_rate, lr_decay: bool = _AE.lr_decay,
@@ -673,7 +695,8 @@ class ReconstructionDetector(Autoencoder):
                  contamination: float = 0.1, smoothing: float = 0.0,
                  image_shape: tuple[int, int] | None = None) -> None:
         super().__init__(code_size=code_size, hidden_layers=hidden_layers, loss=loss,
-                         activation=activation, input_noise=input_noise, network=network,
+                         activation=activation, input_noise=input_noise,
+                         neighbor_weight=neighbor_weight, network=network,
                          filters=filters, depth=depth, epochs=epochs, batch_size=batch_size,
                          learning_rate=learning_rate, lr_decay=lr_decay, seed=seed,
                          rbm_epochs=rbm_epochs, rescale=rescale)

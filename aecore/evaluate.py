@@ -1,4 +1,4 @@
-"""One function that scores an autoencoder against PCA and t-SNE on the same held-out points.
+"""One function that scores an autoencoder against PCA, t-SNE and UMAP on the same held-out points.
 
 The page, the benchmark and the reproduction snippet all call it, so their numbers agree.
 """
@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from aecore.embed import Map2D, code_map, pca_map, tsne_map
+from aecore.baseline_maps import METHODS
+from aecore.embed import Map2D, code_map, pca_map
 from aecore.metrics import map_scores, pca_reconstruction_mse, reconstruction_mse
 
 
@@ -17,7 +18,7 @@ def comparison_table(x_train: np.ndarray, x_eval: np.ndarray, y_eval: np.ndarray
     """Scores per map: 5-NN accuracy, trustworthiness, reconstruction MSE and time.
 
     PCA's reconstruction uses as many components as the autoencoder's code, so the two compress
-    equally; t-SNE has no decoder and gets no reconstruction score.
+    equally; t-SNE and UMAP have no decoder and get no reconstruction score.
 
     Parameters
     ----------
@@ -57,8 +58,9 @@ def comparison_table(x_train: np.ndarray, x_eval: np.ndarray, y_eval: np.ndarray
 
 def compare_with_baselines(autoencoder, x_train: np.ndarray, x_eval: np.ndarray,
                            y_eval: np.ndarray,
-                           tsne: Map2D | None = None) -> tuple[list[Map2D], pd.DataFrame]:
-    """The three maps of ``x_eval`` (autoencoder, PCA, t-SNE) and their scores.
+                           baselines: list[Map2D] | None = None
+                           ) -> tuple[list[Map2D], pd.DataFrame]:
+    """The maps of ``x_eval`` (autoencoder, PCA, t-SNE, UMAP) and their scores.
 
     Parameters
     ----------
@@ -70,13 +72,15 @@ def compare_with_baselines(autoencoder, x_train: np.ndarray, x_eval: np.ndarray,
         Held-out points to map and score, pixels in [0, 1].
     y_eval : ndarray of shape (n_samples,)
         Non-negative integer labels of ``x_eval``.
-    tsne : Map2D or None, default=None
-        A cached :func:`aecore.embed.tsne_map` of ``x_eval``; computed when None.
+    baselines : list of Map2D or None, default=None
+        Maps of ``x_eval`` that depend only on it, e.g. cached ones
+        (:func:`aecore.baseline_maps.maps_in_background`); when None, every method of
+        :data:`aecore.baseline_maps.METHODS` (t-SNE, UMAP) is computed here.
 
     Returns
     -------
     maps : list of Map2D
-        The autoencoder, PCA and t-SNE maps, in that order.
+        The autoencoder and PCA maps, then ``baselines``.
     table : pandas.DataFrame
         Their scores, as :func:`comparison_table` returns.
 
@@ -91,6 +95,6 @@ def compare_with_baselines(autoencoder, x_train: np.ndarray, x_eval: np.ndarray,
     """
     codes = autoencoder.transform(x_eval)
     maps = [code_map(codes, autoencoder.log_.seconds), pca_map(x_train, x_eval),
-            tsne if tsne is not None else tsne_map(x_eval)]
+            *(baselines if baselines is not None else [f(x_eval) for f in METHODS.values()])]
     ae_mse = reconstruction_mse(x_eval, autoencoder.reconstruct(x_eval))
     return maps, comparison_table(x_train, x_eval, y_eval, maps, ae_mse, codes.shape[1])

@@ -81,6 +81,7 @@ def load(path: str | Path) -> Any:
     """
     import keras
 
+    import aecore.neighbors  # noqa: F401  (registers the neighbour-preserving model)
     import aecore.vae  # noqa: F401  (registers the VAE's layers with Keras)
     from aecore.estimators import ESTIMATORS
     from aecore.training import EpochEvent, TrainingLog

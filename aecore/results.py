@@ -236,21 +236,22 @@ class ReductionResult(TrainedResult):
         """
         return code_map(self.estimator.log_.events[epoch - 1].frame, 0)
 
-    def comparison(self, tsne: Map2D) -> tuple[list[Map2D], pd.DataFrame]:
-        """The autoencoder, PCA and t-SNE maps of the held-out points, and their scores.
+    def comparison(self, baselines: list[Map2D]) -> tuple[list[Map2D], pd.DataFrame]:
+        """The autoencoder, PCA, t-SNE and UMAP maps of the held-out points, and their scores.
 
-        Computed once per result; ``tsne`` is passed in because the page caches it per dataset, and
-        is ignored on later calls.
+        Computed once per result; ``baselines`` are passed in because the page caches them per
+        dataset, and are ignored on later calls.
 
         Parameters
         ----------
-        tsne : aecore.embed.Map2D
-            :func:`aecore.embed.tsne_map` of the held-out points.
+        baselines : list of aecore.embed.Map2D
+            The maps that depend only on the held-out points
+            (:func:`aecore.baseline_maps.maps_in_background`: t-SNE, UMAP).
 
         Returns
         -------
         maps : list of aecore.embed.Map2D
-            Autoencoder, PCA and t-SNE, in that order.
+            Autoencoder, PCA, then ``baselines``.
         table : pandas.DataFrame
             Their scores (:func:`aecore.evaluate.comparison_table`).
 
@@ -262,7 +263,7 @@ class ReductionResult(TrainedResult):
         from aecore.evaluate import compare_with_baselines
 
         return self.memo("comparison", lambda: compare_with_baselines(
-            self.estimator, self.x_train, *self.evaluation, tsne))
+            self.estimator, self.x_train, *self.evaluation, baselines))
 
     def headline_scores(self) -> dict[str, float]:
         """The losses, the held-out reconstruction MSE per feature, and the code map's 5-NN

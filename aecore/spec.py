@@ -38,6 +38,8 @@ class Param:
         A numeric widget's printf format, for fractional values.
     flag : bool, default=False
         Whether it is a yes/no switch.
+    slider : bool, default=False
+        Whether a numeric widget is a slider rather than a number box.
     """
 
     label: str
@@ -48,6 +50,7 @@ class Param:
     step: float = 1  # a widget's increment
     format: str | None = None  # a widget's printf format, for fractional values
     flag: bool = False  # a yes/no switch
+    slider: bool = False  # drawn as a slider rather than a number box
 
 
 PARAMS: dict[str, Param] = {
@@ -77,6 +80,13 @@ PARAMS: dict[str, Param] = {
                         "weights. RBM units are logistic, so the hidden layers become sigmoid "
                         "(the Activation setting is set aside); the code stays linear. 0 = no "
                         "pretraining.", 0, 200),
+    "neighbor_weight": Param("Neighbour loss weight", "Adds UMAP's loss to the reconstruction "
+                             "loss, times this weight: codes of images that are near neighbours "
+                             "in pixel space are pulled together and others pushed apart, so the "
+                             "map keeps classes apart like t-SNE's while the decoder still "
+                             "rebuilds the images (Sainburg et al. 2021). 0 = a plain "
+                             "autoencoder. Dense networks only.", 0.0, 5.0, step=0.05,
+                             format="%.2f", slider=True),
     "filters": Param("Filters", "Filters in the first convolution block; each further block "
                      "doubles them.", 4, 128),
     "depth": Param("Depth", "Convolution blocks; each halves the image's side (28 → 14 → 7).",
@@ -246,6 +256,9 @@ class AESpec(TrainingSpec):
     rbm_epochs : int, default=0
         Epochs of layer-wise RBM pretraining per layer before training (:mod:`aecore.rbm`);
         0 means none. Pretrained hidden layers are logistic, so it needs ``activation="sigmoid"``.
+    neighbor_weight : float, default=0.0
+        Weight of the neighbour (UMAP) loss added to the reconstruction loss; 0 trains a plain
+        autoencoder (see :mod:`aecore.neighbors`).
     loss, epochs, batch_size, learning_rate, lr_decay, seed
         As for :class:`TrainingSpec`.
 
@@ -262,10 +275,11 @@ class AESpec(TrainingSpec):
     activation: str = "relu"
     input_noise: float = 0.3
     rbm_epochs: int = 0
+    neighbor_weight: float = 0.0
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        for name in ("code_size", "input_noise", "rbm_epochs"):
+        for name in ("code_size", "input_noise", "rbm_epochs", "neighbor_weight"):
             check_range(name, getattr(self, name))
         _check_layers(self.hidden_layers, self.code_size)
         _check_activation(self.activation)
@@ -289,13 +303,17 @@ class AESpec(TrainingSpec):
         Raises
         ------
         ValueError
-            If ``batch_size`` exceeds n_samples or ``code_size`` ≥ n_features.
+            If ``batch_size`` exceeds n_samples, ``code_size`` ≥ n_features, or the neighbour
+            loss is on with fewer than 2 samples (no one has a neighbour).
         """
         super().checked_for(x)
         if self.code_size >= x.shape[1]:
             raise ValueError(f"The code size ({self.code_size}) must be smaller than the input "
                              f"size (n_features = {x.shape[1]}), or the autoencoder can copy "
                              "its input.")
+        if self.neighbor_weight and len(x) < 2:
+            raise ValueError("The neighbour loss needs at least 2 training samples; set "
+                             f"{PARAMS['neighbor_weight'].label} to 0 for a single one.")
         return self
 
     @property

@@ -95,6 +95,7 @@ def _check_layer_count(layers: list[int], n_layers: int) -> None:
 # Widgets drawn two to a row, in this order, for whichever of them a spec class has.
 _GRID_ORDER = ("network", "loss", "activation", "rbm_epochs", "filters", "depth", "beta",
                "warmup_epochs", "encoder_dropout", "learning_rate", "lr_decay", "input_noise",
+               "neighbor_weight",
                "epochs", "batch_size", "seed", "conditional")
 
 
@@ -107,6 +108,9 @@ def _param_widget(container: Any, name: str, **widget_args: Any) -> Any:
     if param.choices:
         return container.selectbox(options=list(param.choices),
                                    format_func=lambda c: LOSSES.get(c, c), **common)
+    if param.slider:
+        return container.slider(min_value=param.min, max_value=param.max, step=param.step,
+                                format=param.format, **common)
     if param.format:
         return container.number_input(min_value=param.min, max_value=param.max, step=param.step,
                                       format=param.format, **common)

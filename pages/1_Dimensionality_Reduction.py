@@ -1,9 +1,12 @@
-"""Dimensionality reduction: train an autoencoder live and compare its code with PCA and t-SNE."""
+"""Dimensionality reduction: train an autoencoder live and compare its code with PCA, t-SNE and
+UMAP."""
+
+from contextlib import nullcontext
 
 import streamlit as st
 
 from aecore import plots
-from aecore.baseline_maps import tsne_in_background
+from aecore.baseline_maps import maps_in_background
 from aecore.data import evaluation_points
 from aecore.presets import REDUCTION_PRESETS
 from aecore.results import ReductionResult
@@ -24,13 +27,14 @@ st.set_page_config(page_title="Dimensionality reduction · Autoencoder Lab", lay
 
 st.title("Dimensionality reduction")
 st.markdown("Squeeze every image into a **code** of a few numbers, watch the digits sort "
-            "themselves while it trains, then compare the map with PCA and t-SNE of the same "
-            "held-out images.")
+            "themselves while it trains, then compare the map with PCA, t-SNE and UMAP of the "
+            "same held-out images. A neighbour loss (the weight slider) makes the code keep "
+            "UMAP's neighbours together too.")
 
 link = PageLink("reduction")
 data = dataset_picker(link)
 x_eval, y_eval = evaluation_points(data)
-tsne_future = tsne_in_background(x_eval)  # ready by the time a model is trained
+baseline_futures = maps_in_background(x_eval)  # t-SNE and UMAP: ready when a model is trained
 section = TrainingSection(RESULT_KEYS["reduction"])
 training = section.take_request()
 
@@ -72,15 +76,15 @@ with live:
                            key="replay_latent")
 
 with below:
-    st.subheader("3 · Side by side: autoencoder, PCA and t-SNE")
-    if not tsne_future.done():
-        with st.spinner("Computing t-SNE of the held-out points (once per dataset)…"):
-            tsne_future.result()
-    tsne = tsne_future.result()
-    with st.spinner("Scoring the three maps…"):
-        maps, scores = result.comparison(tsne)
+    st.subheader("3 · Side by side: autoencoder, PCA, t-SNE and UMAP")
+    waiting = " and ".join(name for name, f in baseline_futures.items() if not f.done())
+    with (st.spinner(f"Computing {waiting} of the held-out points (once per dataset)…")
+          if waiting else nullcontext()):
+        baselines = [f.result() for f in baseline_futures.values()]
+    with st.spinner("Scoring the four maps…"):
+        maps, scores = result.comparison(baselines)
     clicked: list[int] = []
-    for col, m in zip(st.columns(3), maps, strict=True):
+    for col, m in zip(st.columns(len(maps)), maps, strict=True):
         event = col.plotly_chart(plots.latent_scatter(m.points, y_eval, m.method, height=360),
                                  key=f"map_{m.method}", on_select="rerun", selection_mode="points")
         clicked += [p["point_index"] for p in event.selection.points]
@@ -97,14 +101,16 @@ with below:
     number = st.column_config.NumberColumn
     st.dataframe(scores, column_config={
         "5-NN accuracy": number(format="%.3f"), "trustworthiness": number(format="%.3f"),
-        "reconstruction MSE": number(format="%.4f", help="Blank: t-SNE has no decoder"),
+        "reconstruction MSE": number(format="%.4f",
+                                     help="Blank: t-SNE and UMAP have no decoder"),
         "seconds": number(format="%.1f")})
     st.caption(f"Scores on {len(x_eval):,} held-out images. **5-NN accuracy**: how often a "
                "point's 5 nearest neighbours in the map share its label (5-fold "
                "cross-validated). **Trustworthiness**: how far the map's neighbourhoods are "
                "true neighbourhoods of the images (1 is best). **Reconstruction MSE** per "
                f"pixel: PCA uses {autoencoder.code_size} components, as many as the code. "
-               "**Seconds**: training time for the autoencoder, fitting time for PCA and t-SNE.")
+               "**Seconds**: training time for the autoencoder, fitting time for PCA, t-SNE "
+               "and UMAP.")
 
     st.subheader("4 · Reconstructions")
     originals = x_eval[result.examples]

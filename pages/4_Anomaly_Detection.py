@@ -79,7 +79,8 @@ with controls:
         image_shape=setup.image_shape)
     detector = model_controls({"Detector preset": preset}, setup.x_train,
                               prefix="an_tab_" if tabular else "an_img_",
-                              link=link, fixed=("network", "contamination", "smoothing"))
+                              link=link, fixed=("network", "contamination", "smoothing",
+                                            "neighbor_weight"))
     smoothing_param = PARAMS["smoothing"]
     st.session_state.setdefault("an_smoothing", IMAGE_DETECTOR.smoothing)
     smoothing = st.slider(smoothing_param.label, smoothing_param.min, smoothing_param.max,

@@ -27,10 +27,11 @@ def test_tiny_training_shows_maps_scores_and_gallery():
     assert not non_finite_shown(at)
     charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     titles = [c["layout"].get("title", {}).get("text", "") for c in charts]
-    for title in ("Autoencoder", "PCA", "t-SNE"):
+    for title in ("Autoencoder", "PCA", "t-SNE", "UMAP"):
         assert title in titles
     scores = at.dataframe[0].value
-    assert list(scores.index) == ["Autoencoder", "PCA", "t-SNE"]
+    assert list(scores.index) == ["Autoencoder", "PCA", "t-SNE", "UMAP"]
+    assert 0 <= scores.loc["UMAP", "5-NN accuracy"] <= 1
     assert 0 <= scores.loc["PCA", "5-NN accuracy"] <= 1
     heatmaps = [c for c in charts if c["data"][0]["type"] == "heatmap"]
     assert heatmaps, "the reconstruction gallery is missing"
@@ -43,6 +44,26 @@ def test_tiny_training_shows_maps_scores_and_gallery():
     at = at.selectbox(key="dataset").set_value("digits").run()
     assert not at.exception
     assert any("trained on another dataset" in i.value for i in at.info)
+
+
+def test_the_neighbour_weight_slider_trains_a_neighbour_preserving_autoencoder():
+    at = open_page(dataset="digits", dr_n_train=300, hp_epochs=2, hp_hidden_layers="32, 16",
+                   hp_n_layers=2)
+    slider = at.slider(key="hp_neighbor_weight")
+    assert slider.label == "Neighbour loss weight" and slider.value == 0.0
+    at = click(slider.set_value(0.5).run(), "Train")
+    assert not at.exception, at.exception
+    assert not at.error
+    assert any("Trained 2 epochs" in s.value for s in at.success)
+    estimator = at.session_state["dr_result"].estimator
+    assert estimator.neighbor_weight == 0.5
+    assert {"neighbor", "reconstruction", "val_reconstruction"} <= set(estimator.history_)
+    legend = [line["name"] for line in chart(at, "final_loss")["data"]]
+    assert "train neighbor" in legend and "validation reconstruction" in legend
+    scores = at.dataframe[0].value
+    assert list(scores.index) == ["Autoencoder", "PCA", "t-SNE", "UMAP"]
+    assert scores.loc["Autoencoder", "reconstruction MSE"] > 0  # the decoder is kept
+    assert "neighbor_weight=0.5" in at.code[0].value
 
 
 @pytest.mark.parametrize("field, value, message", [
