@@ -385,17 +385,17 @@ def loss_curves(history: dict[str, list[float]], total_epochs: int | None = None
     plotly.graph_objects.Figure
         One line per entry against the epoch, counted from 1, with ticks on whole epochs
         (:func:`epoch_tick_step`); each loss term has one colour, solid for training and dashed
-        for validation.
+        for validation, the total ``loss`` first.
     """
-    terms = list(dict.fromkeys(key.removeprefix("val_") for key in history))
+    terms = sorted(dict.fromkeys(key.removeprefix("val_") for key in history),
+                   key=lambda term: term != "loss")  # the total first, then as in history
     span = total_epochs or max((len(v) for v in history.values()), default=1)
     fig = go.Figure([
-        go.Scatter(x=np.arange(1, len(values) + 1), y=values, mode="lines+markers",
-                   name=("validation " if key.startswith("val_") else "train ")
-                   + key.removeprefix("val_"),
-                   line=dict(color=PALETTE[terms.index(key.removeprefix("val_")) % len(PALETTE)],
-                             dash="dash" if key.startswith("val_") else "solid"))
-        for key, values in history.items()
+        go.Scatter(x=np.arange(1, len(history[key]) + 1), y=history[key], mode="lines+markers",
+                   name=f"{split} {term}", line=dict(color=PALETTE[i % len(PALETTE)], dash=dash))
+        for i, term in enumerate(terms)
+        for key, split, dash in ((term, "train", "solid"), (f"val_{term}", "validation", "dash"))
+        if key in history
     ])
     return _loss_layout(fig, span, height, log_y)
 
@@ -532,14 +532,17 @@ def error_histograms(normal: np.ndarray, anomalous: np.ndarray, threshold: float
     threshold : float or None, default=None
         If given, drawn as a solid black line.
     rules : dict of str to float or None, default=None
-        Other candidate thresholds by name, drawn as labelled dotted lines.
+        Other candidate thresholds by name, drawn as dotted lines.
     title : str, default=""
         Figure title.
 
     Returns
     -------
     plotly.graph_objects.Figure
-        The two histograms overlaid.
+        The two histograms overlaid; each threshold a vertical line named in the legend (rows
+        at the bottom, under the x axis' title) rather than labelled on the plot, where the names of thresholds
+        close together would overlap. The lines span the plot's height on a hidden second
+        y axis (0 to 1), and a legend click hides a line.
     """
     bins = dict(start=0, end=float(max(normal.max(), anomalous.max())) * 1.001,
                 size=float(max(normal.max(), anomalous.max())) / 60 or 1.0)
@@ -549,18 +552,20 @@ def error_histograms(normal: np.ndarray, anomalous: np.ndarray, threshold: float
         go.Histogram(x=anomalous, name="anomalous", xbins=bins, opacity=0.6,
                      marker_color=PALETTE[1], histnorm="probability"),
     ])
-    for i, (name, value) in enumerate((rules or {}).items()):
-        fig.add_vline(x=value, line_dash="dot", line_color=PALETTE[(i + 2) % len(PALETTE)],
-                      annotation_text=name, annotation_textangle=-90,
-                      annotation_font_size=10)
+    lines = [(name, value, dict(dash="dot", color=PALETTE[(i + 2) % len(PALETTE)], width=2))
+             for i, (name, value) in enumerate((rules or {}).items())]
     if threshold is not None:
-        fig.add_vline(x=threshold, line_color="black", line_width=2,
-                      annotation_text="threshold", annotation_position="top right")
-    fig.update_layout(barmode="overlay", title=title, height=360,
-                      margin=dict(l=10, r=10, t=40, b=10), xaxis_title="reconstruction error",
-                      yaxis_title="share of points",
-                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=1,
-                                  xanchor="right"))  # above the plot, clear of the axis title
+        lines.append(("threshold", threshold, dict(color="black", width=2)))
+    for name, value, line in lines:
+        fig.add_trace(go.Scatter(x=[value, value], y=[0, 1], yaxis="y2", mode="lines",
+                                 name=name, line=line,
+                                 hovertemplate="%{fullData.name}: %{x:.5f}<extra></extra>"))
+    fig.update_layout(  # the legend's rows at the bottom, under the x axis' title
+        barmode="overlay", title=title, height=380, margin=dict(l=10, r=10, t=40, b=10),
+        xaxis_title="reconstruction error", yaxis_title="share of points",
+        yaxis2=dict(overlaying="y", range=[0, 1], visible=False),
+        legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0,
+                    xanchor="left"))
     return fig
 
 
@@ -584,26 +589,30 @@ def roc_and_pr(fpr, tpr, roc_auc, precision, recall, pr_auc, point: dict[str, fl
     Returns
     -------
     plotly.graph_objects.Figure
-        Two subplots, the ROC with the chance diagonal, each with the point marked by an ×.
+        Two subplots, the ROC with the chance diagonal, each with the point marked by an ×;
+        the legend in a row under them.
     """
     from plotly.subplots import make_subplots
 
-    fig = make_subplots(1, 2, subplot_titles=(f"ROC (AUC {roc_auc:.3f})",
-                                              f"Precision–recall (AUC {pr_auc:.3f})"))
+    fig = make_subplots(1, 2, horizontal_spacing=0.14,
+                        subplot_titles=(f"ROC (AUC {roc_auc:.3f})", f"PR (AUC {pr_auc:.3f})"))
     fig.add_trace(go.Scatter(x=fpr, y=tpr, name="ROC", mode="lines"), 1, 1)
     fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="chance",
                              line=dict(dash="dot", color="gray")), 1, 1)
     fig.add_trace(go.Scatter(x=recall, y=precision, name="PR", mode="lines"), 1, 2)
-    marker = dict(size=12, color="black", symbol="x")
+    marker = dict(size=12, color="black", symbol="x")  # drawn whole at the axes' ends too
     fig.add_trace(go.Scatter(x=[point["false-positive rate"]], y=[point["recall"]],
-                             mode="markers", marker=marker, name="threshold"), 1, 1)
+                             mode="markers", marker=marker, name="threshold",
+                             cliponaxis=False), 1, 1)
     fig.add_trace(go.Scatter(x=[point["recall"]], y=[point["precision"]], mode="markers",
-                             marker=marker, showlegend=False), 1, 2)
+                             marker=marker, showlegend=False, cliponaxis=False), 1, 2)
     fig.update_xaxes(title_text="false-positive rate", range=[0, 1], row=1, col=1)
     fig.update_yaxes(title_text="true-positive rate", range=[0, 1.02], row=1, col=1)
     fig.update_xaxes(title_text="recall", range=[0, 1], row=1, col=2)
     fig.update_yaxes(title_text="precision", range=[0, 1.02], row=1, col=2)
-    fig.update_layout(height=360, margin=dict(l=10, r=10, t=40, b=10))
+    fig.update_layout(height=380, margin=dict(l=10, r=10, t=40, b=10),  # legend: a row below
+                      legend=dict(orientation="h", yref="container", y=0, yanchor="bottom",
+                                  x=0, xanchor="left"))
     return fig
 
 

@@ -106,6 +106,28 @@ def test_loss_curves_names_train_and_validation():
     assert (fig.data[0].line.dash, fig.data[1].line.dash) == ("solid", "dash")  # dashed held out
 
 
+def test_loss_curves_list_the_total_first_each_term_train_then_validation():
+    history = {"kl": [1.0], "loss": [3.0], "reconstruction": [2.0], "val_kl": [1.1],
+               "val_loss": [3.1], "val_reconstruction": [2.1]}
+    assert [t.name for t in plots.loss_curves(history).data] == [
+        "train loss", "validation loss", "train kl", "validation kl", "train reconstruction",
+        "validation reconstruction"]
+
+
+def test_error_histograms_name_the_thresholds_in_the_legend_not_on_the_plot():
+    rng = np.random.default_rng(0)
+    fig = plots.error_histograms(rng.random(50), rng.random(20) + 0.5, 0.6,
+                                 {"mean + 3σ": 0.7, "top 5% of training": 0.65}, "Test errors")
+    assert [t.name for t in fig.data] == ["normal", "anomalous", "mean + 3σ",
+                                          "top 5% of training", "threshold"]
+    assert not fig.layout.annotations  # labels on the plot overlap when thresholds are close
+    line = fig.data[-1]
+    assert list(line.x) == [0.6, 0.6] and list(line.y) == [0, 1] and line.yaxis == "y2"
+    assert list(fig.layout.yaxis2.range) == [0, 1]
+    legend = fig.layout.legend  # under the axis title: the margin grows to hold it
+    assert (legend.yref, legend.y, legend.yanchor) == ("container", 0, "bottom")
+
+
 def test_loss_curves_tick_whole_epochs_only():
     for epochs, step in ((1, 1), (3, 1), (10, 1), (11, 2), (40, 5), (300, 50)):
         fig = plots.loss_curves({"loss": list(np.linspace(1, 0.1, epochs))})
