@@ -1,72 +1,295 @@
 """Plotly figure builders: pure functions, data in → ``go.Figure`` out.
 
-Latent maps use one SVG ``Scatter`` trace with numeric colours on a shared discrete scale, so the
-same label has the same colour in every map. SVG, not WebGL (``Scattergl``): for the 1,000 points
-a map shows, SVG draws faster in a browser without a GPU (one redraw of the live map in Streamlit
-took 0.26 CPU s in headless Chromium, 0.35 s with WebGL, which runs there in software; see
-BENCHMARKS.md), and it needs no WebGL context (Chrome keeps at most 16 per page).
+Latent maps draw one SVG ``Scatter`` trace per class, named by its label and coloured by
+:func:`label_colour`, so the same label has the same colour in every map on every page, and the
+legend lets a person hide a class (click) or show it alone (double-click), Plotly's default legend
+behaviour. SVG, not WebGL (``Scattergl``): for the 1,000 points a map shows, SVG draws faster in a
+browser without a GPU (one redraw of the live map in Streamlit took 0.26 CPU s in headless
+Chromium, 0.35 s with WebGL, which runs there in software; see BENCHMARKS.md), and it needs no
+WebGL context (Chrome keeps at most 16 per page).
 """
 
 from __future__ import annotations
 
+import base64
+import io
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.colors import qualitative
+from plotly.colors import hex_to_rgb, qualitative
 
 from aecore.spec import PARAMS
 
 PALETTE = qualitative.T10
 GRAY_INK = [[0.0, "white"], [1.0, "black"]]
+THUMBNAILS = 300  # digits drawn by the thumbnails view of a map (a few hundred, as in ConvNetJS)
+REPLAY_FRAMES = 60  # at most this many epochs in a replay animation (its JSON grows with each)
 
 
-def _discrete_colorscale(n: int) -> list[list]:
-    """A colour scale with one flat band per class 0..n-1."""
-    scale = []
-    for i in range(n):
-        colour = PALETTE[i % len(PALETTE)]
-        scale += [[i / n, colour], [(i + 1) / n, colour]]
-    return scale
+def label_colour(label: int) -> str:
+    """The colour of a class label, the same in every map, thumbnail and page.
+
+    Parameters
+    ----------
+    label : int
+        A class label, 0 or more.
+
+    Returns
+    -------
+    str
+        A hex colour of Tableau 10 (``plotly.colors.qualitative.T10``): label 0 is its first
+        colour, label 9 its tenth; from label 10 on the colours repeat.
+    """
+    return PALETTE[int(label) % len(PALETTE)]
 
 
-def latent_scatter(points: np.ndarray, labels: np.ndarray, title: str = "",
-                   n_classes: int | None = None, height: int = 380) -> go.Figure:
-    """A 2-D map of points coloured by label; hover shows label and point index.
+def _label_name(label: int, class_names: Sequence[str]) -> str:
+    """The label's name for a legend: its class name when there is one, else the number."""
+    return class_names[label] if 0 <= label < len(class_names) else str(label)
+
+
+def _class_traces(points: np.ndarray, labels: np.ndarray, class_names: Sequence[str],
+                  marker_size: int = 5) -> list[go.Scatter]:
+    """One SVG ``Scatter`` trace per label present, in label order, each named by its label.
+
+    Each point's ``customdata`` is its row in ``points`` (the held-out point's index), so a
+    selection event names the points whatever trace they are in; hovering shows label and index.
+    """
+    xy = np.asarray(points, dtype=np.float32)
+    labels = np.asarray(labels)
+    traces = []
+    for label in np.unique(labels):
+        rows = np.flatnonzero(labels == label).astype(np.int32)
+        traces.append(go.Scatter(
+            x=xy[rows, 0], y=xy[rows, 1], mode="markers",
+            name=_label_name(int(label), class_names), customdata=rows,
+            hovertemplate="label %{fullData.name}<br>point #%{customdata}<extra></extra>",
+            marker=dict(size=marker_size, opacity=0.8, color=label_colour(label))))
+    return traces
+
+
+def _map_layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    """The layout every latent map shares: title, no tick labels, a legend of labels."""
+    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=40, b=10),
+                      xaxis=dict(showticklabels=False, zeroline=False),
+                      yaxis=dict(showticklabels=False, zeroline=False),
+                      legend=dict(title_text="label", itemsizing="constant", tracegroupgap=0))
+    return fig
+
+
+def latent_scatter(points: np.ndarray, labels: np.ndarray, title: str = "", height: int = 380,
+                   class_names: Sequence[str] = ()) -> go.Figure:
+    """A 2-D map of points coloured by label, with a legend of labels; hover shows label and
+    point index.
 
     Parameters
     ----------
     points : ndarray of shape (n_samples, 2)
         Map coordinates.
     labels : ndarray of shape (n_samples,)
-        Integer labels in ``0..n_classes - 1``; each gets a fixed colour of :data:`PALETTE`.
+        Integer class labels, 0 or more; each is drawn in :func:`label_colour`.
     title : str, default=""
         Figure title.
-    n_classes : int or None, default=None
-        Number of classes on the colour scale, so colours agree across maps; None means the
-        labels' largest value + 1 (at least 1).
     height : int, default=380
         Figure height in pixels.
+    class_names : sequence of str, default=()
+        The name of each label, indexed by label, for the legend and hover; labels without one
+        are shown as their number.
 
     Returns
     -------
     plotly.graph_objects.Figure
-        One SVG ``Scatter`` trace with a discrete colour bar; its coordinates are float32 (half
-        the bytes of float64 in the figure's JSON, and finer than a screen can show).
+        One SVG ``Scatter`` trace per label present, in label order, named by the label; each
+        point's ``customdata`` is its row in ``points``. Coordinates are float32 (half the bytes
+        of float64 in the figure's JSON, and finer than a screen can show).
     """
-    if n_classes is None:
-        n_classes = int(labels.max()) + 1 if len(labels) else 1
-    xy = np.asarray(points, dtype=np.float32)
-    fig = go.Figure(go.Scatter(
-        x=xy[:, 0], y=xy[:, 1], mode="markers", showlegend=False,
-        customdata=np.column_stack([labels, np.arange(len(labels))]),
-        hovertemplate="label %{customdata[0]}<br>point #%{customdata[1]}<extra></extra>",
-        marker=dict(size=5, opacity=0.8, color=labels, cmin=-0.5, cmax=n_classes - 0.5,
-                    colorscale=_discrete_colorscale(n_classes),
-                    colorbar=dict(title="label", tickvals=list(range(n_classes)), len=0.9)),
-    ))
-    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=40, b=10),
-                      xaxis=dict(showticklabels=False, zeroline=False),
-                      yaxis=dict(showticklabels=False, zeroline=False))
+    return _map_layout(go.Figure(_class_traces(points, labels, class_names)), title, height)
+
+
+def _padded_range(values: np.ndarray, pad: float) -> list[float]:
+    """[min, max] of ``values`` widened by ``pad`` times their spread on each side (a spread of
+    0 counts as 1, so a single point still gets an axis)."""
+    low, high = float(np.min(values)), float(np.max(values))
+    margin = ((high - low) or 1.0) * pad
+    return [low - margin, high + margin]
+
+
+def replay_epochs(epochs_done: int, max_frames: int = REPLAY_FRAMES) -> list[int]:
+    """The epochs a replay animation shows: all of them, or ``max_frames`` evenly spaced ones.
+
+    Parameters
+    ----------
+    epochs_done : int
+        Epochs trained, 1 or more.
+    max_frames : int, default=REPLAY_FRAMES
+        Most epochs to show (at least 2).
+
+    Returns
+    -------
+    list of int
+        Increasing 1-based epochs, the first and the last always among them.
+    """
+    return sorted({int(e) for e in np.linspace(1, epochs_done, min(epochs_done, max_frames))
+                   .round()})
+
+
+def latent_replay(frames: dict[int, np.ndarray], labels: np.ndarray, title: str = "Latent space",
+                  height: int = 420, class_names: Sequence[str] = (),
+                  frame_ms: int = 250) -> go.Figure:
+    """The map of each epoch as a Plotly animation: Play and Pause buttons, and a slider over the
+    epochs; it opens on the last epoch.
+
+    Parameters
+    ----------
+    frames : dict of int to ndarray of shape (n_samples, 2)
+        Epoch → the map of the same points after that epoch, in increasing epochs (e.g. those
+        of :func:`replay_epochs`).
+    labels : ndarray of shape (n_samples,)
+        Integer class labels of the points, as for :func:`latent_scatter`.
+    title : str, default="Latent space"
+        Figure title; the slider shows the epoch.
+    height : int, default=420
+        Figure height in pixels, the slider and buttons included.
+    class_names : sequence of str, default=()
+        As for :func:`latent_scatter`.
+    frame_ms : int, default=250
+        How long Play shows each epoch, in milliseconds.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        :func:`latent_scatter` of the last epoch, with one ``go.Frame`` per epoch (named by the
+        epoch; the class traces' coordinates and the axis ranges of that epoch, so early,
+        small maps fill the plot too), a slider with a step per frame and Play/Pause buttons.
+        Play runs from the first epoch; the legend's hidden classes stay hidden.
+
+    Raises
+    ------
+    ValueError
+        If ``frames`` is empty.
+    """
+    if not frames:
+        raise ValueError("A replay needs the map of at least one epoch.")
+    labels = np.asarray(labels)
+    rows = [np.flatnonzero(labels == label) for label in np.unique(labels)]
+    epochs = list(frames)
+    last = np.asarray(frames[epochs[-1]], dtype=np.float32)
+    fig = latent_scatter(last, labels, title, height, class_names)
+
+    def axes(xy: np.ndarray) -> dict:
+        return dict(xaxis=dict(range=_padded_range(xy[:, 0], 0.05)),
+                    yaxis=dict(range=_padded_range(xy[:, 1], 0.05)))
+
+    # frames as plain dicts: Plotly validates them about 4 times faster than go.Frame objects
+    # holding go.Scatter traces (0.3 s against 1.2 s for 60 frames of 1,000 points here)
+    fig.frames = [dict(name=str(epoch), traces=list(range(len(rows))), layout=axes(xy),
+                       data=[dict(type="scatter", x=xy[r, 0], y=xy[r, 1]) for r in rows])
+                  for epoch, xy in ((e, np.asarray(p, dtype=np.float32))
+                                    for e, p in frames.items())]
+    still = dict(mode="immediate", frame=dict(duration=0, redraw=False),
+                 transition=dict(duration=0))
+    play = dict(frame=dict(duration=frame_ms, redraw=False), transition=dict(duration=0),
+                fromcurrent=False, mode="immediate")
+    fig.update_layout(  # under the plot: the buttons, then the slider (offsets in pixels)
+        **axes(last), margin=dict(l=10, r=10, t=40, b=10),
+        updatemenus=[dict(type="buttons", direction="left", showactive=False, x=0, y=0,
+                          xanchor="left", yanchor="top", pad=dict(t=8), font=dict(size=11),
+                          buttons=[dict(label="▶ Play", method="animate", args=[None, play]),
+                                   dict(label="❚❚ Pause", method="animate",
+                                        args=[[None], still])])],
+        sliders=[dict(active=len(epochs) - 1, x=0, len=1, y=0, yanchor="top", pad=dict(t=45),
+                      currentvalue=dict(prefix="epoch ", font=dict(size=12)),
+                      steps=[dict(label=str(e), method="animate", args=[[str(e)], still])
+                             for e in epochs])])
+    return fig
+
+
+def thumbnail_sources(images: np.ndarray, labels: np.ndarray,
+                      image_shape: tuple[int, int]) -> list[str]:
+    """Small PNG images of the digits, for :func:`latent_thumbnails`: ink in the label's colour
+    on a transparent background.
+
+    Parameters
+    ----------
+    images : ndarray of shape (n_images, height * width)
+        Flattened images, pixels in [0, 1] (1 is full ink).
+    labels : ndarray of shape (n_images,)
+        Their integer class labels (the ink's colour, :func:`label_colour`).
+    image_shape : tuple of (int, int)
+        (height, width) of one image.
+
+    Returns
+    -------
+    list of str
+        One ``data:image/png;base64,…`` URI per image, written by Pillow: a palette image of
+        16 entries, all the label's colour, whose opacities step from 0 to 1, each pixel the
+        entry nearest its value (about 0.4 kB of text for a 28×28 MNIST digit; RGBA with 256
+        opacities takes 0.6 kB, which shows nothing more at thumbnail size).
+    """
+    from PIL import Image
+
+    levels = 16
+    opacities = bytes(round(255 * i / (levels - 1)) for i in range(levels))
+    sources = []
+    for image, label in zip(images, labels, strict=True):
+        ink = np.clip(np.reshape(image, image_shape), 0, 1) * (levels - 1)
+        thumbnail = Image.fromarray(ink.round().astype(np.uint8), "P")
+        thumbnail.putpalette(list(hex_to_rgb(label_colour(label))) * levels)
+        buffer = io.BytesIO()
+        thumbnail.save(buffer, "PNG", transparency=opacities)
+        sources.append("data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode())
+    return sources
+
+
+def latent_thumbnails(points: np.ndarray, labels: np.ndarray, sources: Sequence[str],
+                      title: str = "", height: int = 380, class_names: Sequence[str] = (),
+                      size: float = 0.06) -> go.Figure:
+    """The map drawn with the images themselves: each of the first ``len(sources)`` points as its
+    digit at its code, like the t-SNE and autoencoder maps of the ConvNetJS demos.
+
+    Parameters
+    ----------
+    points : ndarray of shape (n_samples, 2)
+        Map coordinates; only the first ``len(sources)`` rows are drawn.
+    labels : ndarray of shape (n_samples,)
+        Integer class labels, as for :func:`latent_scatter`.
+    sources : sequence of str
+        Image URIs of the first points, from :func:`thumbnail_sources` (made once: only the
+        positions change from one epoch to the next).
+    title : str, default=""
+        Figure title.
+    height : int, default=380
+        Figure height in pixels.
+    class_names : sequence of str, default=()
+        As for :func:`latent_scatter`.
+    size : float, default=0.06
+        Width and height of one image, as a fraction of the map's extent on each axis.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        The images as layout images above the plot, centred on their points, with the axes
+        widened by half an image; under them :func:`latent_scatter`'s traces of the same points
+        with small markers, which carry the hover (label, point index) and selection, and a
+        legend that only keys the colours (clicking it would hide the markers, not the images,
+        so it does nothing).
+    """
+    n = len(sources)
+    xy = np.asarray(points[:n], dtype=np.float32)
+    fig = _map_layout(go.Figure(_class_traces(xy, np.asarray(labels)[:n], class_names,
+                                              marker_size=3)), title, height)
+    x_range, y_range = _padded_range(xy[:, 0], size / 2), _padded_range(xy[:, 1], size / 2)
+    width = round((x_range[1] - x_range[0]) * size, 4)
+    tall = round((y_range[1] - y_range[0]) * size, 4)
+    fig.update_layout(
+        xaxis_range=x_range, yaxis_range=y_range,
+        legend=dict(itemclick=False, itemdoubleclick=False),
+        images=[dict(source=source, xref="x", yref="y", x=round(float(x), 4),
+                     y=round(float(y), 4), sizex=width, sizey=tall, xanchor="center",
+                     yanchor="middle")  # drawn above the traces: Plotly's default layer
+                for source, (x, y) in zip(sources, xy, strict=True)])
     return fig
 
 
@@ -103,8 +326,45 @@ def with_clickable_space(fig: go.Figure, points: np.ndarray, n: int = 40,
     return fig
 
 
+def epoch_tick_step(span: int, max_ticks: int = 10) -> int:
+    """The distance between epoch ticks: 1, 2 or 5 times a power of ten, the smallest that
+    leaves at most ``max_ticks`` ticks over ``span`` epochs, so every tick is a whole epoch.
+
+    Parameters
+    ----------
+    span : int
+        Epochs on the axis.
+    max_ticks : int, default=10
+        Most ticks wanted.
+
+    Returns
+    -------
+    int
+        The step, 1 or more.
+    """
+    step, factors = 1, (2, 2.5, 2)  # 1 → 2 → 5 → 10 → 20 …
+    i = 0
+    while span / step > max_ticks:
+        step = int(step * factors[i % 3])
+        i += 1
+    return step
+
+
+def _loss_layout(fig: go.Figure, span: int, height: int, log_y: bool) -> go.Figure:
+    """The layout the loss charts share: whole-epoch ticks over ``span`` epochs, the legend in a
+    row above the plot (clear of both axis titles), a linear or logarithmic loss axis."""
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10),
+                      xaxis=dict(title="epoch", range=[0.5, span + 0.5], tickmode="linear",
+                                 tick0=0, dtick=epoch_tick_step(span)),
+                      yaxis=dict(title="loss (log scale)" if log_y else "loss",
+                                 type="log" if log_y else "linear"),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0,
+                                  xanchor="left"))
+    return fig
+
+
 def loss_curves(history: dict[str, list[float]], total_epochs: int | None = None,
-                height: int = 300) -> go.Figure:
+                height: int = 300, log_y: bool = False) -> go.Figure:
     """Loss per epoch, one line per history entry: 'val_kl' is drawn as 'validation kl'.
 
     Parameters
@@ -113,29 +373,31 @@ def loss_curves(history: dict[str, list[float]], total_epochs: int | None = None
         Per-epoch losses by name, like Keras' ``History.history``; names without the ``val_``
         prefix are drawn as "train <name>".
     total_epochs : int or None, default=None
-        If given, the x axis spans all epochs of the fit, so it stays put while training runs.
+        If given, the x axis spans all epochs of the fit, so it stays put while training runs;
+        otherwise it spans the epochs in ``history``.
     height : int, default=300
         Figure height in pixels.
+    log_y : bool, default=False
+        Draw the loss on a logarithmic axis (losses that are 0 or less are then not drawn).
 
     Returns
     -------
     plotly.graph_objects.Figure
-        One line per entry against the epoch, counted from 1.
+        One line per entry against the epoch, counted from 1, with ticks on whole epochs
+        (:func:`epoch_tick_step`); each loss term has one colour, solid for training and dashed
+        for validation, the total ``loss`` first.
     """
+    terms = sorted(dict.fromkeys(key.removeprefix("val_") for key in history),
+                   key=lambda term: term != "loss")  # the total first, then as in history
     span = total_epochs or max((len(v) for v in history.values()), default=1)
     fig = go.Figure([
-        go.Scatter(x=np.arange(1, len(values) + 1), y=values, mode="lines+markers",
-                   name=("validation " if key.startswith("val_") else "train ")
-                   + key.removeprefix("val_"))
-        for key, values in history.items()
+        go.Scatter(x=np.arange(1, len(history[key]) + 1), y=history[key], mode="lines+markers",
+                   name=f"{split} {term}", line=dict(color=PALETTE[i % len(PALETTE)], dash=dash))
+        for i, term in enumerate(terms)
+        for key, split, dash in ((term, "train", "solid"), (f"val_{term}", "validation", "dash"))
+        if key in history
     ])
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10),
-                      xaxis=dict(title="epoch", dtick=1 if span <= 10 else None),
-                      yaxis_title="loss",
-                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
-    if total_epochs:
-        fig.update_xaxes(range=[0.5, total_epochs + 0.5])
-    return fig
+    return _loss_layout(fig, span, height, log_y)
 
 
 def mosaic(rows: list[np.ndarray], image_shape: tuple[int, int], pad: int = 1) -> np.ndarray:
@@ -270,14 +532,17 @@ def error_histograms(normal: np.ndarray, anomalous: np.ndarray, threshold: float
     threshold : float or None, default=None
         If given, drawn as a solid black line.
     rules : dict of str to float or None, default=None
-        Other candidate thresholds by name, drawn as labelled dotted lines.
+        Other candidate thresholds by name, drawn as dotted lines.
     title : str, default=""
         Figure title.
 
     Returns
     -------
     plotly.graph_objects.Figure
-        The two histograms overlaid.
+        The two histograms overlaid; each threshold a vertical line named in the legend (rows
+        at the bottom, under the x axis' title) rather than labelled on the plot, where the
+        names of thresholds close together would overlap. The lines span the plot's height on
+        a hidden second y axis (0 to 1), and a legend click hides a line.
     """
     bins = dict(start=0, end=float(max(normal.max(), anomalous.max())) * 1.001,
                 size=float(max(normal.max(), anomalous.max())) / 60 or 1.0)
@@ -287,16 +552,20 @@ def error_histograms(normal: np.ndarray, anomalous: np.ndarray, threshold: float
         go.Histogram(x=anomalous, name="anomalous", xbins=bins, opacity=0.6,
                      marker_color=PALETTE[1], histnorm="probability"),
     ])
-    for i, (name, value) in enumerate((rules or {}).items()):
-        fig.add_vline(x=value, line_dash="dot", line_color=PALETTE[(i + 2) % len(PALETTE)],
-                      annotation_text=name, annotation_textangle=-90,
-                      annotation_font_size=10)
+    lines = [(name, value, dict(dash="dot", color=PALETTE[(i + 2) % len(PALETTE)], width=2))
+             for i, (name, value) in enumerate((rules or {}).items())]
     if threshold is not None:
-        fig.add_vline(x=threshold, line_color="black", line_width=2,
-                      annotation_text="threshold", annotation_position="top right")
-    fig.update_layout(barmode="overlay", title=title, height=360,
-                      margin=dict(l=10, r=10, t=40, b=10), xaxis_title="reconstruction error",
-                      yaxis_title="share of points", legend=dict(orientation="h"))
+        lines.append(("threshold", threshold, dict(color="black", width=2)))
+    for name, value, line in lines:
+        fig.add_trace(go.Scatter(x=[value, value], y=[0, 1], yaxis="y2", mode="lines",
+                                 name=name, line=line,
+                                 hovertemplate="%{fullData.name}: %{x:.5f}<extra></extra>"))
+    fig.update_layout(  # the legend's rows at the bottom, under the x axis' title
+        barmode="overlay", title=title, height=380, margin=dict(l=10, r=10, t=40, b=10),
+        xaxis_title="reconstruction error", yaxis_title="share of points",
+        yaxis2=dict(overlaying="y", range=[0, 1], visible=False),
+        legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0,
+                    xanchor="left"))
     return fig
 
 
@@ -320,26 +589,30 @@ def roc_and_pr(fpr, tpr, roc_auc, precision, recall, pr_auc, point: dict[str, fl
     Returns
     -------
     plotly.graph_objects.Figure
-        Two subplots, the ROC with the chance diagonal, each with the point marked by an ×.
+        Two subplots, the ROC with the chance diagonal, each with the point marked by an ×;
+        the legend in a row under them.
     """
     from plotly.subplots import make_subplots
 
-    fig = make_subplots(1, 2, subplot_titles=(f"ROC (AUC {roc_auc:.3f})",
-                                              f"Precision–recall (AUC {pr_auc:.3f})"))
+    fig = make_subplots(1, 2, horizontal_spacing=0.14,
+                        subplot_titles=(f"ROC (AUC {roc_auc:.3f})", f"PR (AUC {pr_auc:.3f})"))
     fig.add_trace(go.Scatter(x=fpr, y=tpr, name="ROC", mode="lines"), 1, 1)
     fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="chance",
                              line=dict(dash="dot", color="gray")), 1, 1)
     fig.add_trace(go.Scatter(x=recall, y=precision, name="PR", mode="lines"), 1, 2)
-    marker = dict(size=12, color="black", symbol="x")
+    marker = dict(size=12, color="black", symbol="x")  # drawn whole at the axes' ends too
     fig.add_trace(go.Scatter(x=[point["false-positive rate"]], y=[point["recall"]],
-                             mode="markers", marker=marker, name="threshold"), 1, 1)
+                             mode="markers", marker=marker, name="threshold",
+                             cliponaxis=False), 1, 1)
     fig.add_trace(go.Scatter(x=[point["recall"]], y=[point["precision"]], mode="markers",
-                             marker=marker, showlegend=False), 1, 2)
+                             marker=marker, showlegend=False, cliponaxis=False), 1, 2)
     fig.update_xaxes(title_text="false-positive rate", range=[0, 1], row=1, col=1)
     fig.update_yaxes(title_text="true-positive rate", range=[0, 1.02], row=1, col=1)
     fig.update_xaxes(title_text="recall", range=[0, 1], row=1, col=2)
     fig.update_yaxes(title_text="precision", range=[0, 1.02], row=1, col=2)
-    fig.update_layout(height=360, margin=dict(l=10, r=10, t=40, b=10))
+    fig.update_layout(height=380, margin=dict(l=10, r=10, t=40, b=10),  # legend: a row below
+                      legend=dict(orientation="h", yref="container", y=0, yanchor="bottom",
+                                  x=0, xanchor="left"))
     return fig
 
 
@@ -390,7 +663,8 @@ def accuracy_by_labels(table) -> go.Figure:
     return fig
 
 
-def runs_loss_curves(histories: dict[str, pd.DataFrame], height: int = 320) -> go.Figure:
+def runs_loss_curves(histories: dict[str, pd.DataFrame], height: int = 320,
+                     log_y: bool = False) -> go.Figure:
     """Several runs' losses on one chart: one colour per run, solid for training and dashed
     for validation.
 
@@ -401,11 +675,14 @@ def runs_loss_curves(histories: dict[str, pd.DataFrame], height: int = 320) -> g
         and ``val_loss``; other columns, e.g. ``elapsed_s``, are ignored).
     height : int, default=320
         Figure height in pixels.
+    log_y : bool, default=False
+        Draw the loss on a logarithmic axis.
 
     Returns
     -------
     plotly.graph_objects.Figure
-        Lines of ``loss`` and ``val_loss`` (when present) against the epoch.
+        Lines of ``loss`` and ``val_loss`` (when present) against the epoch, with ticks on whole
+        epochs as in :func:`loss_curves`.
     """
     fig = go.Figure()
     for i, (name, history) in enumerate(histories.items()):
@@ -415,10 +692,8 @@ def runs_loss_curves(histories: dict[str, pd.DataFrame], height: int = 320) -> g
                 fig.add_scatter(x=history.index, y=history[column], mode="lines",
                                 name=f"{name} · {'validation' if dash == 'dash' else 'train'}",
                                 line=dict(color=colour, dash=dash))
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10),
-                      xaxis_title="epoch", yaxis_title="loss",
-                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
-    return fig
+    span = max((len(history) for history in histories.values()), default=1)
+    return _loss_layout(fig, span, height, log_y)
 
 
 def parallel_coordinates(table: pd.DataFrame, score: str) -> go.Figure:

@@ -37,8 +37,10 @@
    thread (they grow while it waits for a core), ThreadTime is that thread's CPU time and
    ProcessTime the renderer process's.
 
-Between runs the benchmark waits until the server, its workers and Chromium are idle. Run from
-the project root: python -m bench.browser [--epochs 20] [--rounds 3] [--cold-starts 3]
+Between runs the benchmark waits until the server, its workers and Chromium are idle. With
+``--map-view thumbnails`` the page draws its maps, the live one included, as thumbnails
+(:func:`aecore.plots.latent_thumbnails`). Run from the project root:
+python -m bench.browser [--epochs 20] [--rounds 3] [--cold-starts 3] [--map-view thumbnails]
 """
 
 from __future__ import annotations
@@ -407,6 +409,8 @@ def main() -> None:
                         help="page runs and plain fits, alternating (0: none)")
     parser.add_argument("--cold-starts", type=int, default=3,
                         help="cold starts of app.py and of a hello-world app each (0: none)")
+    parser.add_argument("--map-view", choices=["points", "thumbnails"], default="points",
+                        help="how the page draws its latent maps, the live one included")
     args = parser.parse_args()
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -432,6 +436,10 @@ def main() -> None:
             first_render = open_seed_tutorial(page, url)
             print(f"Dimensionality Reduction page, first render (first visit): "
                   f"{first_render:.1f} s", flush=True)
+            if args.map_view != "points":
+                page.get_by_role("radio", name=args.map_view, exact=True).click()
+                page.get_by_role("radio", name=args.map_view, checked=True).wait_for()
+                print(f"latent maps drawn as {args.map_view}")
             if args.rounds:
                 cdp = context.new_cdp_session(page)
                 cdp.send("Performance.enable")

@@ -32,12 +32,14 @@ from lab_ui.exports import export_section
 from lab_ui.link import PAGE_FILES, RESULT_KEYS, PageLink, link_query
 
 __all__ = ["RESULT_KEYS", "PageLink", "TrainingSection", "dataset_picker", "export_section",
-           "latent_frame", "model_controls", "open_run", "training_subset_slider"]
+           "latent_frame", "log_scale_toggle", "loss_chart", "map_view_picker", "model_controls",
+           "open_run", "selected_points", "thumbnails", "training_subset_slider"]
 
 if TYPE_CHECKING:  # importing aecore.training imports TensorFlow; pages do it when they train
     from aecore.training import EpochEvent
 
 FRAME_INTERVAL_S = 1.0  # at most one chart redraw a second, however short the epochs
+LOG_SCALE_KEY = "loss_log_scale"  # one choice for every loss chart, live ones included
 # a page's per-epoch figure, from the epoch's event and the result's live view
 LiveFigure = Callable[["EpochEvent", Any], go.Figure]
 
@@ -264,15 +266,73 @@ class LivePanel:
             return
         self._last_draw = now
         self._draws += 1  # distinct keys: the same chart is redrawn within one script run
-        self.loss_chart.plotly_chart(plots.loss_curves(self.estimator.log_.history, event.epochs),
-                                     key=f"live_loss_{self._draws}")
+        self.loss_chart.plotly_chart(
+            plots.loss_curves(self.estimator.log_.history, event.epochs,
+                              log_y=st.session_state.get(LOG_SCALE_KEY, False)),
+            key=f"live_loss_{self._draws}")
         self.page_chart.plotly_chart(self.figure(event, view), key=f"live_figure_{self._draws}")
 
 
-def latent_frame(labels: np.ndarray) -> LiveFigure:
-    """The live figure of the probe's codes, coloured by label."""
-    return lambda event, _: plots.latent_scatter(code_map(event.frame, 0).points, labels,
-                                                 f"Latent space, epoch {event.epoch}")
+def latent_frame(labels: np.ndarray, class_names: tuple[str, ...] = (),
+                 sources: list[str] | None = None) -> LiveFigure:
+    """The live figure of the probe's codes: points coloured by label, or, given ``sources``
+    (:func:`thumbnails`), the first points' images drawn at their codes."""
+    def figure(event: EpochEvent, _: Any) -> go.Figure:
+        points, title = code_map(event.frame, 0).points, f"Latent space, epoch {event.epoch}"
+        if sources:
+            return plots.latent_thumbnails(points, labels, sources, title,
+                                           class_names=class_names)
+        return plots.latent_scatter(points, labels, title, class_names=class_names)
+    return figure
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def thumbnails(images: np.ndarray, labels: np.ndarray,
+               image_shape: tuple[int, int]) -> list[str]:
+    """:func:`aecore.plots.thumbnail_sources` of the first :data:`aecore.plots.THUMBNAILS`
+    images, made once per dataset (they are the same held-out images every epoch and run)."""
+    return plots.thumbnail_sources(images[:plots.THUMBNAILS], labels[:plots.THUMBNAILS],
+                                   image_shape)
+
+
+def map_view_picker(data: Dataset, key: str, disabled: bool = False) -> bool:
+    """A "Points / Thumbnails" switch for a page's latent maps, for image data only; returns
+    whether thumbnails are chosen. The choice is kept for the session, so it also applies to
+    the live map of the next training."""
+    if not data.is_image:
+        return False
+    view = st.segmented_control(
+        "Draw the maps with", ["points", "thumbnails"], default="points", required=True,
+        key=key, persist_state="session", disabled=disabled,
+        help=f"Thumbnails: the first {plots.THUMBNAILS} held-out images drawn at their place "
+             "on the map, live while training too.")
+    return view == "thumbnails"
+
+
+def log_scale_toggle(container: Any = st) -> bool:
+    """The "Log scale" switch of the loss charts (one for every page and the live charts);
+    returns whether it is on."""
+    return container.toggle("Log scale", key=LOG_SCALE_KEY, persist_state="session",
+                            help="Draw the losses on a logarithmic axis: late epochs' small "
+                                 "changes show, and so do terms of very different sizes.")
+
+
+def loss_chart(history: dict[str, list[float]], container: Any = st,
+               key: str = "final_loss") -> None:
+    """The "Log scale" switch and the loss curves of a finished training, in ``container``."""
+    log_y = log_scale_toggle(container)
+    container.plotly_chart(plots.loss_curves(history, log_y=log_y), key=key)
+
+
+def selected_points(event: Any) -> list[int]:
+    """The held-out indices of the points a map's selection holds (clicked, box or lasso), in
+    the order Plotly lists them, each once.
+
+    The maps' traces carry each point's index as ``customdata``; points without it (the VAE
+    map's grid of empty places) are left out.
+    """
+    picked = (p.get("customdata") for p in event.selection.points)
+    return list(dict.fromkeys(int(np.ravel(c)[0]) for c in picked if c is not None))
 
 
 def training_subset_slider(data: Dataset, key: str, link: PageLink) -> int:

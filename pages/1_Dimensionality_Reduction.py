@@ -17,12 +17,17 @@ from lab_ui import (
     dataset_picker,
     export_section,
     latent_frame,
+    loss_chart,
+    map_view_picker,
     model_controls,
+    selected_points,
+    thumbnails,
     training_subset_slider,
 )
 from lab_ui.sweep_section import sweep_requested, sweep_section
 
 st.set_page_config(page_title="Dimensionality reduction · Autoencoder Lab", layout="wide")
+SHOWN_SELECTED = 12  # images of selected points drawn at most
 
 
 st.title("Dimensionality reduction")
@@ -53,8 +58,11 @@ sweep_area = st.container()  # drawn before the last run's results, which may en
 with live:
     st.subheader("2 · Train it live")
     section.buttons(training, can_train=autoencoder is not None and not sweep_requested())
+    sources = (thumbnails(x_eval, y_eval, data.display_shape)
+               if map_view_picker(data, "dr_map_view", disabled=training) else None)
     if training and autoencoder is not None:
-        section.train(ReductionResult(autoencoder, data, n_train), latent_frame(y_eval))
+        section.train(ReductionResult(autoencoder, data, n_train),
+                      latent_frame(y_eval, data.class_names, sources))
     if sweep_requested():
         st.empty()  # clears the last run's charts while the sweep runs: a click would end it
 
@@ -68,12 +76,18 @@ with live:
         autoencoder = result.estimator
         epochs_done = autoencoder.log_.epochs_done
         left, right = st.columns(2)
-        left.plotly_chart(plots.loss_curves(autoencoder.history_), key="final_loss")
-        epoch = right.slider("Replay the latent space: epoch", 1, epochs_done, epochs_done,
-                             key="dr_replay") if epochs_done > 1 else 1
-        right.plotly_chart(plots.latent_scatter(result.frame(epoch).points, y_eval,
-                                                f"Latent space, epoch {epoch}"),
-                           key="replay_latent")
+        loss_chart(autoencoder.history_, left)
+        if sources:
+            right.plotly_chart(plots.latent_thumbnails(
+                result.frame(epochs_done).points, y_eval, sources,
+                f"Latent space, epoch {epochs_done}", class_names=data.class_names),
+                key="final_latent")
+        else:
+            right.plotly_chart(result.memo("replay", lambda: plots.latent_replay(
+                {e: result.frame(e).points for e in plots.replay_epochs(epochs_done)}, y_eval,
+                "Latent space", class_names=data.class_names)), key="final_latent")
+            if epochs_done > 1:
+                right.caption("Replay the training: **▶ Play**, or drag the epoch slider.")
 
 with below:
     st.subheader("3 · Side by side: autoencoder, PCA, t-SNE and UMAP")
@@ -83,21 +97,33 @@ with below:
         baselines = [f.result() for f in baseline_futures.values()]
     with st.spinner("Scoring the four maps…"):
         maps, scores = result.comparison(baselines)
-    clicked: list[int] = []
+    selected: list[int] = []
     for col, m in zip(st.columns(len(maps)), maps, strict=True):
-        event = col.plotly_chart(plots.latent_scatter(m.points, y_eval, m.method, height=360),
-                                 key=f"map_{m.method}", on_select="rerun", selection_mode="points")
-        clicked += [p["point_index"] for p in event.selection.points]
+        figure = (plots.latent_thumbnails(m.points, y_eval, sources, m.method, height=360,
+                                          class_names=data.class_names) if sources else
+                  plots.latent_scatter(m.points, y_eval, m.method, height=360,
+                                       class_names=data.class_names))
+        event = col.plotly_chart(figure, key=f"map_{m.method}", on_select="rerun",
+                                 selection_mode=("points", "box", "lasso"))
+        selected += selected_points(event)
         if m.note:
             col.caption(m.note)
-    if clicked:
-        i = clicked[0]
-        st.markdown(f"**Point #{i}**, label **{y_eval[i]}**: the image and its reconstruction")
-        st.plotly_chart(plots.image_rows([x_eval[[i]], autoencoder.reconstruct(x_eval[[i]])],
-                                         data.display_shape, ["original", "reconstruction"],
-                                         height_per_row=120), key="clicked_point", width=260)
+    # Plotly's hover label cannot show an image, so the images of the points a person clicks
+    # or selects (box or lasso, from the chart's toolbar) are drawn here, beside the maps.
+    selected = list(dict.fromkeys(selected))
+    if selected:
+        shown = selected[:SHOWN_SELECTED]
+        more = f" (the first {len(shown)} of {len(selected)})" if len(selected) > len(shown) else ""
+        st.markdown(f"**Selected points{more}**: the images and their reconstructions")
+        st.plotly_chart(plots.image_rows(
+            [x_eval[shown], autoencoder.reconstruct(x_eval[shown])], data.display_shape,
+            ["original", "reconstruction"], height_per_row=90,
+            captions=[f"#{i} · {y_eval[i]}" for i in shown]), key="selected_images",
+            width=max(200, 70 * len(shown) + 120))
     else:
-        st.caption("Click a point in any map to see its image and reconstruction.")
+        st.caption("Click a point in any map, or select several with the box or lasso tool of "
+                   "its toolbar, to see their images and reconstructions. Click a label in a "
+                   "legend to hide that class, double-click it to show it alone.")
     number = st.column_config.NumberColumn
     st.dataframe(scores, column_config={
         "5-NN accuracy": number(format="%.3f"), "trustworthiness": number(format="%.3f"),

@@ -17,6 +17,7 @@ from lab_ui import (
     TrainingSection,
     dataset_picker,
     export_section,
+    loss_chart,
     model_controls,
     training_subset_slider,
 )
@@ -89,7 +90,7 @@ with live:
             data, "Choose a noise and a model, then press **Train**. The before/after gallery "
                   "beside the loss curve refreshes every epoch.") as result:
         denoiser = result.estimator
-        st.plotly_chart(plots.loss_curves(denoiser.history_), key="final_loss")
+        loss_chart(denoiser.history_)
 
 with below:
     trained_on = f"{NOISES[result.noise][0]} at {result.level:g}"

@@ -15,7 +15,9 @@ from lab_ui import (
     dataset_picker,
     export_section,
     latent_frame,
+    loss_chart,
     model_controls,
+    selected_points,
     training_subset_slider,
 )
 
@@ -47,12 +49,12 @@ with live:
     st.subheader("2 · Train it live")
     section.buttons(training, can_train=vae is not None)
     if training and vae is not None:
-        section.train(VAEResult(vae, data, n_train), latent_frame(y_eval))
+        section.train(VAEResult(vae, data, n_train), latent_frame(y_eval, data.class_names))
     with section.last_run(
             data, "Press **Train**: the reconstruction loss, the KL term and their sum are drawn "
                   "separately, next to the map of held-out codes (μ), every epoch.") as result:
         vae = result.estimator
-        st.plotly_chart(plots.loss_curves(vae.history_), key="final_loss")
+        loss_chart(vae.history_)
         st.caption("Losses per image: reconstruction summed over pixels, KL summed over code "
                    f"dimensions, loss = reconstruction + β·KL (β = {vae.beta:g}).")
 
@@ -60,7 +62,8 @@ with below:
     st.subheader("3 · The latent map: click a point, or anywhere, to decode it")
     left, right = st.columns([3, 1])
     codes = code_map(result.codes, 0).points
-    figure = plots.latent_scatter(codes, y_eval, "Held-out codes (μ)")
+    figure = plots.latent_scatter(codes, y_eval, "Held-out codes (μ)",
+                                  class_names=data.class_names)
     if vae.code_size == 2:  # the map's coordinates are codes: any place can be decoded
         figure = plots.with_clickable_space(figure, codes)
     event = left.plotly_chart(figure, key="vae_map", on_select="rerun", selection_mode="points")
@@ -68,8 +71,9 @@ with below:
         left.caption(f"{vae.code_size}-D codes shown through their first two principal components: "
                      "click a point to decode it.")
     picked = event.selection.points[0] if event.selection.points else None
-    if picked is not None and picked["curve_number"] == 0:
-        i = picked["point_index"]
+    points = selected_points(event)  # a held-out point, or none: a place of the grid
+    if points:
+        i = points[0]
         decoded = vae.inverse_transform(result.codes[[i]], int(y_eval[i]))
         right.plotly_chart(plots.image_rows([x_eval[[i]], decoded], data.display_shape,
                                             ["image", "decoded μ"], height_per_row=130),

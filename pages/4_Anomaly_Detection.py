@@ -17,6 +17,7 @@ from lab_ui import (
     TrainingSection,
     dataset_picker,
     export_section,
+    loss_chart,
     model_controls,
 )
 
@@ -111,7 +112,7 @@ with live:
                   "normal and anomalous points refresh every epoch.") as result:
         detector, setup = result.estimator, result.setup
         st.caption(setup.description)
-        st.plotly_chart(plots.loss_curves(detector.history_), key="final_loss")
+        loss_chart(detector.history_)
 
 with below:
     scores = result.scores(smoothing)

@@ -4,17 +4,21 @@ import streamlit as st
 
 from aecore import plots
 from aecore.runs import RunStore, reopen
-from lab_ui import open_run
+from lab_ui import log_scale_toggle, open_run, selected_points
 from lab_ui.link import MAX_COMPARED, linked_runs
 
 st.set_page_config(page_title="Runs · Autoencoder Lab", layout="wide")
+SHOWN_SELECTED = 8  # samples of selected points drawn under a map at most
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def held_out_map(folder: str, run_id: int):
-    """A stored run's map of held-out codes and their labels; runs never change once stored."""
+    """A stored run's map of held-out codes, their labels, the held-out samples themselves (a
+    view of the cached dataset's arrays) and how to draw one sample (height, width), and the
+    dataset's class names; runs never change once stored."""
     result = reopen(RunStore(folder), run_id)
-    return result.held_out_map().points, result.held_out_labels
+    return (result.held_out_map().points, result.held_out_labels, result.evaluation[0],
+            result.data.display_shape, result.data.class_names)
 
 
 st.title("Runs")
@@ -67,8 +71,8 @@ if len(selected) > MAX_COMPARED:
 
 st.subheader("Losses")
 runs = {run_id: store.get(run_id) for run_id in selected}
-st.plotly_chart(plots.runs_loss_curves({f"run {i}": run.history for i, run in runs.items()}),
-                key="runs_losses")
+st.plotly_chart(plots.runs_loss_curves({f"run {i}": run.history for i, run in runs.items()},
+                                       log_y=log_scale_toggle()), key="runs_losses")
 
 st.subheader("Scores")
 compared = table.loc[selected]
@@ -76,16 +80,26 @@ scores = [c for c in compared.columns if any(c in run.scores for run in runs.val
 st.dataframe(compared[scores].T.rename(columns=lambda i: f"run {i}"), key="runs_scores")
 
 st.subheader("Latent maps of the held-out points")
+st.caption("Click a point, or select several with the box or lasso tool of a map's toolbar, to "
+           "see their samples below it (a hover label cannot show an image); click a label in a "
+           "legend to hide that class, double-click it to show it alone.")
 columns = st.columns(len(selected))
 for column, (run_id, run) in zip(columns, runs.items(), strict=True):
     try:
         with st.spinner(f"Loading run {run_id}…"):
-            points, labels = held_out_map(str(store.folder), run_id)
+            points, labels, samples, shape, names = held_out_map(str(store.folder), run_id)
     except ValueError as err:
         column.error(f"Run {run_id}: {err}")
         continue
-    column.plotly_chart(plots.latent_scatter(points, labels, f"run {run_id} · {run.page}",
-                                             height=300), key=f"runs_map_{run_id}")
+    event = column.plotly_chart(plots.latent_scatter(points, labels, f"run {run_id} · {run.page}",
+                                                     height=300, class_names=names),
+                                key=f"runs_map_{run_id}", on_select="rerun",
+                                selection_mode=("points", "box", "lasso"))
+    shown = selected_points(event)[:SHOWN_SELECTED]
+    if shown:
+        column.plotly_chart(plots.image_rows([samples[shown]], shape, [""], height_per_row=70,
+                                             captions=[str(labels[i]) for i in shown]),
+                            key=f"runs_selected_{run_id}")
 
 st.subheader("Hyperparameters against a score")
 score = st.selectbox("Score", scores, key="runs_score")

@@ -41,6 +41,8 @@ def test_tiny_training_shows_maps_scores_and_gallery():
                                                    "autoencoder code (2)"]
     assert all(0 <= a <= 1 for line in accuracy for a in line["y"])
 
+    check_charts_read_at_a_glance(at)
+
     at = at.selectbox(key="dataset").set_value("digits").run()
     assert not at.exception
     assert any("trained on another dataset" in i.value for i in at.info)
@@ -64,6 +66,25 @@ def test_the_neighbour_weight_slider_trains_a_neighbour_preserving_autoencoder()
     assert list(scores.index) == ["Autoencoder", "PCA", "t-SNE", "UMAP"]
     assert scores.loc["Autoencoder", "reconstruction MSE"] > 0  # the decoder is kept
     assert "neighbor_weight=0.5" in at.code[0].value
+
+
+def check_charts_read_at_a_glance(at):
+    """Issue 13: legends of labels, a replay animation, a log-scale switch, thumbnails."""
+    digits = [str(d) for d in range(10)]
+    for key in ("final_latent", "map_Autoencoder", "map_PCA", "map_t-SNE"):
+        assert [t["name"] for t in chart(at, key)["data"]] == digits, key
+    replay = chart(at, "final_latent")
+    assert [f["name"] for f in replay["frames"]] == ["1", "2"]
+    assert [b["label"] for b in replay["layout"]["updatemenus"][0]["buttons"]] == [
+        "▶ Play", "❚❚ Pause"]
+    assert chart(at, "final_loss")["layout"]["yaxis"]["type"] == "linear"
+    at = at.toggle(key="loss_log_scale").set_value(True).run()
+    assert chart(at, "final_loss")["layout"]["yaxis"]["type"] == "log"
+    at = at.segmented_control(key="dr_map_view").set_value("thumbnails").run()
+    assert not at.exception
+    for key in ("final_latent", "map_PCA"):
+        images = chart(at, key)["layout"]["images"]
+        assert len(images) == 300 and images[0]["source"].startswith("data:image/png;base64,")
 
 
 @pytest.mark.parametrize("field, value, message", [

@@ -43,8 +43,13 @@ def test_runs_page_lists_the_store_and_compares_two_runs(two_runs):
     assert not at.exception and not at.error
     charts = {c.key: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
     assert len(charts["runs_losses"]["data"]) == 4  # train and validation for each run
+    assert [t["name"] for t in charts["runs_map_1"]["data"]] == [str(d) for d in range(10)]
     assert charts["runs_map_1"]["data"][0]["type"] == "scatter"
     assert "runs_map_2" in charts
+    at = at.toggle(key="loss_log_scale").set_value(True).run()
+    assert at.get("plotly_chart") and not at.exception
+    assert json.loads(next(c for c in at.get("plotly_chart") if c.key == "runs_losses").proto
+                      .spec)["layout"]["yaxis"]["type"] == "log"
     axes = [d["label"] for d in charts["runs_parcoords"]["data"][0]["dimensions"]]
     assert axes == ["code_size", at.selectbox(key="runs_score").value]
     scores = at.dataframe[1].value

@@ -18,6 +18,10 @@ def test_tiny_training_shows_split_losses_grid_samples_and_diagnostics():
     assert {"train loss", "train reconstruction", "train kl", "validation kl"} <= names
     for key in ("vae_map", "vae_grid", "vae_samples", "vae_path", "vae_kl"):
         assert chart(at, key)["data"]
+    traces = chart(at, "vae_map")["data"]  # a legend entry per digit and no stray "trace 0"
+    assert [t["name"] for t in traces if t.get("showlegend") is not False] == [
+        str(d) for d in range(10)]
+    assert all(t.get("name") and not t["name"].startswith("trace") for t in traces)
     assert at.metric[0].label.startswith("Held-out −ELBO")
     assert float(at.metric[0].value) > 0
     assert "vae = VariationalAutoencoder(" in at.code[0].value

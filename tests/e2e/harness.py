@@ -15,6 +15,10 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# Where the browser tests save their screenshots (git ignores the default folder); CI keeps it
+# as an artefact, so a reviewer can look at the pages the tests saw.
+SCREENSHOTS = Path(os.environ.get("AECORE_SCREENSHOTS",
+                                  ROOT / "tests" / "artifacts" / "screenshots"))
 CHROMIUM = "/usr/bin/chromium"
 # Without the networking flags Chromium keeps trying hosts this closed network refuses.
 # --disable-gpu says what this machine is (no GPU: Chromium composites in software and runs
@@ -69,11 +73,11 @@ def launch_chromium(playwright):
                                       args=CHROMIUM_ARGS)
 
 
-POINT_POSITION_JS = """([title, traceIndex]) => {
+POINT_POSITION_JS = """([title, traceName]) => {
   const gd = [...document.querySelectorAll('.js-plotly-plot')]
     .find(g => g.querySelector('.gtitle')?.textContent === title);
   gd.scrollIntoView();
-  const layout = gd._fullLayout, trace = gd._fullData[traceIndex],
+  const layout = gd._fullLayout, trace = gd._fullData.find(t => t.name === traceName),
     box = gd.getBoundingClientRect();
   return [box.left + layout._size.l + layout.xaxis.l2p(trace.x[0]),
           box.top + layout._size.t + layout.yaxis.l2p(trace.y[0])];
@@ -89,6 +93,29 @@ def set_field(page, label: str, value: str, shown: str) -> None:
     page.get_by_text(re.compile(shown)).first.wait_for(timeout=60_000)
 
 
-def click_first_point(page, chart_title: str, trace: int = 0) -> None:
+def click_first_point(page, chart_title: str, trace: str = "0") -> None:
+    """Click the first point of the trace named ``trace`` (a latent map's class, e.g. "0") in
+    the chart titled ``chart_title``."""
     x, y = page.evaluate(POINT_POSITION_JS, [chart_title, trace])
     page.mouse.click(x, y)
+
+
+# The height of the page's content: Streamlit scrolls its main block, not the document.
+CONTENT_HEIGHT_JS = """() => Math.max(document.documentElement.scrollHeight,
+  ...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stAppViewContainer]')]
+    .map(e => e.scrollHeight))"""
+
+
+def save_screenshot(page, name: str) -> Path:
+    """Save the whole page, top to bottom, as ``SCREENSHOTS/<name>.png`` (the window is made
+    as tall as the content for the shot, then set back) and return the file's path."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"
+    size = page.viewport_size
+    height = min(page.evaluate(CONTENT_HEIGHT_JS), 16_000)
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], height)})
+    try:
+        page.screenshot(path=str(path))
+    finally:
+        page.set_viewport_size(size)
+    return path

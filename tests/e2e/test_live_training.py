@@ -42,8 +42,8 @@ def test_latent_chart_redraws_while_training_then_results_appear(page, app_url):
     page.wait_for_function(
         "() => ['PCA', 't-SNE'].every(t => [...document.querySelectorAll('.gtitle')]"
         ".some(n => n.textContent === t))", timeout=90_000)
-    click_first_point(page, "PCA")
-    page.get_by_text("Point #0").wait_for(timeout=30_000)
+    click_first_point(page, "PCA", "7")
+    page.get_by_text("Selected points").wait_for(timeout=30_000)
 
 
 def test_stop_ends_training_early_and_keeps_the_model(page, app_url):

@@ -22,14 +22,14 @@ def test_vae_trains_live_and_clicks_on_the_map_decode_a_point_and_an_empty_place
     page.wait_for_function(
         "() => [...document.querySelectorAll('.gtitle')]"
         ".some(n => n.textContent === 'Held-out codes (μ)')", timeout=60_000)
-    click_until_shown(page, 0, re.compile(r"Point #0, label \d"))
+    click_until_shown(page, "3", re.compile(r"Point #\d+, label 3"))  # digit 3's first
     # the grid's corner: empty space
-    click_until_shown(page, 1, re.compile(r"Code \(-?\d+\.\d\d, -?\d+\.\d\d\)"))
+    click_until_shown(page, "place", re.compile(r"Code \(-?\d+\.\d\d, -?\d+\.\d\d\)"))
 
 
-def click_until_shown(page, trace: int, shown: re.Pattern, tries: int = 3) -> None:
-    """Click the map's first point of ``trace`` until the page shows ``shown``: a click that
-    lands while the previous click's rerun is still redrawing the chart is lost."""
+def click_until_shown(page, trace: str, shown: re.Pattern, tries: int = 3) -> None:
+    """Click the map's first point of the trace named ``trace`` until the page shows ``shown``: a
+    click that lands while the previous click's rerun is still redrawing the chart is lost."""
     for attempt in range(tries):
         click_first_point(page, "Held-out codes (μ)", trace=trace)
         try:

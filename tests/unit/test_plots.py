@@ -1,27 +1,99 @@
+import base64
+import io
+
 import numpy as np
+import pandas as pd
+from plotly.colors import hex_to_rgb
 
 from aecore import plots
 
 
-def test_latent_scatter_is_one_svg_trace_with_a_fixed_colour_per_label():
+def test_latent_scatter_has_one_named_svg_trace_per_class_and_no_stray_legend_entry():
     points = np.arange(20, dtype=float).reshape(10, 2)
-    labels = np.arange(10) % 3
-    fig = plots.latent_scatter(points, labels, "map")
-    assert len(fig.data) == 1 and fig.data[0].type == "scatter"  # SVG: no WebGL needed
-    assert fig.data[0].x.dtype == np.float32  # half the JSON of float64
-    np.testing.assert_array_equal(fig.data[0].y, points[:, 1])
-    marker = fig.data[0].marker
-    assert (marker.cmin, marker.cmax) == (-0.5, 2.5)  # one band per class, 0..2
-    np.testing.assert_array_equal(fig.data[0].customdata[:, 0], labels)
-    fixed = plots.latent_scatter(points, labels, "map", n_classes=10).data[0].marker
-    assert (fixed.cmin, fixed.cmax) == (-0.5, 9.5)  # a scale shared with maps of more classes
+    labels = np.array([2, 0, 2, 1, 0, 2, 1, 0, 0, 2])
+    fig = plots.with_clickable_space(plots.latent_scatter(points, labels, "map"), points)
+    classes = [t for t in fig.data if t.showlegend is not False]
+    assert [t.name for t in classes] == ["0", "1", "2"]  # one legend entry per class, in order
+    assert all(t.type == "scatter" for t in classes)  # SVG: no WebGL needed
+    assert not any(t.name is None or t.name.startswith("trace") for t in fig.data)
+    for trace, label in zip(classes, range(3), strict=True):
+        rows = np.flatnonzero(labels == label)
+        np.testing.assert_array_equal(trace.customdata, rows)  # the held-out index
+        np.testing.assert_array_equal(trace.x, points[rows, 0])
+        assert trace.x.dtype == np.float32  # half the JSON of float64
+        assert "label %{fullData.name}" in trace.hovertemplate
+    named = plots.latent_scatter(points, labels, class_names=("cat", "dog", "eel"))
+    assert [t.name for t in named.data] == ["cat", "dog", "eel"]
+
+
+def test_a_label_has_the_same_colour_in_every_map():
+    rng = np.random.default_rng(0)
+    first = plots.latent_scatter(rng.normal(size=(30, 2)), np.arange(30) % 10)
+    second = plots.latent_scatter(rng.normal(size=(6, 2)), np.array([7, 3, 7, 9, 3, 9]))
+    replay = plots.latent_replay({1: rng.normal(size=(6, 2)), 2: rng.normal(size=(6, 2))},
+                                 np.array([7, 3, 7, 9, 3, 9]))
+    thumbs = plots.latent_thumbnails(rng.normal(size=(6, 2)), np.array([7, 3, 7, 9, 3, 9]),
+                                     ["data:image/png;base64,"] * 6)
+    colours = {t.name: t.marker.color for t in first.data}
+    for fig in (second, replay, thumbs):
+        assert {t.name: t.marker.color for t in fig.data} == {
+            name: colours[name] for name in ("3", "7", "9")}
+    assert len(set(colours.values())) == 10  # ten digits, ten colours
+    assert plots.label_colour(3) == colours["3"] == plots.label_colour(13)
+
+
+def test_replay_animates_every_epoch_with_play_pause_and_a_slider():
+    rng = np.random.default_rng(1)
+    labels = np.array([0, 1, 1, 0, 2])
+    frames = {e: rng.normal(size=(5, 2)) * e for e in (1, 2, 3)}
+    fig = plots.latent_replay(frames, labels)
+    assert [f.name for f in fig.frames] == ["1", "2", "3"]
+    for frame, xy in zip(fig.frames, frames.values(), strict=True):
+        assert list(frame.traces) == [0, 1, 2]  # the class traces, in label order
+        np.testing.assert_allclose(frame.data[1].x, xy[labels == 1, 0], rtol=1e-6)
+        low, high = frame.layout.xaxis.range  # each epoch's map fills the plot
+        assert low < xy[:, 0].min() and high > xy[:, 0].max()
+    np.testing.assert_allclose(fig.data[2].y, frames[3][labels == 2, 1], rtol=1e-6)  # opens last
+    buttons = [b.label for b in fig.layout.updatemenus[0].buttons]
+    assert buttons == ["▶ Play", "❚❚ Pause"]
+    slider = fig.layout.sliders[0]
+    assert [s.label for s in slider.steps] == ["1", "2", "3"] and slider.active == 2
+    assert [list(s.args[0]) for s in slider.steps] == [["1"], ["2"], ["3"]]
+
+
+def test_replay_epochs_keep_the_first_and_last_within_the_cap():
+    assert plots.replay_epochs(1) == [1]
+    assert plots.replay_epochs(4) == [1, 2, 3, 4]
+    epochs = plots.replay_epochs(300, max_frames=60)
+    assert len(epochs) == 60 and epochs[0] == 1 and epochs[-1] == 300
+
+
+def test_thumbnails_draw_the_images_at_their_points_in_the_labels_colour():
+    from PIL import Image
+
+    images = np.zeros((4, 6))
+    images[:, 0] = 1.0  # one inked pixel per 2×3 image
+    labels = np.array([0, 1, 2, 1])
+    sources = plots.thumbnail_sources(images[:3], labels[:3], (2, 3))
+    assert all(s.startswith("data:image/png;base64,") for s in sources)
+    picture = Image.open(io.BytesIO(base64.b64decode(sources[1].split(",", 1)[1]))).convert("RGBA")
+    assert picture.size == (3, 2)
+    assert picture.getpixel((0, 0)) == (*hex_to_rgb(plots.label_colour(1)), 255)  # the ink
+    assert picture.getpixel((1, 0))[3] == 0  # no ink: transparent
+    points = np.array([[0.0, 0.0], [1.0, 2.0], [2.0, 4.0], [9.0, 9.0]])
+    fig = plots.latent_thumbnails(points, labels, sources, "thumbs")
+    assert [image.source for image in fig.layout.images] == sources  # the first 3 points only
+    assert [(image.x, image.y) for image in fig.layout.images] == [(0, 0), (1, 2), (2, 4)]
+    assert sum(len(t.x) for t in fig.data) == 3  # markers under the images, for hover and clicks
+    x_low, x_high = fig.layout.xaxis.range  # room for half an image beyond the outer points
+    assert x_low < 0 and x_high > 2 and fig.layout.legend.itemclick is False
 
 
 def test_clickable_space_is_an_invisible_grid_beyond_the_points_extent():
     points = np.array([[0.0, -1.0], [2.0, 1.0], [1.0, 0.0]])
     fig = plots.with_clickable_space(plots.latent_scatter(points, np.array([0, 1, 2])), points,
                                      n=5, pad=0.5)
-    grid = fig.data[1]
+    grid = fig.data[-1]  # after the three classes' traces
     assert len(grid.x) == 25 and grid.marker.opacity == 0
     assert (min(grid.x), max(grid.x), min(grid.y), max(grid.y)) == (-1.0, 3.0, -2.0, 2.0)
 
@@ -30,6 +102,52 @@ def test_loss_curves_names_train_and_validation():
     fig = plots.loss_curves({"loss": [3, 2, 1], "val_loss": [3.5, 2.5, 2]}, total_epochs=10)
     assert [t.name for t in fig.data] == ["train loss", "validation loss"]
     assert list(fig.layout.xaxis.range) == [0.5, 10.5]
+    assert fig.data[0].line.color == fig.data[1].line.color  # one colour per term,
+    assert (fig.data[0].line.dash, fig.data[1].line.dash) == ("solid", "dash")  # dashed held out
+
+
+def test_loss_curves_list_the_total_first_each_term_train_then_validation():
+    history = {"kl": [1.0], "loss": [3.0], "reconstruction": [2.0], "val_kl": [1.1],
+               "val_loss": [3.1], "val_reconstruction": [2.1]}
+    assert [t.name for t in plots.loss_curves(history).data] == [
+        "train loss", "validation loss", "train kl", "validation kl", "train reconstruction",
+        "validation reconstruction"]
+
+
+def test_error_histograms_name_the_thresholds_in_the_legend_not_on_the_plot():
+    rng = np.random.default_rng(0)
+    fig = plots.error_histograms(rng.random(50), rng.random(20) + 0.5, 0.6,
+                                 {"mean + 3σ": 0.7, "top 5% of training": 0.65}, "Test errors")
+    assert [t.name for t in fig.data] == ["normal", "anomalous", "mean + 3σ",
+                                          "top 5% of training", "threshold"]
+    assert not fig.layout.annotations  # labels on the plot overlap when thresholds are close
+    line = fig.data[-1]
+    assert list(line.x) == [0.6, 0.6] and list(line.y) == [0, 1] and line.yaxis == "y2"
+    assert list(fig.layout.yaxis2.range) == [0, 1]
+    legend = fig.layout.legend  # under the axis title: the margin grows to hold it
+    assert (legend.yref, legend.y, legend.yanchor) == ("container", 0, "bottom")
+
+
+def test_loss_curves_tick_whole_epochs_only():
+    for epochs, step in ((1, 1), (3, 1), (10, 1), (11, 2), (40, 5), (300, 50)):
+        fig = plots.loss_curves({"loss": list(np.linspace(1, 0.1, epochs))})
+        axis = fig.layout.xaxis
+        assert (axis.tickmode, axis.tick0, axis.dtick) == ("linear", 0, step)
+        assert list(axis.range) == [0.5, epochs + 0.5]
+        ticks = np.arange(axis.tick0, axis.range[1], axis.dtick)
+        assert 1 <= len(ticks[ticks >= axis.range[0]]) <= 10
+
+
+def test_loss_curves_log_scale_and_legend_above_the_plot():
+    history = {"loss": [3.0, 1.0], "val_loss": [3.5, 1.5]}
+    assert plots.loss_curves(history).layout.yaxis.type == "linear"
+    assert plots.loss_curves(history, log_y=True).layout.yaxis.type == "log"
+    runs = plots.runs_loss_curves({"run 1": pd.DataFrame({"loss": [2.0, 1.0]}, index=[1, 2])},
+                                  log_y=True)
+    assert runs.layout.yaxis.type == "log" and runs.layout.xaxis.dtick == 1
+    for fig in (plots.loss_curves(history), runs):
+        legend = fig.layout.legend  # a row above the plot: clear of both axis titles
+        assert (legend.orientation, legend.yanchor) == ("h", "bottom") and legend.y > 1
 
 
 def test_mosaic_tiles_rows_with_padding():
