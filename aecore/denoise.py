@@ -14,8 +14,31 @@ from aecore.image_quality import CLASSICAL_FILTERS, psnr, ssim
 MAX_UPLOAD_PIXELS = 4096 * 4096
 
 
+def filtered_images(noisy: np.ndarray,
+                    image_shape: tuple[int, int] | None) -> dict[str, np.ndarray]:
+    """Each classical filter's output for the noisy images.
+
+    Parameters
+    ----------
+    noisy : ndarray of shape (n_samples, n_pixels)
+        Corrupted images, flattened, pixels in [0, 1].
+    image_shape : tuple of (int, int) or None
+        (height, width) of one image; None for table rows, which have no image filters.
+
+    Returns
+    -------
+    dict of str to ndarray of shape (n_samples, n_pixels)
+        For each key of :data:`aecore.image_quality.CLASSICAL_FILTERS`, in its order, the filtered
+        images, pixels in [0, 1]; empty when ``image_shape`` is None.
+    """
+    if image_shape is None:
+        return {}
+    return {name: denoise(noisy, image_shape) for name, denoise in CLASSICAL_FILTERS.items()}
+
+
 def denoising_scores(clean: np.ndarray, noisy: np.ndarray, denoised: np.ndarray,
-                     image_shape: tuple[int, int] | None) -> pd.DataFrame:
+                     image_shape: tuple[int, int] | None,
+                     filtered: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
     """Mean PSNR (dB) and SSIM vs. the clean images: noisy input, classical filters, autoencoder.
 
     Parameters
@@ -29,6 +52,9 @@ def denoising_scores(clean: np.ndarray, noisy: np.ndarray, denoised: np.ndarray,
     image_shape : tuple of (int, int) or None
         (height, width) of one image; None for table rows, which have no image filters and
         no SSIM (its column is then NaN).
+    filtered : dict of str to ndarray, optional
+        The filters' outputs for ``noisy`` if already computed (:func:`filtered_images`);
+        computed here when None.
 
     Returns
     -------
@@ -43,12 +69,13 @@ def denoising_scores(clean: np.ndarray, noisy: np.ndarray, denoised: np.ndarray,
     ValueError
         As :func:`aecore.image_quality.ssim` does (unequal image counts, sides below 7 pixels).
     """
-    filters = CLASSICAL_FILTERS if image_shape is not None else {}
-    outputs = {"noisy input": noisy, **{name: f(noisy, image_shape) for name, f in filters.items()},
-               "autoencoder": denoised}
+    if filtered is None:
+        filtered = filtered_images(noisy, image_shape)
+    outputs = {"noisy input": noisy, **filtered, "autoencoder": denoised}
+    images = image_shape is not None
     return pd.DataFrame(
         [{"method": name, "PSNR (dB)": float(np.mean(psnr(clean, out))),
-          "SSIM": float(np.mean(ssim(clean, out, image_shape))) if filters else np.nan}
+          "SSIM": float(np.mean(ssim(clean, out, image_shape))) if images else np.nan}
          for name, out in outputs.items()]
     ).set_index("method")
 

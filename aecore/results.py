@@ -18,7 +18,7 @@ import pandas as pd
 
 from aecore import anomaly, recipe
 from aecore.data import Dataset, evaluation_points, one_per_class
-from aecore.denoise import denoising_scores, improvement
+from aecore.denoise import denoising_scores, filtered_images, improvement
 from aecore.embed import Map2D, code_map
 from aecore.noise import corrupt
 
@@ -387,13 +387,21 @@ class DenoisingResult(TrainedResult):
         return self.estimator.reconstruct(self.noisy_eval)
 
     @cached_property
+    def filtered(self) -> dict[str, np.ndarray]:
+        """Each classical filter's output for :attr:`noisy_eval` (images only, else empty).
+
+        See :func:`aecore.denoise.filtered_images`; arrays of shape (n_eval, n_features).
+        """
+        return filtered_images(self.noisy_eval, self.data.image_shape)
+
+    @cached_property
     def scores(self) -> pd.DataFrame:
         """Mean PSNR (dB) and SSIM of noisy, filtered and denoised held-out images.
 
         The table of :func:`aecore.denoise.denoising_scores`, indexed by ``method``.
         """
         return denoising_scores(self.evaluation[0], self.noisy_eval, self.denoised,
-                                self.data.image_shape)
+                                self.data.image_shape, self.filtered)
 
     def headline_scores(self) -> dict[str, float]:
         """The losses and the denoiser's mean held-out PSNR (dB) and SSIM (:attr:`scores`).

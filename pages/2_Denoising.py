@@ -110,6 +110,14 @@ with below:
                "input. PSNR stops at 100 dB: a sample identical to the clean one has infinite "
                "PSNR." + ("" if data.is_image else " Image filters and SSIM apply to images "
                           "only."))
+    if result.filtered:
+        st.markdown("**The same images through each classical filter**, the autoencoder last "
+                    "(row labels: mean PSNR over all held-out images).")
+        methods = [*result.filtered, "autoencoder"]
+        outputs = [*result.filtered.values(), result.denoised]
+        st.plotly_chart(plots.image_rows(
+            [out[:GALLERY_SIZE] for out in outputs], data.display_shape,
+            [f"{m} · {scores.loc[m, 'PSNR (dB)']:.1f} dB" for m in methods]), key="filters")
 
     st.subheader("5 · Robustness: other noise levels")
     st.markdown("Denoisers trained at one level and tested at others. Each row trains a model like "

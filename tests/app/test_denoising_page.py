@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from aecore.image_quality import CLASSICAL_FILTERS
 from tests.app.apptest import button, click, non_finite_shown
 from tests.app.apptest import open_page as open_script
 
@@ -41,8 +42,7 @@ def test_tiny_training_shows_gallery_and_scores():
     assert not at.exception, at.exception
     assert any("Trained 2 epochs" in s.value for s in at.success)
     scores = at.dataframe[0].value
-    assert list(scores.index) == ["noisy input", "median filter 3×3", "Gaussian filter σ=1",
-                                  "autoencoder"]
+    assert list(scores.index) == ["noisy input", *CLASSICAL_FILTERS, "autoencoder"]
     assert scores.loc["noisy input", "PSNR (dB)"] < scores.loc["median filter 3×3", "PSNR (dB)"]
     assert chart_types(at).count("heatmap") >= 2  # preview and before/after gallery
     assert "network='conv'" in at.code[0].value and "X_clean=x_train" in at.code[0].value

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from aecore.data import evaluation_points, load_dataset
 from aecore.denoise import denoising_scores, image_from_bytes
-from aecore.image_quality import median_filter, psnr, ssim
+from aecore.image_quality import CLASSICAL_FILTERS, median_filter, psnr, ssim
 from aecore.noise import NOISES, corrupt
 
 
@@ -43,8 +44,6 @@ def test_psnr_on_known_values():
 
 
 def test_gaussian_noise_half_leaves_mnist_near_nine_db():
-    from aecore.data import evaluation_points, load_dataset
-
     x, _ = evaluation_points(load_dataset("mnist_sample"))
     assert np.mean(psnr(x, corrupt(x, "gaussian", 0.5))) == pytest.approx(9.3, abs=0.3)
 
@@ -60,11 +59,32 @@ def test_median_filter_removes_a_single_outlier():
     assert median_filter(image, (5, 5)).max() == 0
 
 
+@pytest.mark.parametrize("name", list(CLASSICAL_FILTERS))
+def test_every_classical_filter_keeps_shape_dtype_and_range(name, rng):
+    images = corrupt(rng.random((6, 28 * 28)), "salt_and_pepper", 0.5)  # many 0s and 1s
+    filtered = CLASSICAL_FILTERS[name](images, (28, 28))
+    assert filtered.shape == images.shape and filtered.dtype == images.dtype
+    assert filtered.min() >= 0 and filtered.max() <= 1
+
+
+@pytest.mark.parametrize("name", list(CLASSICAL_FILTERS))
+def test_every_classical_filter_beats_the_noisy_input_on_noisy_digits(name):
+    x, _ = evaluation_points(load_dataset("mnist_sample"), limit=30)
+    noisy = corrupt(x, "gaussian", 0.5)
+    filtered = CLASSICAL_FILTERS[name](noisy, (28, 28))
+    assert np.mean(psnr(x, filtered)) > np.mean(psnr(x, noisy)) + 1.0  # dB
+
+
+def test_a_blank_image_leaves_the_noise_estimating_filters_unchanged():
+    blank = np.zeros((2, 28 * 28), dtype="float32")  # no noise to estimate: σ̂ undefined
+    for name, denoise in CLASSICAL_FILTERS.items():
+        np.testing.assert_array_equal(denoise(blank, (28, 28)), blank, err_msg=name)
+
+
 def test_scores_compare_noisy_filters_and_autoencoder(images):
     noisy = corrupt(images, "gaussian", 0.3)
     table = denoising_scores(images, noisy, images, (8, 8))
-    assert list(table.index) == ["noisy input", "median filter 3×3", "Gaussian filter σ=1",
-                                 "autoencoder"]
+    assert list(table.index) == ["noisy input", *CLASSICAL_FILTERS, "autoencoder"]
     assert table.loc["autoencoder", "SSIM"] == pytest.approx(1.0)
 
 
