@@ -345,12 +345,12 @@ def training_subset_slider(data: Dataset, key: str, link: PageLink) -> int:
         st.sidebar.caption(f"All {n} training samples are used.")
         return n
     dataset_key = f"{key} dataset"  # the dataset the slider's value was chosen for
-    if st.session_state.get(dataset_key) != data.key:  # first visit or another dataset: all of it
+    if st.session_state.get(dataset_key, data.key) != data.key:  # another dataset: all of it
         st.session_state[key] = n
-        st.session_state[dataset_key] = data.key
+    st.session_state[dataset_key] = data.key
     link.apply("n_train", key, lambda text: int(Setting(
         "n_train", min=low, max=n, integer=True).parse(text)))
-    if not low <= st.session_state.get(key, -1) <= n:  # lost with a script run that was stopped
+    if not low <= st.session_state.get(key, -1) <= n:  # first visit (or lost with a stopped run)
         st.session_state[key] = n
     return st.sidebar.slider("Training samples", min_value=low, max_value=n,
                              step=50, key=key, persist_state="session",
