@@ -19,8 +19,9 @@ SEED_TUTORIAL = Autoencoder(code_size=2, hidden_layers=(400, 200, 100, 50), loss
                             activation="relu", input_noise=0.0, epochs=20, batch_size=128,
                             learning_rate=1e-3)
 # bench/quality.py: UMAP's neighbour loss on the code (aecore.neighbors) beside the reconstruction
-# loss: a map that scores like t-SNE's on held-out images, with a decoder still better than PCA's.
-NEIGHBOR_AUTOENCODER = Autoencoder(hidden_layers=(256, 128), neighbor_weight=1.0, epochs=40,
+# loss: held-out 5-NN accuracy 0.815 (t-SNE 0.850, the app defaults 0.750), trustworthiness 0.906,
+# reconstruction MSE 0.72 × PCA's. More epochs at weight 1 (80: 0.782) did less than weight 2.
+NEIGHBOR_AUTOENCODER = Autoencoder(hidden_layers=(256, 128), neighbor_weight=2.0, epochs=60,
                                    batch_size=64, learning_rate=2e-3, lr_decay=True)
 REDUCTION_PRESETS = {"App defaults": DEFAULT_AUTOENCODER,
                      "Seed tutorial (784-400-200-100-50-2)": SEED_TUTORIAL,

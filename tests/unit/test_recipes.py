@@ -25,7 +25,7 @@ def test_constructor_names_only_what_differs_from_the_defaults():
 def test_dimensionality_reduction_snippet_prints_the_pages_scores(digits, capsys):
     namespace = run_snippet(ReductionResult(Autoencoder(**TINY), digits, 300))
     printed = capsys.readouterr().out
-    assert "5-NN accuracy" in printed and "t-SNE" in printed and "raw pixels" in printed
+    assert all(word in printed for word in ("5-NN accuracy", "t-SNE", "UMAP", "raw pixels"))
     assert namespace["ae"].get_params() == Autoencoder(**TINY).get_params()
 
 
