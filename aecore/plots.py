@@ -540,9 +540,9 @@ def error_histograms(normal: np.ndarray, anomalous: np.ndarray, threshold: float
     -------
     plotly.graph_objects.Figure
         The two histograms overlaid; each threshold a vertical line named in the legend (rows
-        at the bottom, under the x axis' title) rather than labelled on the plot, where the names of thresholds
-        close together would overlap. The lines span the plot's height on a hidden second
-        y axis (0 to 1), and a legend click hides a line.
+        at the bottom, under the x axis' title) rather than labelled on the plot, where the
+        names of thresholds close together would overlap. The lines span the plot's height on a
+        hidden second y axis (0 to 1), and a legend click hides a line.
     """
     bins = dict(start=0, end=float(max(normal.max(), anomalous.max())) * 1.001,
                 size=float(max(normal.max(), anomalous.max())) / 60 or 1.0)
