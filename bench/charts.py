@@ -8,8 +8,8 @@ thumbnails view (300 digits; their PNGs made once, as the page caches them), the
 animation (20 and 300 epochs) and the loss curves. Draw time: parsing the JSON and
 ``Plotly.newPlot`` into an empty div, until its images are decoded and two animation frames
 later (so the browser has painted); the plotly.js of the installed plotly package in headless
-Chromium, the median of ``--repeats``. It leaves out what Streamlit adds around a chart
-(bench.browser measures the whole path).
+Chromium. The figures take turns, ``--repeats`` rounds after a warm-up round; medians. It
+leaves out what Streamlit adds around a chart (bench.browser measures the whole path).
 Run from the project root: python -m bench.charts [--repeats 7]
 """
 
@@ -61,14 +61,11 @@ def one_trace_map(points: np.ndarray, labels: np.ndarray) -> go.Figure:
     return fig
 
 
-def median_seconds(build: Callable[[], go.Figure], repeats: int) -> tuple[float, str]:
-    """Median seconds to build a figure and turn it into JSON, and the last JSON."""
-    times, spec = [], ""
-    for _ in range(repeats):
-        start = time.perf_counter()
-        spec = build().to_json()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), spec
+def build_seconds(build: Callable[[], go.Figure]) -> tuple[float, str]:
+    """Seconds to build a figure and turn it into JSON, and the JSON."""
+    start = time.perf_counter()
+    spec = build().to_json()
+    return time.perf_counter() - start, spec
 
 
 def main() -> None:
@@ -108,13 +105,23 @@ def main() -> None:
         browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 700, "height": 500})
         page.set_content(f"<script>{get_plotlyjs()}</script><div id='chart'></div>")
+        builds: dict[str, list[float]] = {name: [] for name in figures}
+        draws: dict[str, list[float]] = {name: [] for name in figures}
+        sizes: dict[str, int] = {}
+        for round_ in range(args.repeats + 1):  # interleaved; round 0 warms up and is dropped
+            for name, build in figures.items():
+                seconds, spec = build_seconds(build)
+                drawn = page.evaluate(DRAW_JS, spec)
+                if round_:
+                    builds[name].append(seconds)
+                    draws[name].append(drawn)
+                sizes[name] = len(spec)
         print("| figure | JSON kB | build + JSON (ms) | Chromium draw (ms) |")
         print("|---|---:|---:|---:|")
-        for name, build in figures.items():
-            seconds, spec = median_seconds(build, args.repeats)
-            draws = [page.evaluate(DRAW_JS, spec) for _ in range(args.repeats + 1)][1:]
-            print(f"| {name} | {len(spec) / 1e3:.1f} | {seconds * 1e3:.0f} | "
-                  f"{statistics.median(draws):.0f} |", flush=True)
+        for name in figures:
+            print(f"| {name} | {sizes[name] / 1e3:.1f} | "
+                  f"{statistics.median(builds[name]) * 1e3:.0f} | "
+                  f"{statistics.median(draws[name]):.0f} |")
         browser.close()
 
 

@@ -331,7 +331,7 @@ def selected_points(event: Any) -> list[int]:
     The maps' traces carry each point's index as ``customdata``; points without it (the VAE
     map's grid of empty places) are left out.
     """
-    picked = (p.get("customdata") for p in event.selection.points)
+    picked = (p.get("customdata") for p in event["selection"]["points"])
     return list(dict.fromkeys(int(np.ravel(c)[0]) for c in picked if c is not None))
 
 

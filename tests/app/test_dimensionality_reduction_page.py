@@ -78,6 +78,13 @@ def check_charts_read_at_a_glance(at):
     assert [b["label"] for b in replay["layout"]["updatemenus"][0]["buttons"]] == [
         "▶ Play", "❚❚ Pause"]
     assert chart(at, "final_loss")["layout"]["yaxis"]["type"] == "linear"
+    at.session_state["map_PCA"] = {"selection": {  # a box around points 7 and 3 of the PCA map
+        "points": [{"customdata": 7}, {"customdata": 3}], "point_indices": [], "box": [],
+        "lasso": []}}
+    at = at.run()
+    labels = at.session_state["dr_result"].evaluation[1]
+    assert chart(at, "selected_images")["layout"]["xaxis"]["ticktext"] == [
+        f"#7 · {labels[7]}", f"#3 · {labels[3]}"]  # their images, above their reconstructions
     at = at.toggle(key="loss_log_scale").set_value(True).run()
     assert chart(at, "final_loss")["layout"]["yaxis"]["type"] == "log"
     at = at.segmented_control(key="dr_map_view").set_value("thumbnails").run()

@@ -5,6 +5,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from aecore.data import evaluation_points, load_dataset
 from aecore.runconfig import RunConfig, result_for
 from aecore.runs import RunStore, record
 from tests.app.apptest import ROOT
@@ -47,9 +48,16 @@ def test_runs_page_lists_the_store_and_compares_two_runs(two_runs):
     assert charts["runs_map_1"]["data"][0]["type"] == "scatter"
     assert "runs_map_2" in charts
     at = at.toggle(key="loss_log_scale").set_value(True).run()
-    assert at.get("plotly_chart") and not at.exception
-    assert json.loads(next(c for c in at.get("plotly_chart") if c.key == "runs_losses").proto
-                      .spec)["layout"]["yaxis"]["type"] == "log"
+    at.session_state["runs_map_1"] = {"selection": {  # two points picked in run 1's map
+        "points": [{"customdata": 5}, {"customdata": 2}], "point_indices": [], "box": [],
+        "lasso": []}}
+    at = at.run()
+    assert not at.exception
+    charts = {c.key: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+    assert charts["runs_losses"]["layout"]["yaxis"]["type"] == "log"
+    labels = evaluation_points(load_dataset("digits"))[1]
+    shown = charts["runs_selected_1"]["layout"]["xaxis"]["ticktext"]  # the samples' labels
+    assert shown == [str(labels[5]), str(labels[2])] and "runs_selected_2" not in charts
     axes = [d["label"] for d in charts["runs_parcoords"]["data"][0]["dimensions"]]
     assert axes == ["code_size", at.selectbox(key="runs_score").value]
     scores = at.dataframe[1].value
