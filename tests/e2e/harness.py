@@ -14,6 +14,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
 ROOT = Path(__file__).resolve().parents[2]
 # Where the browser tests save their screenshots (git ignores the default folder); CI keeps it
 # as an artefact, so a reviewer can look at the pages the tests saw.
@@ -98,6 +100,21 @@ def click_first_point(page, chart_title: str, trace: str = "0") -> None:
     the chart titled ``chart_title``."""
     x, y = page.evaluate(POINT_POSITION_JS, [chart_title, trace])
     page.mouse.click(x, y)
+
+
+def click_until_shown(page, chart_title: str, trace: str, shown: re.Pattern | str,
+                      tries: int = 3) -> None:
+    """Click the first point of ``trace`` in the chart ``chart_title`` until the page shows
+    ``shown``: a click that lands while a rerun is still redrawing the chart (the previous
+    click's, or a background map's arrival) is lost."""
+    for attempt in range(tries):
+        click_first_point(page, chart_title, trace)
+        try:
+            page.get_by_text(shown).first.wait_for(timeout=15_000)
+            return
+        except PlaywrightTimeoutError:
+            if attempt == tries - 1:
+                raise
 
 
 # The height of the page's content: Streamlit scrolls its main block, not the document.

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Locator, Page
 
-from tests.e2e.harness import click_first_point, save_screenshot
+from tests.e2e.harness import click_until_shown, save_screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -180,8 +180,8 @@ def test_the_thumbnails_view_draws_digits_at_their_codes_live_and_after(tabs):
     page.get_by_role("radio", name="thumbnails", exact=True).click()
     chart(page, "PCA").locator("image").nth(299).wait_for(state="attached")
     wait_until_idle(page)
-    click_first_point(page, "PCA", "7")  # the digits drawn over the points let clicks through
-    page.get_by_text("Selected points").wait_for()
+    # the digits drawn over the points let clicks through
+    click_until_shown(page, "PCA", "7", "Selected points")
     wait_until_idle(page)
     save_screenshot(page, "Dimensionality_Reduction-thumbnails-1280x800")
     page.evaluate("""() => { window.liveImages = 0;

@@ -36,7 +36,7 @@ def test_the_old_run_is_cleared_while_training_and_a_changed_setting_says_it_end
     page.get_by_text("Trained 2 epochs").wait_for(timeout=120_000)
     page.wait_for_function("() => [...document.querySelectorAll('.gtitle')]"
                            ".some(n => n.textContent === 'PCA')", timeout=90_000)
-    old_point = page.evaluate(POINT_POSITION_JS, ["PCA", 0])
+    old_point = page.evaluate(POINT_POSITION_JS, ["PCA", "0"])
     set_field(page, "Epochs", "300", r"Network: 784-64-32-2-.* · 300 epochs of")
 
     page.get_by_role("button", name="Train", exact=True).click()

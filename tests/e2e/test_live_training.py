@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from tests.e2e.harness import click_first_point, set_field
+from tests.e2e.harness import click_until_shown, set_field
 
 pytestmark = pytest.mark.e2e
 
@@ -40,10 +40,9 @@ def test_latent_chart_redraws_while_training_then_results_appear(page, app_url):
     assert len(seen) >= 2, f"the latent chart was drawn for epochs {sorted(seen)} only"
     page.get_by_text("Side by side").wait_for()
     page.wait_for_function(
-        "() => ['PCA', 't-SNE'].every(t => [...document.querySelectorAll('.gtitle')]"
+        "() => ['PCA', 't-SNE', 'UMAP'].every(t => [...document.querySelectorAll('.gtitle')]"
         ".some(n => n.textContent === t))", timeout=90_000)
-    click_first_point(page, "PCA", "7")
-    page.get_by_text("Selected points").wait_for(timeout=30_000)
+    click_until_shown(page, "PCA", "7", "Selected points")
 
 
 def test_stop_ends_training_early_and_keeps_the_model(page, app_url):
@@ -56,7 +55,7 @@ def test_stop_ends_training_early_and_keeps_the_model(page, app_url):
     done = int(re.search(r"after (\d+) of", stopped.inner_text())[1])
     assert 3 <= done < 300
     assert re.search(r"Saved as run \d+", stopped.inner_text())  # a stopped run is kept too
-    page.get_by_text("Reconstructions").wait_for(timeout=90_000)
+    page.get_by_text("4 · Reconstructions").wait_for(timeout=90_000)
     assert page.get_by_role("button", name="Train", exact=True).is_enabled()
 
 

@@ -4,11 +4,12 @@ code and the code of an empty place."""
 import re
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.e2e.harness import click_first_point, set_field
+from tests.e2e.harness import click_until_shown, set_field
 
 pytestmark = pytest.mark.e2e
+
+MAP = "Held-out codes (μ)"
 
 
 def test_vae_trains_live_and_clicks_on_the_map_decode_a_point_and_an_empty_place(page, app_url):
@@ -22,19 +23,7 @@ def test_vae_trains_live_and_clicks_on_the_map_decode_a_point_and_an_empty_place
     page.wait_for_function(
         "() => [...document.querySelectorAll('.gtitle')]"
         ".some(n => n.textContent === 'Held-out codes (μ)')", timeout=60_000)
-    click_until_shown(page, "0", re.compile(r"Point #\d+, label \d"))  # digit 0's first
+    click_until_shown(page, MAP, "0", re.compile(r"Point #\d+, label \d"))  # digit 0's first
     # the grid's corner: empty space
-    click_until_shown(page, "place", re.compile(r"Code \(-?\d+\.\d\d, -?\d+\.\d\d\)"))
+    click_until_shown(page, MAP, "place", re.compile(r"Code \(-?\d+\.\d\d, -?\d+\.\d\d\)"))
 
-
-def click_until_shown(page, trace: str, shown: re.Pattern, tries: int = 3) -> None:
-    """Click the map's first point of the trace named ``trace`` until the page shows ``shown``: a
-    click that lands while the previous click's rerun is still redrawing the chart is lost."""
-    for attempt in range(tries):
-        click_first_point(page, "Held-out codes (μ)", trace=trace)
-        try:
-            page.get_by_text(shown).wait_for(timeout=15_000)
-            return
-        except PlaywrightTimeoutError:
-            if attempt == tries - 1:
-                raise
