@@ -85,11 +85,14 @@ def dense_stack(h, widths: tuple[int, ...], activation: str, prefix: str):
     return h
 
 
-def conv_encoder_stack(images, filters: int, depth: int, activation: str):
-    """Reshape flattened square images and apply ``depth`` stride-2 Conv2D blocks.
+def conv_encoder_stack(images, filters: int, depth: int, activation: str,
+                       convs_per_block: int = 1):
+    """Reshape flattened square images and apply ``depth`` Conv2D blocks, each halving the side.
 
-    Block i has ``filters · 2^i`` 3×3 filters, stride 2, ``"same"`` padding and ``activation``,
-    and is named ``encoder_conv_{i}``; each halves the side, rounding up.
+    Block i has ``filters · 2^i`` 3×3 filters in every convolution, ``"same"`` padding and
+    ``activation``: ``convs_per_block − 1`` stride-1 convolutions at the block's input resolution
+    (named ``encoder_conv_{i}_{j}``), then one of stride 2 (``encoder_conv_{i}``), which halves
+    the side, rounding up.
 
     Parameters
     ----------
@@ -100,7 +103,9 @@ def conv_encoder_stack(images, filters: int, depth: int, activation: str):
     depth : int
         Number of blocks.
     activation : str
-        Keras activation of every block.
+        Keras activation of every convolution.
+    convs_per_block : int, default=1
+        Convolutions per block, the stride-2 one included.
 
     Returns
     -------
@@ -115,26 +120,32 @@ def conv_encoder_stack(images, filters: int, depth: int, activation: str):
     side = image_side(images.shape[-1])
     h = keras.layers.Reshape((side, side, 1))(images)
     for i in range(depth):
+        for j in range(convs_per_block - 1):
+            h = keras.layers.Conv2D(filters * 2**i, 3, padding="same", activation=activation,
+                                    name=f"encoder_conv_{i}_{j}")(h)
         h = keras.layers.Conv2D(filters * 2**i, 3, strides=2, padding="same",
                                 activation=activation, name=f"encoder_conv_{i}")(h)
     return h
 
 
-def conv_decoder_stack(feature_map, filters: int, depth: int, activation: str):
-    """The mirror of :func:`conv_encoder_stack`: Conv2DTranspose blocks, then a sigmoid Conv2D.
+def conv_decoder_stack(feature_map, filters: int, depth: int, activation: str,
+                       convs_per_block: int = 1):
+    """The mirror of :func:`conv_encoder_stack`: transposed-convolution blocks, then a sigmoid.
 
-    Blocks i = depth − 1, …, 0 have ``filters · 2^i`` 3×3 filters, stride 2, ``"same"`` padding and
-    ``activation`` (named ``decoder_conv_{i}``), each doubling the side; a 3×3 Conv2D to one
-    sigmoid channel (``"pixels"``) follows, then a flatten (``"reconstruction"``).
+    Blocks i = depth − 1, …, 0 have ``filters · 2^i`` 3×3 filters in every convolution,
+    ``"same"`` padding and ``activation``: a stride-2 Conv2DTranspose (``decoder_conv_{i}``),
+    which doubles the side, then ``convs_per_block − 1`` stride-1 Conv2D
+    (``decoder_conv_{i}_{j}``). A 3×3 Conv2D to one sigmoid channel (``"pixels"``) follows, then
+    a flatten (``"reconstruction"``).
 
     Parameters
     ----------
     feature_map : KerasTensor of shape (batch, h, w, c)
         The code as a feature map.
-    filters, depth : int
+    filters, depth, convs_per_block : int
         As for :func:`conv_encoder_stack`.
     activation : str
-        Keras activation of the transposed convolutions.
+        Keras activation of the blocks' convolutions.
 
     Returns
     -------
@@ -145,6 +156,9 @@ def conv_decoder_stack(feature_map, filters: int, depth: int, activation: str):
     for i in reversed(range(depth)):
         h = keras.layers.Conv2DTranspose(filters * 2**i, 3, strides=2, padding="same",
                                          activation=activation, name=f"decoder_conv_{i}")(h)
+        for j in range(convs_per_block - 1):
+            h = keras.layers.Conv2D(filters * 2**i, 3, padding="same", activation=activation,
+                                    name=f"decoder_conv_{i}_{j}")(h)
     h = keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid", name="pixels")(h)
     return keras.layers.Flatten(name="reconstruction")(h)
 
@@ -209,8 +223,9 @@ def build_conv_autoencoder(spec: ConvSpec, input_dim: int) -> Network:
     """Convolutional autoencoder: Conv2D encoder (stride 2 per block), Conv2DTranspose decoder.
 
     Takes and returns flattened images like the dense model, so the engine treats both alike; the
-    code is the encoder's last feature map, flattened (see :func:`conv_encoder_stack`). Input
-    noise, seeding and compiling are as in :func:`build_dense_autoencoder`.
+    code is the encoder's last feature map, flattened (see :func:`conv_encoder_stack`). Each
+    block has ``spec.convs_per_block`` convolutions (:class:`aecore.spec.ConvSpec`). Input noise,
+    seeding and compiling are as in :func:`build_dense_autoencoder`.
 
     Parameters
     ----------
@@ -232,13 +247,14 @@ def build_conv_autoencoder(spec: ConvSpec, input_dim: int) -> Network:
         From :func:`aecore.spec.image_side`, if ``input_dim`` is not a perfect square.
     """
     inputs = keras.Input((input_dim,), name="image")
-    h = conv_encoder_stack(_input_noise(inputs, spec), spec.filters, spec.depth, spec.activation)
+    h = conv_encoder_stack(_input_noise(inputs, spec), spec.filters, spec.depth, spec.activation,
+                           spec.convs_per_block)
     code_shape = tuple(h.shape[1:])
     encoder = keras.Model(inputs, keras.layers.Flatten(name="code")(h), name="encoder")
 
     code_in = keras.Input((math.prod(code_shape),), name="code_in")
     outputs = conv_decoder_stack(keras.layers.Reshape(code_shape)(code_in), spec.filters,
-                                 spec.depth, spec.activation)
+                                 spec.depth, spec.activation, spec.convs_per_block)
     return _assemble(encoder, keras.Model(code_in, outputs, name="decoder"), spec)
 
 

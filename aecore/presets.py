@@ -27,10 +27,12 @@ REDUCTION_PRESETS = {"App defaults": DEFAULT_AUTOENCODER,
                      "Seed tutorial (784-400-200-100-50-2)": SEED_TUTORIAL,
                      "Neighbour-preserving (UMAP loss)": NEIGHBOR_AUTOENCODER}
 
-# bench/denoising.py
+# bench/denoising.py (BENCHMARKS.md): at Gaussian σ 0.5 on the MNIST sample, batches of 32
+# rather than 128 lift the convolutional denoiser by about 0.8 dB, and 25 epochs at learning
+# rate 0.002 with cosine decay rather than 15 at 0.001 by about 0.35 dB more.
 DENOISERS = {
-    "Convolutional": Autoencoder(network="conv", filters=32, depth=2, input_noise=0.0, epochs=15,
-                                 batch_size=128),
+    "Convolutional": Autoencoder(network="conv", filters=32, depth=2, input_noise=0.0, epochs=25,
+                                 batch_size=32, learning_rate=0.002, lr_decay=True),
     "Dense": Autoencoder(code_size=64, hidden_layers=(512, 256), input_noise=0.0, epochs=30,
                          batch_size=128),
 }

@@ -10,7 +10,7 @@ import math
 import numbers
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields, replace
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 import numpy as np
 
@@ -342,8 +342,9 @@ class AESpec(TrainingSpec):
 class ConvSpec(TrainingSpec):
     """A convolutional autoencoder for square single-channel images.
 
-    ``depth`` stride-2 Conv2D blocks starting with ``filters`` filters (doubling per block),
-    mirrored by Conv2DTranspose blocks; the code is the last feature map.
+    ``depth`` Conv2D blocks starting with ``filters`` filters (doubling per block), each a
+    stride-1 convolution then a stride-2 one that halves the side, mirrored by blocks of a
+    stride-2 Conv2DTranspose then a stride-1 Conv2D; the code is the last feature map.
 
     Parameters
     ----------
@@ -372,6 +373,9 @@ class ConvSpec(TrainingSpec):
     depth: int = 2
     activation: str = "relu"
     input_noise: float = 0.0
+    # bench/denoising.py: the stride-1 convolution in each block (at the block's resolution)
+    # lifts the denoiser at Gaussian σ 0.5 by about 0.7 dB over stride-2 convolutions alone.
+    convs_per_block: ClassVar[int] = 2
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -416,7 +420,8 @@ class ConvSpec(TrainingSpec):
         Returns
         -------
         str
-            E.g. ``'28×28 → conv 32 → conv 64 → code 7×7×64 → mirrored transposed convs → 28×28'``.
+            E.g. ``'28×28 → conv 32, conv 32 ↓2 → conv 64, conv 64 ↓2 → code 7×7×64 → mirrored
+            → 28×28'`` (↓2: stride 2).
 
         Raises
         ------
@@ -425,10 +430,10 @@ class ConvSpec(TrainingSpec):
         """
         side = image_side(input_dim)
         code = side // 2**self.depth
-        widths = " → ".join(f"conv {self.filters * 2**i}" for i in range(self.depth))
-        return (f"{side}×{side} → {widths} → code {code}×{code}×"
-                f"{self.filters * 2 ** (self.depth - 1)} → mirrored transposed convs → "
-                f"{side}×{side}")
+        blocks = " → ".join(", ".join([f"conv {self.filters * 2**i}"] * self.convs_per_block)
+                            + " ↓2" for i in range(self.depth))
+        return (f"{side}×{side} → {blocks} → code {code}×{code}×"
+                f"{self.filters * 2 ** (self.depth - 1)} → mirrored → {side}×{side}")
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,14 @@ pytestmark = pytest.mark.e2e
 def test_denoiser_trains_live_and_refuses_a_non_image_upload(page, app_url, tmp_path):
     page.goto(f"{app_url}/Denoising")
     page.get_by_role("button", name="Train", exact=True).wait_for()
-    set_field(page, "Filters", "8", r"Network: .*conv 8 → conv 16 ")
+    set_field(page, "Filters", "8", r"Network: .*conv 8, conv 8 ↓2 → conv 16, conv 16 ↓2 ")
     set_field(page, "Epochs", "3", r"Network: .*conv 8 .* · 3 epochs of")
     page.get_by_role("button", name="Train", exact=True).click()
     page.get_by_text(re.compile(r"Epoch [1-3]/3")).first.wait_for(timeout=120_000)
     page.get_by_text("Trained 3 epochs").wait_for(timeout=180_000)
     page.get_by_text(re.compile("Before and after")).wait_for()
     page.get_by_text(re.compile(r"The autoencoder is [+-]\d")).wait_for(timeout=60_000)
+    page.get_by_text("The same images through each classical filter").wait_for()
 
     fake = tmp_path / "fake.png"
     fake.write_bytes(b"this is text, not a picture")

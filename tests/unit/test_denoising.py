@@ -182,3 +182,18 @@ def test_an_animated_png_is_refused():
     data = _saved(frames[0], "PNG", save_all=True, append_images=frames[1:])
     with pytest.raises(ValueError, match="animated"):
         image_from_bytes(data, (28, 28))
+
+
+def test_conv_denoiser_blocks_convolve_at_each_resolution_before_halving():
+    from aecore.models import build_conv_autoencoder
+    from aecore.spec import ConvSpec
+
+    net = build_conv_autoencoder(ConvSpec(filters=4, depth=2), 784)
+    sides = {layer.name: layer.output.shape[1] for layer in net.encoder.layers
+             if layer.name.startswith("encoder_conv")}
+    assert sides == {"encoder_conv_0_0": 28, "encoder_conv_0": 14,
+                     "encoder_conv_1_0": 14, "encoder_conv_1": 7}
+    decoder = [layer.name for layer in net.decoder.layers if "conv" in layer.name]
+    assert decoder == ["decoder_conv_1", "decoder_conv_1_0", "decoder_conv_0", "decoder_conv_0_0"]
+    assert ConvSpec(filters=4, depth=2).architecture(784).startswith(
+        "28×28 → conv 4, conv 4 ↓2 → conv 8, conv 8 ↓2 → code 7×7×8")
