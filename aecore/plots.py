@@ -255,32 +255,36 @@ def bar(values: np.ndarray, title: str, x_title: str) -> go.Figure:
 
 
 def error_histograms(normal: np.ndarray, anomalous: np.ndarray, threshold: float | None = None,
-                     rules: dict[str, float] | None = None, title: str = "") -> go.Figure:
-    """Overlaid histograms of reconstruction error, normal vs anomalous, with threshold lines.
+                     rules: dict[str, float] | None = None, title: str = "",
+                     x_title: str = "reconstruction error") -> go.Figure:
+    """Overlaid histograms of anomaly scores, normal vs anomalous, with threshold lines.
 
-    Both histograms share bins from 0, each 1/60 of the largest error wide, and show the share of
-    their points in each bin.
+    Both histograms share 60 bins from 0 (or the lowest score, if negative) to the highest
+    score, and show the share of their points in each bin.
 
     Parameters
     ----------
     normal : ndarray of shape (n_normal,)
-        Reconstruction errors (non-negative) of the normal points.
+        Anomaly scores (e.g. reconstruction errors) of the normal points.
     anomalous : ndarray of shape (n_anomalous,)
-        Reconstruction errors of the anomalous points.
+        Anomaly scores of the anomalous points.
     threshold : float or None, default=None
         If given, drawn as a solid black line.
     rules : dict of str to float or None, default=None
         Other candidate thresholds by name, drawn as labelled dotted lines.
     title : str, default=""
         Figure title.
+    x_title : str, default="reconstruction error"
+        Title of the score axis.
 
     Returns
     -------
     plotly.graph_objects.Figure
         The two histograms overlaid.
     """
-    bins = dict(start=0, end=float(max(normal.max(), anomalous.max())) * 1.001,
-                size=float(max(normal.max(), anomalous.max())) / 60 or 1.0)
+    low = min(0.0, float(normal.min()), float(anomalous.min()))
+    high = float(max(normal.max(), anomalous.max()))
+    bins = dict(start=low, end=high + (high - low) * 0.001, size=(high - low) / 60 or 1.0)
     fig = go.Figure([
         go.Histogram(x=normal, name="normal", xbins=bins, opacity=0.6,
                      marker_color=PALETTE[0], histnorm="probability"),
@@ -295,7 +299,7 @@ def error_histograms(normal: np.ndarray, anomalous: np.ndarray, threshold: float
         fig.add_vline(x=threshold, line_color="black", line_width=2,
                       annotation_text="threshold", annotation_position="top right")
     fig.update_layout(barmode="overlay", title=title, height=360,
-                      margin=dict(l=10, r=10, t=40, b=10), xaxis_title="reconstruction error",
+                      margin=dict(l=10, r=10, t=40, b=10), xaxis_title=x_title,
                       yaxis_title="share of points", legend=dict(orientation="h"))
     return fig
 

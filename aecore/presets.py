@@ -40,10 +40,11 @@ VAE_PRESETS = {
 
 # bench/anomaly.py. Strong input noise makes a denoising detector: it pulls what it sees towards
 # the normal class's shapes instead of copying any input, so anomalies come back changed; the
-# 1-px smoothed error counts shapes, not one-pixel jitter (see aecore.anomaly.error_maps).
+# 1-px smoothed error counts shapes, not one-pixel jitter (see aecore.anomaly.error_maps); the
+# code's distance to the training codes flags what the network rebuilds well but encodes apart.
 IMAGE_DETECTOR = ReconstructionDetector(code_size=32, hidden_layers=(512, 128), loss="bce",
                                         input_noise=0.6, epochs=60, batch_size=32,
-                                        smoothing=1.0)
+                                        smoothing=1.0, score="error+code")
 TABULAR_DETECTOR = ReconstructionDetector(code_size=4, hidden_layers=(16, 8), loss="mse",
                                           input_noise=0.0, epochs=100, batch_size=16)
 

@@ -16,6 +16,8 @@ import numpy as np
 
 LOSSES = {"mse": "Mean squared error", "bce": "Binary cross-entropy"}
 ACTIVATIONS = ("relu", "selu", "elu", "tanh", "sigmoid", "gelu")
+SCORES = {"error": "Reconstruction error",  # an anomaly detector's scores (aecore.anomaly)
+          "error+code": "Ink-relative error + code distance"}
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,9 @@ PARAMS: dict[str, Param] = {
                        "and reconstruction is blurred before it is squared: a stroke drawn one "
                        "pixel off then costs little, a missing or extra stroke still costs a "
                        "lot. 0 = plain mean squared error.", 0.0, 3.0, step=0.5, format="%.1f"),
+    "score": Param("Anomaly score", "What makes a row anomalous: its reconstruction error, or "
+                   "(images only) its error relative to the ink drawn plus how far its code lies "
+                   "from the training codes.", choices=tuple(SCORES)),
     "seed": Param("Seed", "Fixes the weights' initialisation and the batch order, so a run can be "
                   "repeated.", 0, 2**31 - 1),
 }
