@@ -25,11 +25,11 @@ from aecore.metrics import reconstruction_errors
 from aecore.spec import (
     N_CLASSES,
     PARAMS,
-    SCORES,
     AESpec,
     ConvSpec,
     TrainingSpec,
     VAESpec,
+    check_choice,
     check_range,
 )
 from aecore.validation import check_data, check_labels
@@ -422,6 +422,10 @@ class VariationalAutoencoder(_NeuralAutoencoder):
         Raise β linearly from 0 over this many epochs.
     encoder_dropout : float, default 0.0
         Dropout on the encoder's features, in training only.
+    dynamic_binarization : bool, default False
+        Train on a fresh Bernoulli draw of each image at every step (each pixel 1 with
+        probability its value), which regularises without changing the expected loss
+        (:class:`aecore.vae.Binarization`).
     conditional : bool, default False
         Feed the label (0–9) to encoder and decoder; ``fit`` then needs ``y``.
     epochs, batch_size, learning_rate, lr_decay, seed, rescale
@@ -438,6 +442,7 @@ class VariationalAutoencoder(_NeuralAutoencoder):
                  filters: int = _VAE.filters, depth: int = _VAE.depth, beta: float = _VAE.beta,
                  warmup_epochs: int = _VAE.warmup_epochs,
                  encoder_dropout: float = _VAE.encoder_dropout,
+                 dynamic_binarization: bool = _VAE.dynamic_binarization,
                  conditional: bool = _VAE.conditional, epochs: int = _VAE.epochs,
                  batch_size: int = _VAE.batch_size, learning_rate: float = _VAE.learning_rate,
                  lr_decay: bool = _VAE.lr_decay, seed: int = _VAE.seed,
@@ -452,6 +457,7 @@ class VariationalAutoencoder(_NeuralAutoencoder):
         self.beta = beta
         self.warmup_epochs = warmup_epochs
         self.encoder_dropout = encoder_dropout
+        self.dynamic_binarization = dynamic_binarization
         self.conditional = conditional
         self.epochs = epochs
         self.batch_size = batch_size
@@ -671,9 +677,7 @@ class ReconstructionDetector(Autoencoder):
         return super().to_spec()
 
     def _check_score(self, score: str) -> None:
-        if score not in SCORES:
-            raise ValueError(f"The anomaly score must be one of {', '.join(SCORES)}; got "
-                             f"{score!r}.")
+        check_choice("score", score)
         if score != "error" and self.image_shape is None:
             raise ValueError(f"The {score!r} score measures ink, so it needs images: give "
                              "image_shape=(height, width), or use score='error' for tabular "

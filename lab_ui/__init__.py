@@ -94,7 +94,7 @@ def _check_layer_count(layers: list[int], n_layers: int) -> None:
 # Widgets drawn two to a row, in this order, for whichever of them a spec class has.
 _GRID_ORDER = ("network", "loss", "activation", "filters", "depth", "beta", "warmup_epochs",
                "encoder_dropout", "learning_rate", "lr_decay", "input_noise", "epochs",
-               "batch_size", "seed", "conditional")
+               "batch_size", "seed", "dynamic_binarization", "conditional")
 
 
 def _param_widget(container: Any, name: str, **widget_args: Any) -> Any:
