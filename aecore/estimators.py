@@ -227,14 +227,15 @@ class _NeuralAutoencoder(TransformerMixin, BaseEstimator):
 
     def save(self, path: str) -> None:
         """Write the estimator to the folder ``path``: the Keras model (``model.keras``), the
-        hyperparameters and fitted state (``estimator.json``) and the history
-        (``history.csv``). :func:`aecore.load` reads it back."""
+        hyperparameters and fitted state (``estimator.json``, and ``arrays.npz`` for large
+        arrays) and the history (``history.csv``). :func:`aecore.load` reads it back."""
         from aecore.persistence import save
 
         save(self, path)
 
     def _extra_state(self) -> dict[str, Any]:
-        """Fitted state beyond the model and history, as JSON-able values."""
+        """Fitted state beyond the model and history, as JSON-able values; large arrays go
+        under the key ``"arrays"`` (a dict of name to ndarray, written to ``arrays.npz``)."""
         if not self.rescale:
             return {}
         return {"scaler_range": [self.scaler_.data_min_.tolist(),
@@ -800,7 +801,7 @@ class ReconstructionDetector(Autoencoder):
         state = {**state, "decision_scores_": self.decision_scores_.tolist(),
                  "threshold_": self.threshold_}
         if hasattr(self, "score_calibration_"):
-            state["training_codes"] = self.training_codes_.tolist()
+            state["arrays"] = {"training_codes": self.training_codes_}  # arrays.npz, not JSON
             state["score_calibration"] = [[level, center.tolist(), scale.tolist()]
                                           for level, (center, scale)
                                           in self.score_calibration_.items()]
@@ -813,7 +814,7 @@ class ReconstructionDetector(Autoencoder):
             self.threshold_ = float(state["threshold_"])
             self.labels_ = (self.decision_scores_ > self.threshold_).astype(int)
         if "score_calibration" in state:
-            self._index_codes(np.asarray(state["training_codes"], dtype="float32"))
+            self._index_codes(state["arrays"]["training_codes"])
             self.score_calibration_ = {
                 level: (np.asarray(center), np.asarray(scale))
                 for level, center, scale in state["score_calibration"]}

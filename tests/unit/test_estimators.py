@@ -140,7 +140,12 @@ def test_save_then_load_gives_identical_outputs(digits, tmp_path, estimator, fit
     assert header[0] == "epoch" and {"loss", "elapsed_s"} <= set(header)
     if isinstance(model, ReconstructionDetector):
         assert loaded.threshold_ == model.threshold_
+        np.testing.assert_allclose(loaded.decision_function(digits.x_test),
+                                   model.decision_function(digits.x_test), rtol=1e-5, atol=1e-6)
         np.testing.assert_array_equal(loaded.predict(digits.x_test), model.predict(digits.x_test))
+        # an image detector's training codes go to arrays.npz, not into the JSON
+        assert (tmp_path / "saved" / "arrays.npz").is_file()
+        assert "training_codes" not in (tmp_path / "saved" / "estimator.json").read_text()
 
 
 def test_load_refuses_a_folder_that_is_not_a_saved_estimator(tmp_path):
