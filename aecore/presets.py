@@ -29,13 +29,15 @@ DENOISERS = {
                          batch_size=128),
 }
 
-# bench/vae.py
+# bench/vae.py. Dynamic binarisation curbs overfitting on 4,000 images; with it, the
+# convolutional VAE gains from 60 epochs where it did not before.
 VAE_PRESETS = {
     "Dense VAE": VariationalAutoencoder(hidden_layers=(512, 256), batch_size=32, epochs=40,
-                                        lr_decay=True),
+                                        lr_decay=True, dynamic_binarization=True),
     "Convolutional VAE": VariationalAutoencoder(network="conv", hidden_layers=(256,),
                                                 activation="gelu", encoder_dropout=0.2,
-                                                batch_size=32, epochs=40, lr_decay=True),
+                                                dynamic_binarization=True, batch_size=32,
+                                                epochs=60, lr_decay=True),
 }
 
 # bench/anomaly.py. Strong input noise makes a denoising detector: it pulls what it sees towards
