@@ -14,6 +14,7 @@ from scipy.ndimage import gaussian_filter
 from sklearn.datasets import load_breast_cancer
 from sklearn.metrics import auc, confusion_matrix, precision_recall_curve, roc_curve
 from sklearn.model_selection import train_test_split
+from sklearn.neighbors import NearestNeighbors
 
 from aecore.data import Dataset
 
@@ -21,6 +22,15 @@ SOURCES = {"one-class": "Images: one class is normal",
            "hold-out": "Images: one class is the anomaly",
            "breast-cancer": "Tabular: breast cancer (benign normal)"}  # the page's set-ups
 MAX_CONTAMINATION = 0.2  # most anomalies the page mixes into training rows
+# One line on each of the detector's anomaly scores (aecore.spec.SCORES; its ``score``)
+SCORE_EXPLANATIONS = {
+    "error": "The mean squared difference between input and reconstruction (after the error "
+             "smoothing): trained on normal data only, the network rebuilds anomalies badly.",
+    "error+code": "Two signs summed, each standardised on the training rows: the worst-rebuilt "
+                  "pixels relative to the ink drawn, and how far the code lies from the nearest "
+                  "training code, which also flags anomalies the network rebuilds well (a 1 "
+                  "among other digits)."}
+TOP_PIXELS = 50  # pixels whose errors make the ink-relative error (bench/anomaly.py)
 
 
 @dataclass(frozen=True)
@@ -305,24 +315,142 @@ def reconstruction_errors(x: np.ndarray, x_hat: np.ndarray,
     return np.mean(error_maps(x, x_hat, image_shape, smoothing) ** 2, axis=1)
 
 
-def split_scores(detector, setup: AnomalySetup, smoothing: float) -> dict[str, np.ndarray]:
+def ink_relative_errors(x: np.ndarray, x_hat: np.ndarray, image_shape: tuple[int, int],
+                        smoothing: float = 0.0, top: int = TOP_PIXELS) -> np.ndarray:
+    """The mean of each image's ``top`` largest squared (smoothed) errors over its ink.
+
+    Two corrections of :func:`reconstruction_errors` for images. A missing or extra stroke is
+    local: averaged over every pixel it is diluted by the many well-rebuilt background pixels,
+    while the mean of the worst pixels measures the worst-rebuilt part (pooling an error map by
+    its largest values, as image anomaly detectors do, e.g. Bergmann et al. 2019). And an image
+    with little ink (a 1) has little to get wrong, so its error is divided by the ink of input
+    and reconstruction, the mean pixel value of each, added. Both were chosen with
+    ``bench.anomaly`` (see BENCHMARKS.md).
+
+    Parameters
+    ----------
+    x, x_hat : array-like of shape (n_samples, n_features)
+        Images and their reconstructions, flattened, pixels in [0, 1].
+    image_shape : tuple of (int, int)
+        (height, width) of an image, height × width = n_features.
+    smoothing : float, default=0.0
+        σ of the error blur, in pixels (see :func:`error_maps`).
+    top : int, default=TOP_PIXELS
+        Number of largest squared errors averaged, ≥ 1; all pixels when larger than n_features.
+
+    Returns
+    -------
+    ndarray of shape (n_samples,), dtype float32
+        Mean of the ``top`` largest squared errors over (mean of ``x`` + mean of ``x_hat``), ≥ 0;
+        0 for a blank image rebuilt blank.
+
+    Raises
+    ------
+    ValueError
+        If ``top`` < 1, or as :func:`error_maps` does.
+
+    References
+    ----------
+    .. [1] P. Bergmann, S. Löwe, M. Fauser, D. Sattlegger and C. Steger, "Improving Unsupervised
+       Defect Segmentation by Applying Structural Similarity to Autoencoders", VISAPP 2019.
+    """
+    if top < 1:
+        raise ValueError(f"The number of pixels averaged must be ≥ 1; got {top}.")
+    squared = error_maps(x, x_hat, image_shape, smoothing) ** 2
+    top = min(top, squared.shape[1])
+    worst = np.partition(squared, squared.shape[1] - top, axis=1)[:, -top:]
+    ink = np.mean(x, axis=1) + np.mean(x_hat, axis=1)
+    return np.divide(worst.mean(axis=1), ink, out=np.zeros(len(ink), "float32"),
+                     where=ink > 0).astype("float32")
+
+
+def code_distances(neighbors: NearestNeighbors, codes: np.ndarray | None = None) -> np.ndarray:
+    """Distance from each code to its nearest training code: kNN anomaly detection, k = 1.
+
+    The distance to the k-th nearest neighbour as an outlier score is Ramaswamy, Rastogi and
+    Shim's (2000), PyOD's ``KNN``; here it is measured between codes, so that an input the
+    network rebuilds well but encodes unlike any training input still stands out.
+
+    Parameters
+    ----------
+    neighbors : sklearn.neighbors.NearestNeighbors
+        Fitted on the training codes (the detector uses the cosine distance).
+    codes : ndarray of shape (n_samples, code_size) or None, default=None
+        Codes to score; None scores the training codes themselves, each against its nearest
+        *other* training code (scikit-learn's ``kneighbors()`` without ``X``), as PyOD's
+        training scores are.
+
+    Returns
+    -------
+    ndarray of shape (n_samples,) or (n_train,)
+        Distances in ``neighbors``' metric, ≥ 0.
+
+    Raises
+    ------
+    ValueError
+        From scikit-learn, if ``codes`` has another width, or ``codes`` is None and there is one
+        training code only.
+
+    References
+    ----------
+    .. [1] S. Ramaswamy, R. Rastogi and K. Shim, "Efficient Algorithms for Mining Outliers from
+       Large Data Sets", SIGMOD 2000.
+    """
+    return neighbors.kneighbors(codes, n_neighbors=1)[0][:, 0]
+
+
+def standardised_sum(components: np.ndarray, center: np.ndarray,
+                     scale: np.ndarray) -> np.ndarray:
+    """Combine anomaly scores: standardise each by its training mean and deviation, then add.
+
+    Σ_j (s_j − μ_j) / σ_j, with μ_j and σ_j the mean and standard deviation of score j on the
+    training rows: the z-score normalisation and averaging of outlier ensembles (Aggarwal &
+    Sathe 2015; PyOD's ``standardizer`` with ``combination.average``, up to the factor 1/m).
+
+    Parameters
+    ----------
+    components : ndarray of shape (n_samples, n_scores)
+        Each column one score, higher meaning more anomalous.
+    center, scale : ndarray of shape (n_scores,)
+        Training means and standard deviations; a scale of 0 counts as 1.
+
+    Returns
+    -------
+    ndarray of shape (n_samples,), dtype float32
+        The combined score; 0 is a training row average in every score.
+
+    References
+    ----------
+    .. [1] C. C. Aggarwal and S. Sathe, "Theoretical Foundations and Algorithms for Outlier
+       Ensembles", ACM SIGKDD Explorations 17(1), 24–47, 2015.
+    """
+    scale = np.where(np.asarray(scale) > 0, scale, 1.0)
+    return np.sum((components - center) / scale, axis=1).astype("float32")
+
+
+def split_scores(detector, setup: AnomalySetup, smoothing: float,
+                 score: str | None = None) -> dict[str, np.ndarray]:
     """A fitted detector's scores of a set-up's training, validation and test rows.
 
     Parameters
     ----------
     detector : aecore.ReconstructionDetector
-        Fitted on ``setup.x_train`` (or on rows of the same width).
+        Fitted on ``setup.x_train``.
     setup : AnomalySetup
         The rows to score.
     smoothing : float
         σ of the error blur in pixels (see :func:`error_maps`); overrides the detector's own
         without refitting.
+    score : str or None, default=None
+        A key of :data:`aecore.spec.SCORES`; overrides the detector's own without refitting
+        (None keeps it).
 
     Returns
     -------
     dict of str to ndarray of shape (n_rows,)
-        ``"train"``, ``"val"`` and ``"test"``: :meth:`aecore.ReconstructionDetector.anomaly_scores`
-        of ``setup.x_train``, ``setup.x_val`` and ``setup.x_test``.
+        ``"train"``: :meth:`aecore.ReconstructionDetector.training_scores` of ``setup.x_train``;
+        ``"val"`` and ``"test"``: :meth:`aecore.ReconstructionDetector.anomaly_scores` of
+        ``setup.x_val`` and ``setup.x_test``.
 
     Raises
     ------
@@ -331,11 +459,12 @@ def split_scores(detector, setup: AnomalySetup, smoothing: float) -> dict[str, n
     aecore.DivergedError
         If its fit diverged.
     ValueError
-        If rows are invalid for the detector (see :func:`aecore.validation.check_data`) or
-        ``smoothing`` < 0.
+        If rows are invalid for the detector (see :func:`aecore.validation.check_data`), or as
+        the detector's scoring methods raise for ``smoothing`` and ``score``.
     """
-    return {part: detector.anomaly_scores(x, smoothing) for part, x in (
-        ("train", setup.x_train), ("val", setup.x_val), ("test", setup.x_test))}
+    return {"train": detector.training_scores(setup.x_train, smoothing, score),
+            **{part: detector.anomaly_scores(x, smoothing, score)
+               for part, x in (("val", setup.x_val), ("test", setup.x_test))}}
 
 
 # Threshold rules: a score above the threshold is flagged as an anomaly.
@@ -698,7 +827,7 @@ def scores_table(scores: np.ndarray, labels: np.ndarray, threshold: float) -> pd
     Parameters
     ----------
     scores : ndarray of shape (n_rows,)
-        Reconstruction errors (anomaly scores).
+        Anomaly scores (e.g. reconstruction errors).
     labels : ndarray of shape (n_rows,)
         1 for an anomaly, 0 for normal.
     threshold : float
@@ -707,7 +836,7 @@ def scores_table(scores: np.ndarray, labels: np.ndarray, threshold: float) -> pd
     Returns
     -------
     pandas.DataFrame
-        Index ``row``; columns ``reconstruction_error``, ``is_anomaly``, ``flagged`` (0/1).
+        Index ``row``; columns ``anomaly_score``, ``is_anomaly``, ``flagged`` (0/1).
     """
-    return pd.DataFrame({"reconstruction_error": scores, "is_anomaly": labels,
+    return pd.DataFrame({"anomaly_score": scores, "is_anomaly": labels,
                          "flagged": (scores > threshold).astype(int)}).rename_axis("row")

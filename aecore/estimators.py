@@ -23,7 +23,16 @@ from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from aecore.metrics import reconstruction_errors
-from aecore.spec import N_CLASSES, AESpec, ConvSpec, TrainingSpec, VAESpec, check_range
+from aecore.spec import (
+    N_CLASSES,
+    PARAMS,
+    AESpec,
+    ConvSpec,
+    TrainingSpec,
+    VAESpec,
+    check_choice,
+    check_range,
+)
 from aecore.validation import check_data, check_labels
 
 if TYPE_CHECKING:
@@ -235,14 +244,15 @@ class _NeuralAutoencoder(TransformerMixin, BaseEstimator):
 
     def save(self, path: str) -> None:
         """Write the estimator to the folder ``path``: the Keras model (``model.keras``), the
-        hyperparameters and fitted state (``estimator.json``) and the history
-        (``history.csv``). :func:`aecore.load` reads it back."""
+        hyperparameters and fitted state (``estimator.json``, and ``arrays.npz`` for large
+        arrays) and the history (``history.csv``). :func:`aecore.load` reads it back."""
         from aecore.persistence import save
 
         save(self, path)
 
     def _extra_state(self) -> dict[str, Any]:
-        """Fitted state beyond the model and history, as JSON-able values."""
+        """Fitted state beyond the model and history, as JSON-able values; large arrays go
+        under the key ``"arrays"`` (a dict of name to ndarray, written to ``arrays.npz``)."""
         if not self.rescale:
             return {}
         return {"scaler_range": [self.scaler_.data_min_.tolist(),
@@ -480,6 +490,10 @@ class VariationalAutoencoder(_NeuralAutoencoder):
         Raise β linearly from 0 over this many epochs.
     encoder_dropout : float, default 0.0
         Dropout on the encoder's features, in training only.
+    dynamic_binarization : bool, default False
+        Train on a fresh Bernoulli draw of each image at every step (each pixel 1 with
+        probability its value), which regularises without changing the expected loss
+        (:class:`aecore.vae.Binarization`).
     conditional : bool, default False
         Feed the label (0–9) to encoder and decoder; ``fit`` then needs ``y``.
     epochs, batch_size, learning_rate, lr_decay, seed, rescale
@@ -496,6 +510,7 @@ class VariationalAutoencoder(_NeuralAutoencoder):
                  filters: int = _VAE.filters, depth: int = _VAE.depth, beta: float = _VAE.beta,
                  warmup_epochs: int = _VAE.warmup_epochs,
                  encoder_dropout: float = _VAE.encoder_dropout,
+                 dynamic_binarization: bool = _VAE.dynamic_binarization,
                  conditional: bool = _VAE.conditional, epochs: int = _VAE.epochs,
                  batch_size: int = _VAE.batch_size, learning_rate: float = _VAE.learning_rate,
                  lr_decay: bool = _VAE.lr_decay, seed: int = _VAE.seed,
@@ -510,6 +525,7 @@ class VariationalAutoencoder(_NeuralAutoencoder):
         self.beta = beta
         self.warmup_epochs = warmup_epochs
         self.encoder_dropout = encoder_dropout
+        self.dynamic_binarization = dynamic_binarization
         self.conditional = conditional
         self.epochs = epochs
         self.batch_size = batch_size
@@ -660,7 +676,8 @@ class VariationalAutoencoder(_NeuralAutoencoder):
 
 class ReconstructionDetector(Autoencoder):
     """An anomaly detector: an :class:`Autoencoder` trained on normal data, scoring each sample
-    by its reconstruction error. PyOD's detector API (``pyod/models/base.py``).
+    by its reconstruction error (and, for images, optionally by its code too). PyOD's detector
+    API (``pyod/models/base.py``).
 
     Parameters
     ----------
@@ -670,18 +687,33 @@ class ReconstructionDetector(Autoencoder):
     smoothing : float, default 0.0
         For images, σ in pixels (0 to 3) of a Gaussian blur of the error map before squaring
         (see :func:`aecore.anomaly.error_maps`).
+    score : {"error", "error+code"}, default "error"
+        The anomaly score (:data:`aecore.spec.SCORES`): the mean squared (smoothed) error
+        (:func:`aecore.anomaly.reconstruction_errors`), or, for images, the standardised sum
+        (:func:`aecore.anomaly.standardised_sum`) of the ink-relative error
+        (:func:`aecore.anomaly.ink_relative_errors`) and the cosine distance from the code to
+        the nearest training code (:func:`aecore.anomaly.code_distances`).
     image_shape : tuple of int, optional
-        (height, width) of image samples; needed for ``smoothing``.
+        (height, width) of image samples; needed for ``smoothing`` and ``"error+code"``.
     Other parameters are :class:`Autoencoder`'s.
 
     Attributes
     ----------
     decision_scores_ : ndarray of shape (n_samples,)
-        Anomaly scores of the training data.
+        Anomaly scores of the training data (each code's distance measured to the nearest
+        *other* training code).
     threshold_ : float
         Scores above it are anomalies.
     labels_ : ndarray of shape (n_samples,)
         0 (normal) or 1 (anomaly) for the training data.
+    training_codes_ : ndarray of shape (n_samples, n_codes)
+        Images only: the codes of the training data.
+    code_neighbors_ : sklearn.neighbors.NearestNeighbors
+        Images only: ``training_codes_``, indexed for cosine distances.
+    score_calibration_ : dict of float to tuple of (ndarray, ndarray)
+        Images only: for each smoothing (every step of the page's slider, and ``smoothing``),
+        the training means and standard deviations of the ink-relative error and the code
+        distance, which ``"error+code"`` standardises by.
     """
 
     def __init__(self, code_size: int = _AE.code_size,
@@ -693,6 +725,7 @@ class ReconstructionDetector(Autoencoder):
                  learning_rate: float = _AE.learning_rate, lr_decay: bool = _AE.lr_decay,
                  seed: int = _AE.seed, rbm_epochs: int = _AE.rbm_epochs, rescale: bool = False,
                  contamination: float = 0.1, smoothing: float = 0.0,
+                 score: str = "error",
                  image_shape: tuple[int, int] | None = None) -> None:
         super().__init__(code_size=code_size, hidden_layers=hidden_layers, loss=loss,
                          activation=activation, input_noise=input_noise,
@@ -702,6 +735,7 @@ class ReconstructionDetector(Autoencoder):
                          rbm_epochs=rbm_epochs, rescale=rescale)
         self.contamination = contamination
         self.smoothing = smoothing
+        self.score = score
         self.image_shape = image_shape
 
     def to_spec(self) -> AESpec | ConvSpec:
@@ -710,7 +744,15 @@ class ReconstructionDetector(Autoencoder):
         if self.smoothing and self.image_shape is None:
             raise ValueError("Error smoothing blurs images: give image_shape=(height, width), "
                              "or set smoothing=0 for tabular data.")
+        self._check_score(self.score)
         return super().to_spec()
+
+    def _check_score(self, score: str) -> None:
+        check_choice("score", score)
+        if score != "error" and self.image_shape is None:
+            raise ValueError(f"The {score!r} score measures ink, so it needs images: give "
+                             "image_shape=(height, width), or use score='error' for tabular "
+                             "data.")
 
     def _checked_spec(self, x: np.ndarray) -> AESpec | ConvSpec:
         if self.image_shape is not None and math.prod(self.image_shape) != x.shape[1]:
@@ -719,23 +761,99 @@ class ReconstructionDetector(Autoencoder):
         return super()._checked_spec(x)
 
     def _on_trained(self, x: np.ndarray) -> None:
-        self.decision_scores_ = self._scores(x, self.smoothing)
+        if self.image_shape is not None and len(x) > 1:  # a code needs another to be near
+            self._calibrate(x)
+        self.decision_scores_ = self._scores(x, self.smoothing, self.score, training=True)
         self.threshold_ = float(np.quantile(self.decision_scores_, 1 - self.contamination))
         self.labels_ = (self.decision_scores_ > self.threshold_).astype(int)
 
-    def anomaly_scores(self, X: Any, smoothing: float | None = None) -> np.ndarray:
-        """Mean squared (smoothed, for images) reconstruction error per sample, shape
-        (n_samples,); ``smoothing`` overrides the estimator's without refitting."""
-        self._usable()
-        return self._scores(self._features(X), self.smoothing if smoothing is None else smoothing)
-
-    def _scores(self, x: np.ndarray, smoothing: float) -> np.ndarray:
-        """Scores of model inputs ``x``, in the model's [0, 1] units."""
-        from aecore.anomaly import reconstruction_errors
+    def _calibrate(self, x: np.ndarray) -> None:
+        """Index the training codes and keep the training statistics of ``"error+code"``."""
+        from aecore.anomaly import code_distances, ink_relative_errors
         from aecore.training import predict_batched
 
-        return reconstruction_errors(x, predict_batched(self.model_, x), self.image_shape,
-                                     smoothing)
+        self._index_codes(predict_batched(self.encoder_, x))
+        x_hat = predict_batched(self.model_, x)
+        distances = code_distances(self.code_neighbors_)
+        step = PARAMS["smoothing"]
+        levels = {*np.arange(step.min, step.max + step.step / 2, step.step).tolist(),
+                  float(self.smoothing)}
+        self.score_calibration_ = {}
+        for level in sorted(levels):
+            parts = np.column_stack([ink_relative_errors(x, x_hat, self.image_shape, level),
+                                     distances])
+            self.score_calibration_[level] = (parts.mean(axis=0), parts.std(axis=0))
+
+    def _index_codes(self, codes: np.ndarray) -> None:
+        from sklearn.neighbors import NearestNeighbors
+
+        self.training_codes_ = codes
+        self.code_neighbors_ = NearestNeighbors(n_neighbors=1, metric="cosine").fit(codes)
+
+    def anomaly_scores(self, X: Any, smoothing: float | None = None,
+                       score: str | None = None) -> np.ndarray:
+        """Anomaly scores of new samples, shape (n_samples,): higher is more anomalous.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples, as for ``fit``.
+        smoothing : float, optional
+            Overrides the estimator's ``smoothing`` without refitting; with ``"error+code"``,
+            one of the calibrated levels (``score_calibration_``).
+        score : {"error", "error+code"}, optional
+            Overrides the estimator's ``score`` without refitting.
+
+        Raises
+        ------
+        ValueError
+            If ``X`` is invalid, or the score cannot be computed (``"error+code"`` on tabular
+            data, without training codes, or at a smoothing it was not calibrated for).
+        """
+        self._usable()
+        return self._scores(self._features(X), self.smoothing if smoothing is None
+                            else smoothing, self.score if score is None else score)
+
+    def training_scores(self, X: Any, smoothing: float | None = None,
+                        score: str | None = None) -> np.ndarray:
+        """Scores of the samples the detector was fitted on, as ``decision_scores_`` are
+        computed (each code against its nearest *other* training code), at any smoothing and
+        score; parameters and errors as :meth:`anomaly_scores`. ``X`` must be those samples, in
+        order (ValueError for another number of rows)."""
+        self._usable()
+        return self._scores(self._features(X), self.smoothing if smoothing is None
+                            else smoothing, self.score if score is None else score,
+                            training=True)
+
+    def _scores(self, x: np.ndarray, smoothing: float, score: str,
+                training: bool = False) -> np.ndarray:
+        """Scores of model inputs ``x``, in the model's [0, 1] units."""
+        from aecore import anomaly
+        from aecore.training import predict_batched
+
+        self._check_score(score)
+        x_hat = predict_batched(self.model_, x)
+        if score == "error":
+            return anomaly.reconstruction_errors(x, x_hat, self.image_shape, smoothing)
+        if not hasattr(self, "score_calibration_"):
+            raise ValueError("This detector has no training codes to compare with (it was fitted "
+                             "on one row, or saved before the 'error+code' score existed): use "
+                             "score='error', or refit it.")
+        if smoothing not in self.score_calibration_:
+            raise ValueError(f"The 'error+code' score of this detector is calibrated at a "
+                             f"smoothing of {', '.join(f'{s:g}' for s in self.score_calibration_)}"
+                             f" pixels; got {smoothing:g}. Refit with smoothing={smoothing:g}.")
+        if training:
+            n_fitted = len(self.training_codes_)
+            if len(x) != n_fitted:
+                raise ValueError(f"The detector was fitted on {n_fitted} rows; got {len(x)}.")
+            distances = anomaly.code_distances(self.code_neighbors_)
+        else:
+            distances = anomaly.code_distances(self.code_neighbors_,
+                                               predict_batched(self.encoder_, x))
+        parts = np.column_stack([anomaly.ink_relative_errors(x, x_hat, self.image_shape,
+                                                             smoothing), distances])
+        return anomaly.standardised_sum(parts, *self.score_calibration_[smoothing])
 
     def decision_function(self, X: Any) -> np.ndarray:
         """Anomaly scores of ``X``, shape (n_samples,): higher is more anomalous."""
@@ -750,8 +868,14 @@ class ReconstructionDetector(Autoencoder):
         state = super()._extra_state()
         if not hasattr(self, "threshold_"):
             return state
-        return {**state, "decision_scores_": self.decision_scores_.tolist(),
-                "threshold_": self.threshold_}
+        state = {**state, "decision_scores_": self.decision_scores_.tolist(),
+                 "threshold_": self.threshold_}
+        if hasattr(self, "score_calibration_"):
+            state["arrays"] = {"training_codes": self.training_codes_}  # arrays.npz, not JSON
+            state["score_calibration"] = [[level, center.tolist(), scale.tolist()]
+                                          for level, (center, scale)
+                                          in self.score_calibration_.items()]
+        return state
 
     def _restore_state(self, state: dict[str, Any]) -> None:
         super()._restore_state(state)
@@ -759,6 +883,11 @@ class ReconstructionDetector(Autoencoder):
             self.decision_scores_ = np.asarray(state["decision_scores_"], dtype="float32")
             self.threshold_ = float(state["threshold_"])
             self.labels_ = (self.decision_scores_ > self.threshold_).astype(int)
+        if "score_calibration" in state:
+            self._index_codes(state["arrays"]["training_codes"])
+            self.score_calibration_ = {
+                level: (np.asarray(center), np.asarray(scale))
+                for level, center, scale in state["score_calibration"]}
 
 
 def _one_hot(labels: np.ndarray) -> np.ndarray:

@@ -1,7 +1,8 @@
 """Save a fitted estimator to a folder and load it back.
 
 A folder holds ``model.keras`` (Keras' own format), ``estimator.json`` (class, hyperparameters,
-fitted state, per-epoch history) and ``history.csv`` (the same history for spreadsheets).
+fitted state, per-epoch history), ``history.csv`` (the same history for spreadsheets) and, for
+an estimator with large fitted arrays (a detector's training codes), ``arrays.npz``.
 Loading never runs code from the file: the class comes from a fixed registry and Keras loads
 with ``safe_mode=True``, which refuses serialised lambdas.
 """
@@ -17,6 +18,7 @@ import pandas as pd
 
 FORMAT_VERSION = 1
 MODEL_FILE, STATE_FILE, HISTORY_FILE = "model.keras", "estimator.json", "history.csv"
+ARRAYS_FILE = "arrays.npz"  # fitted arrays too large for JSON, under the state's "arrays" key
 _TUPLE_PARAMS = ("hidden_layers", "image_shape")
 
 
@@ -37,6 +39,8 @@ def save(estimator: Any, path: str | Path) -> Path:
     if folder.exists() and not folder.is_dir():
         raise ValueError(f"{folder} is a file; save() writes a folder, so give a new path.")
     log = estimator.log_
+    extra = estimator._extra_state()
+    arrays = extra.pop("arrays", {})
     state = {
         "format": FORMAT_VERSION,
         "class": type(estimator).__name__,
@@ -45,13 +49,15 @@ def save(estimator: Any, path: str | Path) -> Path:
         "status": log.status,
         "epochs": log.epochs,
         "events": [{"epoch": e.epoch, "elapsed": e.elapsed, "logs": e.logs} for e in log.events],
-        **estimator._extra_state(),
+        **extra,
     }
     text = json.dumps(state, indent=1, default=_plain)  # before any file, so nothing is half done
     folder.mkdir(parents=True, exist_ok=True)
     estimator.model_.save(folder / MODEL_FILE)
     (folder / STATE_FILE).write_text(text)
     history_table(estimator).to_csv(folder / HISTORY_FILE)
+    if arrays:
+        np.savez_compressed(folder / ARRAYS_FILE, **arrays)
     return folder
 
 
@@ -102,5 +108,8 @@ def load(path: str | Path) -> Any:
     estimator.log_ = TrainingLog(state["epochs"], status=state["status"], events=[
         EpochEvent(e["epoch"], state["epochs"], e["logs"], e["elapsed"])
         for e in state["events"]])
+    if (folder / ARRAYS_FILE).is_file():
+        with np.load(folder / ARRAYS_FILE, allow_pickle=False) as saved:
+            state["arrays"] = {name: saved[name] for name in saved.files}
     estimator._restore_state(state)
     return estimator

@@ -517,24 +517,27 @@ def bar(values: np.ndarray, title: str, x_title: str) -> go.Figure:
 
 
 def error_histograms(normal: np.ndarray, anomalous: np.ndarray, threshold: float | None = None,
-                     rules: dict[str, float] | None = None, title: str = "") -> go.Figure:
-    """Overlaid histograms of reconstruction error, normal vs anomalous, with threshold lines.
+                     rules: dict[str, float] | None = None, title: str = "",
+                     x_title: str = "reconstruction error") -> go.Figure:
+    """Overlaid histograms of anomaly scores, normal vs anomalous, with threshold lines.
 
-    Both histograms share bins from 0, each 1/60 of the largest error wide, and show the share of
-    their points in each bin.
+    Both histograms share 60 bins from 0 (or the lowest score, if negative) to the highest
+    score, and show the share of their points in each bin.
 
     Parameters
     ----------
     normal : ndarray of shape (n_normal,)
-        Reconstruction errors (non-negative) of the normal points.
+        Anomaly scores (e.g. reconstruction errors) of the normal points.
     anomalous : ndarray of shape (n_anomalous,)
-        Reconstruction errors of the anomalous points.
+        Anomaly scores of the anomalous points.
     threshold : float or None, default=None
         If given, drawn as a solid black line.
     rules : dict of str to float or None, default=None
         Other candidate thresholds by name, drawn as dotted lines.
     title : str, default=""
         Figure title.
+    x_title : str, default="reconstruction error"
+        Title of the score axis.
 
     Returns
     -------
@@ -544,8 +547,9 @@ def error_histograms(normal: np.ndarray, anomalous: np.ndarray, threshold: float
         names of thresholds close together would overlap. The lines span the plot's height on
         a hidden second y axis (0 to 1), and a legend click hides a line.
     """
-    bins = dict(start=0, end=float(max(normal.max(), anomalous.max())) * 1.001,
-                size=float(max(normal.max(), anomalous.max())) / 60 or 1.0)
+    low = min(0.0, float(normal.min()), float(anomalous.min()))
+    high = float(max(normal.max(), anomalous.max()))
+    bins = dict(start=low, end=high + (high - low) * 0.001, size=(high - low) / 60 or 1.0)
     fig = go.Figure([
         go.Histogram(x=normal, name="normal", xbins=bins, opacity=0.6,
                      marker_color=PALETTE[0], histnorm="probability"),
@@ -562,7 +566,7 @@ def error_histograms(normal: np.ndarray, anomalous: np.ndarray, threshold: float
                                  hovertemplate="%{fullData.name}: %{x:.5f}<extra></extra>"))
     fig.update_layout(  # the legend's rows at the bottom, under the x axis' title
         barmode="overlay", title=title, height=380, margin=dict(l=10, r=10, t=40, b=10),
-        xaxis_title="reconstruction error", yaxis_title="share of points",
+        xaxis_title=x_title, yaxis_title="share of points",
         yaxis2=dict(overlaying="y", range=[0, 1], visible=False),
         legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0,
                     xanchor="left"))

@@ -37,21 +37,24 @@ DENOISERS = {
                          batch_size=128),
 }
 
-# bench/vae.py
+# bench/vae.py. Dynamic binarisation curbs overfitting on 4,000 images; with it, the
+# convolutional VAE gains from 60 epochs where it did not before.
 VAE_PRESETS = {
     "Dense VAE": VariationalAutoencoder(hidden_layers=(512, 256), batch_size=32, epochs=40,
-                                        lr_decay=True),
+                                        lr_decay=True, dynamic_binarization=True),
     "Convolutional VAE": VariationalAutoencoder(network="conv", hidden_layers=(256,),
                                                 activation="gelu", encoder_dropout=0.2,
-                                                batch_size=32, epochs=40, lr_decay=True),
+                                                dynamic_binarization=True, batch_size=32,
+                                                epochs=60, lr_decay=True),
 }
 
 # bench/anomaly.py. Strong input noise makes a denoising detector: it pulls what it sees towards
 # the normal class's shapes instead of copying any input, so anomalies come back changed; the
-# 1-px smoothed error counts shapes, not one-pixel jitter (see aecore.anomaly.error_maps).
+# 1-px smoothed error counts shapes, not one-pixel jitter (see aecore.anomaly.error_maps); the
+# code's distance to the training codes flags what the network rebuilds well but encodes apart.
 IMAGE_DETECTOR = ReconstructionDetector(code_size=32, hidden_layers=(512, 128), loss="bce",
                                         input_noise=0.6, epochs=60, batch_size=32,
-                                        smoothing=1.0)
+                                        smoothing=1.0, score="error+code")
 TABULAR_DETECTOR = ReconstructionDetector(code_size=4, hidden_layers=(16, 8), loss="mse",
                                           input_noise=0.0, epochs=100, batch_size=16)
 

@@ -167,7 +167,7 @@ vae.save("my_vae")  # aecore.load("my_vae") reads it back
 
 
 def anomaly_code(dataset: str, source: str, digit: int | None, contamination: float,
-                 detector: Any, smoothing: float) -> str:
+                 detector: Any, smoothing: float, score: str = "error") -> str:
     """A script that retrains the detector and prints the test AUROC and the rules' scores.
 
     Parameters
@@ -184,6 +184,8 @@ def anomaly_code(dataset: str, source: str, digit: int | None, contamination: fl
         Its hyperparameters are written out (see :func:`constructor`).
     smoothing : float
         σ of the error blur in pixels (see :func:`aecore.anomaly.error_maps`).
+    score : str, default="error"
+        The anomaly score, a key of :data:`aecore.spec.SCORES`.
 
     Returns
     -------
@@ -200,7 +202,7 @@ from aecore.data import load_dataset
 setup = {setup}
 detector = {constructor(detector)}
 detector.fit(setup.x_train, X_val=setup.x_val{_stop(detector, "detector")})
-scores = anomaly.split_scores(detector, setup, smoothing={smoothing!r})
+scores = anomaly.split_scores(detector, setup, smoothing={smoothing!r}, score={score!r})
 rules = anomaly.threshold_rules(scores["train"], scores["val"], setup.y_val)
 print("test AUROC:", anomaly.curves(scores["test"], setup.y_test).roc_auc)
 print(anomaly.rules_table(rules, scores["test"], setup.y_test).to_string())

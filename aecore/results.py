@@ -570,20 +570,27 @@ class AnomalyResult(TrainedResult):
     def live_view(self) -> np.ndarray:
         """The reconstruction errors of the validation rows (the page's live histograms).
 
+        The error, whatever the detector's score: ``"error+code"`` is calibrated on the
+        training rows only once the fit ends.
+
         Returns
         -------
         ndarray of shape (n_val,)
-            :meth:`aecore.ReconstructionDetector.anomaly_scores` of ``setup.x_val``.
+            :meth:`aecore.ReconstructionDetector.anomaly_scores` of ``setup.x_val``, with
+            ``score="error"``.
         """
-        return self.estimator.anomaly_scores(self.setup.x_val)
+        return self.estimator.anomaly_scores(self.setup.x_val, score="error")
 
-    def scores(self, smoothing: float) -> dict[str, np.ndarray]:
-        """Anomaly scores of the set-up's training, validation and test rows, cached per smoothing.
+    def scores(self, smoothing: float, score: str | None = None) -> dict[str, np.ndarray]:
+        """Anomaly scores of the set-up's training, validation and test rows, cached per smoothing
+        and score.
 
         Parameters
         ----------
         smoothing : float
             σ of the error blur, in pixels (see :func:`aecore.anomaly.error_maps`).
+        score : str or None, default=None
+            A key of :data:`aecore.spec.SCORES`; None is the detector's own.
 
         Returns
         -------
@@ -595,11 +602,13 @@ class AnomalyResult(TrainedResult):
         sklearn.exceptions.NotFittedError, aecore.DivergedError, ValueError
             As :func:`aecore.anomaly.split_scores` does.
         """
-        return self.memo(("scores", smoothing),
-                         lambda: anomaly.split_scores(self.estimator, self.setup, smoothing))
+        score = self.estimator.score if score is None else score
+        return self.memo(("scores", smoothing, score),
+                         lambda: anomaly.split_scores(self.estimator, self.setup, smoothing,
+                                                      score))
 
     def headline_scores(self) -> dict[str, float]:
-        """The losses and the test rows' AUROC at the detector's own smoothing.
+        """The losses and the test rows' AUROC at the detector's own smoothing and score.
 
         Returns and raises as :meth:`TrainedResult.headline_scores`.
         """
@@ -617,13 +626,16 @@ class AnomalyResult(TrainedResult):
         """Whether each test row is an anomaly (1) or normal (0), shape (n_test,)."""
         return self.setup.y_test
 
-    def recipe(self, smoothing: float) -> str:
+    def recipe(self, smoothing: float, score: str | None = None) -> str:
         """Python source that reproduces this result (:func:`aecore.recipe.anomaly_code`).
 
         Parameters
         ----------
         smoothing : float
             σ of the error blur in pixels that the script uses.
+        score : str or None, default=None
+            The anomaly score that the script uses (:data:`aecore.spec.SCORES`); None is the
+            detector's own.
 
         Returns
         -------
@@ -631,5 +643,6 @@ class AnomalyResult(TrainedResult):
             The script.
         """
         return recipe.anomaly_code(self.data.key, self.source, self.digit, self.contamination,
-                                   self.estimator, smoothing)
+                                   self.estimator, smoothing,
+                                   self.estimator.score if score is None else score)
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from sklearn.base import clone
 
-from aecore.spec import PARAMS, check_range, number_text, parse_layers
+from aecore.spec import PARAMS, check_choice, check_range, number_text, parse_layers
 
 PAGES = {"reduction": "Dimensionality reduction", "denoising": "Denoising",
          "vae": "Variational autoencoder", "anomaly": "Anomaly detection"}
@@ -224,10 +224,12 @@ def _plain(value: Any) -> Any:
 
 def _check_ranges(estimator: Any) -> None:
     """Every hyperparameter's range, with the estimator's own sentences (an image detector's
-    ``image_shape`` comes from the data later, so its smoothing is checked on its own here)."""
-    if getattr(estimator, "image_shape", 0) is None and getattr(estimator, "smoothing", 0):
+    ``image_shape`` comes from the data later, so its smoothing and score, which need images,
+    are checked on their own here)."""
+    if getattr(estimator, "image_shape", 0) is None and hasattr(estimator, "smoothing"):
         check_range("smoothing", estimator.smoothing)
-        estimator = clone(estimator).set_params(smoothing=0.0)
+        check_choice("score", estimator.score)
+        estimator = clone(estimator).set_params(smoothing=0.0, score="error")
     estimator.to_spec()
 
 

@@ -16,6 +16,8 @@ import numpy as np
 
 LOSSES = {"mse": "Mean squared error", "bce": "Binary cross-entropy"}
 ACTIVATIONS = ("relu", "selu", "elu", "tanh", "sigmoid", "gelu")
+SCORES = {"error": "Reconstruction error",  # an anomaly detector's scores (aecore.anomaly)
+          "error+code": "Ink-relative error + code distance"}
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,11 @@ PARAMS: dict[str, Param] = {
                              "encoder's feature maps, a dense one's pixels) zeroed at random in "
                              "each training step: it curbs overfitting on small data.", 0.0, 0.8,
                              step=0.05, format="%.2f"),
+    "dynamic_binarization": Param("Dynamic binarisation", "Train on a fresh black-and-white "
+                                  "draw of each image at every step (each pixel is ink with "
+                                  "probability its grey value): the same loss on average, but "
+                                  "the network cannot learn the training images' exact greys, "
+                                  "so it overfits less on small data.", flag=True),
     "conditional": Param("Conditional on the label", "Feed the label to encoder and decoder, so "
                          "you can ask the decoder for a chosen class.", flag=True),
     "epochs": Param("Epochs", "Passes over the training images.", 1, 500),
@@ -119,6 +126,9 @@ PARAMS: dict[str, Param] = {
                        "and reconstruction is blurred before it is squared: a stroke drawn one "
                        "pixel off then costs little, a missing or extra stroke still costs a "
                        "lot. 0 = plain mean squared error.", 0.0, 3.0, step=0.5, format="%.1f"),
+    "score": Param("Anomaly score", "What makes a row anomalous: its reconstruction error, or "
+                   "(images only) its error relative to the ink drawn plus how far its code lies "
+                   "from the training codes.", choices=tuple(SCORES)),
     "seed": Param("Seed", "Fixes the weights' initialisation and the batch order, so a run can be "
                   "repeated.", 0, 2**31 - 1),
 }
@@ -464,6 +474,8 @@ class VAESpec(TrainingSpec):
     encoder_dropout : float, default=0.0
         Dropout rate, in training only, on the encoder's pixels (a conv encoder's flattened
         feature maps).
+    dynamic_binarization : bool, default=False
+        Train on Bernoulli draws of the images (:class:`aecore.vae.Binarization`).
     conditional : bool, default=False
         Feed one-hot labels (``N_CLASSES`` columns) to encoder and decoder.
     epochs, batch_size : int, default=30, 128
@@ -488,6 +500,7 @@ class VAESpec(TrainingSpec):
     beta: float = 1.0
     warmup_epochs: int = 0
     encoder_dropout: float = 0.0
+    dynamic_binarization: bool = False
     conditional: bool = False
 
     def __post_init__(self) -> None:
@@ -554,7 +567,8 @@ class VAESpec(TrainingSpec):
                 if self.network == "conv" else f"{pixels}-{widths}")
         dropout = f" (dropout {self.encoder_dropout:g})" if self.encoder_dropout else ""
         cond = ", conditioned on the label" if self.conditional else ""
-        return (f"encoder {body}{dropout} → μ, log σ² ({self.code_size}-D) → mirrored "
+        binary = "binarised images → " if self.dynamic_binarization else ""
+        return (f"{binary}encoder {body}{dropout} → μ, log σ² ({self.code_size}-D) → mirrored "
                 f"decoder{cond}")
 
 
@@ -667,6 +681,30 @@ def number_text(value: float) -> str:
     if math.isfinite(value) and float(value).is_integer() and abs(value) < 1e15:
         return str(int(value))
     return f"{value:g}"
+
+
+def check_choice(name: str, value: Any) -> None:
+    """Raise a ValueError if ``value`` is not one of hyperparameter ``name``'s choices.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`PARAMS` with ``choices``.
+    value : object
+        The value to look for in ``PARAMS[name].choices``.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is not a choice; the message names the hyperparameter, the choices and
+        ``value``.
+    KeyError
+        If ``name`` is not a key of :data:`PARAMS`.
+    """
+    param = PARAMS[name]
+    if value not in param.choices:
+        raise ValueError(f"{param.label} must be one of {', '.join(param.choices)}; got "
+                         f"{value!r}.")
 
 
 def parse_layers(text: str) -> tuple[int, ...]:

@@ -64,6 +64,47 @@ class Sampling(keras.layers.Layer):
         return {**super().get_config(), "seed": self.seed}
 
 
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class Binarization(keras.layers.Layer):
+    """Replace each pixel p ∈ [0, 1] by a Bernoulli draw: 1 with probability p, else 0.
+
+    Dynamic binarisation: a fresh draw of every training image at every step, as in the VAE
+    literature on MNIST (Salakhutdinov & Murray 2008; "dynamically binarized" in Burda et al.
+    2016). The binary cross-entropy is linear in its target, so its expectation over the draws
+    is the BCE against the grey image itself: the objective is unchanged on average, while the
+    noise keeps the network from fitting the training images' exact grey values. Applied in
+    training only (see :meth:`VAE.train_step`).
+
+    Parameters
+    ----------
+    seed : int or None, default=None
+        Seed of the ``keras.random.SeedGenerator`` that draws the pixels.
+    **kwargs
+        Passed to ``keras.layers.Layer``.
+
+    References
+    ----------
+    .. [1] R. Salakhutdinov and I. Murray, "On the Quantitative Analysis of Deep Belief
+       Networks", ICML 2008.
+    .. [2] Y. Burda, R. Grosse and R. Salakhutdinov, "Importance Weighted Autoencoders",
+       ICLR 2016.
+    """
+
+    def __init__(self, seed: int | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, images):
+        """Binary images of the shape of ``images`` (pixels in [0, 1]), in their dtype."""
+        draws = keras.random.uniform(keras.ops.shape(images), seed=self.seed_generator)
+        return keras.ops.cast(draws < images, images.dtype)
+
+    def get_config(self) -> dict:
+        """The layer's config, with ``seed``."""
+        return {**super().get_config(), "seed": self.seed}
+
+
 def gaussian_kl(mean, log_var):
     """KL divergence of N(μ, diag σ²) from the prior N(0, I), per input, in nats.
 
@@ -121,7 +162,8 @@ class VAE(keras.Model):
     ELBO when β = 1 and the loss is BCE (Kingma & Welling 2014). As in keras-io's
     ``examples/generative/vae.py``, a custom ``train_step`` logs ``loss``, ``reconstruction`` and
     ``kl`` (means over the epoch's batches); ``test_step`` gives the ``val_*`` ones, also from a
-    sampled z but with ``training=False``.
+    sampled z but with ``training=False``. With ``dynamic_binarization``, each training step
+    first replaces the images by a :class:`Binarization` draw (labels are kept).
 
     Parameters
     ----------
@@ -138,7 +180,9 @@ class VAE(keras.Model):
     conditional : bool, default=False
         Whether input rows end with one-hot labels, which encoder and decoder both take.
     seed : int or None, default=None
-        Seed of the sampling noise.
+        Seed of the sampling noise (and of the binarisation's).
+    dynamic_binarization : bool, default=False
+        Whether training steps see Bernoulli draws of the images.
     **kwargs
         Passed to ``keras.Model``.
 
@@ -154,11 +198,14 @@ class VAE(keras.Model):
 
     def __init__(self, encoder: keras.Model, decoder: keras.Model, pixels: int,
                  loss: str = "bce", beta: float = 1.0, conditional: bool = False,
-                 seed: int | None = None, **kwargs) -> None:
+                 seed: int | None = None, dynamic_binarization: bool = False,
+                 **kwargs) -> None:
         super().__init__(**kwargs)
         self.encoder, self.decoder = encoder, decoder
         self.pixels, self.loss_name, self.target_beta = pixels, loss, beta
         self.conditional, self.seed = conditional, seed
+        self.dynamic_binarization = dynamic_binarization
+        self.binarization = Binarization(seed) if dynamic_binarization else None
         self.beta = self.add_weight(shape=(), initializer=keras.initializers.Constant(beta),
                                     trainable=False, name="beta")
         self.sampling = Sampling(seed)
@@ -229,8 +276,14 @@ class VAE(keras.Model):
         return {name: t.result() for name, t in self.trackers.items()}
 
     def train_step(self, data):
-        """One gradient step on the batch mean of reconstruction + β·KL; returns the metrics."""
+        """One gradient step on the batch mean of reconstruction + β·KL (of a binarised draw
+        of the images, with ``dynamic_binarization``); returns the metrics."""
         inputs = data[0] if isinstance(data, tuple) else data
+        if self.binarization is not None:
+            images, labels = self._split(inputs)
+            images = self.binarization(images)
+            inputs = keras.ops.concatenate([images, labels], axis=-1) if self.conditional \
+                else images
         with tf.GradientTape() as tape:
             recon, kl = self._loss_parts(inputs, training=True)
             total = recon + self.beta * kl
@@ -252,6 +305,7 @@ class VAE(keras.Model):
         """The config, with encoder and decoder serialised."""
         return {**super().get_config(), "pixels": self.pixels, "loss": self.loss_name,
                 "beta": self.target_beta, "conditional": self.conditional, "seed": self.seed,
+                "dynamic_binarization": self.dynamic_binarization,
                 "encoder": keras.saving.serialize_keras_object(self.encoder),
                 "decoder": keras.saving.serialize_keras_object(self.decoder)}
 
@@ -318,8 +372,9 @@ def build_vae(spec: VAESpec, input_dim: int) -> Network:
     Encoder: the conv stack, flattened, when ``spec.network == "conv"``; dropout when
     ``spec.encoder_dropout`` > 0; the dense ``spec.hidden_layers``; the one-hot labels concatenated
     when conditional; then two linear ``Dense(code_size)`` heads, μ and log σ². The decoder mirrors
-    it and ends in a sigmoid. Built :func:`aecore.models.seeded`, so the same spec starts from
-    the same weights; the model is compiled with Adam at ``spec.learning_rate``.
+    it and ends in a sigmoid. With ``spec.dynamic_binarization`` the VAE trains on
+    :class:`Binarization` draws of the images. Built :func:`aecore.models.seeded`, so the same
+    spec starts from the same weights; the model is compiled with Adam at ``spec.learning_rate``.
 
     Parameters
     ----------
@@ -355,7 +410,8 @@ def build_vae(spec: VAESpec, input_dim: int) -> Network:
     decoder = keras.Model([z, labels] if spec.conditional else z,
                           _decoder_body(spec, h, pixels), name="decoder")
 
-    vae = VAE(encoder, decoder, pixels, spec.loss, spec.beta, spec.conditional, spec.seed)
+    vae = VAE(encoder, decoder, pixels, spec.loss, spec.beta, spec.conditional, spec.seed,
+              spec.dynamic_binarization)
     vae.compile(optimizer=keras.optimizers.Adam(spec.learning_rate))
     warmup = [KLWarmup(spec.warmup_epochs)] if spec.warmup_epochs else []
     return Network(vae, mean_encoder(vae, input_dim), decoder, callbacks=warmup)

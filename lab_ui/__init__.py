@@ -98,7 +98,7 @@ def _check_layer_count(layers: list[int], n_layers: int) -> None:
 _GRID_ORDER = ("network", "loss", "activation", "rbm_epochs", "filters", "depth", "beta",
                "warmup_epochs", "encoder_dropout", "learning_rate", "lr_decay", "input_noise",
                "neighbor_weight",
-               "epochs", "batch_size", "seed", "conditional")
+               "epochs", "batch_size", "seed", "dynamic_binarization", "conditional")
 
 
 def _param_widget(container: Any, name: str, **widget_args: Any) -> Any:

@@ -1,5 +1,5 @@
 """Anomaly detection: train on normal data only, then choose where to draw the line on the
-reconstruction error."""
+anomaly score (the reconstruction error, or the ink-relative error plus the code's distance)."""
 
 import numpy as np
 import pandas as pd
@@ -10,7 +10,7 @@ from aecore import anomaly, plots
 from aecore.presets import IMAGE_DETECTOR, TABULAR_DETECTOR
 from aecore.results import AnomalyResult
 from aecore.runconfig import parse_param
-from aecore.spec import PARAMS
+from aecore.spec import PARAMS, SCORES
 from lab_ui import (
     RESULT_KEYS,
     PageLink,
@@ -26,8 +26,9 @@ GALLERY = 8
 
 st.title("Anomaly detection")
 st.markdown("An autoencoder trained only on **normal** data rebuilds normal inputs well and "
-            "**anomalies** badly, so a threshold on the reconstruction error flags anomalies. "
-            "Where to put the threshold is the hard part: compare the usual rules here.")
+            "**anomalies** badly, so a threshold on the reconstruction error flags anomalies; "
+            "for images, how far an input's code lies from the training codes adds a second "
+            "sign. Where to put the threshold is the hard part: compare the usual rules here.")
 
 link = PageLink("anomaly")
 data = dataset_picker(link)
@@ -76,20 +77,27 @@ with controls:
                f"validation and {len(setup.x_test):,} test rows.")
     st.subheader("2 · Build the detector")
     link.apply("smoothing", "an_smoothing", lambda text: parse_param("smoothing", text))
+    link.apply("score", "an_score", lambda text: parse_param("score", text))
     preset = TABULAR_DETECTOR if tabular else clone(IMAGE_DETECTOR).set_params(
         image_shape=setup.image_shape)
     detector = model_controls({"Detector preset": preset}, setup.x_train,
                               prefix="an_tab_" if tabular else "an_img_",
                               link=link, fixed=("network", "contamination", "smoothing",
-                                            "neighbor_weight"))
+                                            "neighbor_weight", "score"))
     smoothing_param = PARAMS["smoothing"]
     st.session_state.setdefault("an_smoothing", IMAGE_DETECTOR.smoothing)
     smoothing = st.slider(smoothing_param.label, smoothing_param.min, smoothing_param.max,
                           step=smoothing_param.step, key="an_smoothing",
                           disabled=tabular, persist_state="session",
                           help=smoothing_param.help)
+    st.session_state.setdefault("an_score", IMAGE_DETECTOR.score)
+    score = st.selectbox(PARAMS["score"].label, list(SCORES), format_func=SCORES.get,
+                         key="an_score", disabled=tabular, persist_state="session",
+                         help=PARAMS["score"].help)
+    score = "error" if tabular else score
+    st.caption(anomaly.SCORE_EXPLANATIONS[score])
     if detector is not None:
-        detector.set_params(smoothing=0.0 if tabular else smoothing)
+        detector.set_params(smoothing=0.0 if tabular else smoothing, score=score)
     link.write()
 below = section.below(trains=training and detector is not None)
 
@@ -115,7 +123,11 @@ with live:
         loss_chart(detector.history_)
 
 with below:
-    scores = result.scores(smoothing)
+    try:
+        scores = result.scores(smoothing, score)
+    except ValueError as err:  # e.g. a run saved before the score existed
+        st.error(str(err))
+        st.stop()
     test_scores, y_test = scores["test"], setup.y_test
 
     st.subheader("4 · Where to draw the line")
@@ -125,17 +137,18 @@ with below:
                       max(0.05, float(result.contamination)), 0.01, key="an_share")
     rules = anomaly.threshold_rules(scores["train"], scores["val"], setup.y_val, k, share)
     low, high = float(test_scores.min()), float(test_scores.max())
-    threshold = st.slider("Your threshold on the reconstruction error", low, high,
+    threshold = st.slider("Your threshold on the anomaly score", low, high,
                           float(np.clip(rules["best F1 (validation)"], low, high)),
                           (high - low) / 500, format="%.5f",
-                          key=f"an_threshold_{id(detector)}_{smoothing}")
+                          key=f"an_threshold_{id(detector)}_{smoothing}_{score}")
     st.plotly_chart(plots.error_histograms(test_scores[y_test == 0], test_scores[y_test == 1],
-                                           threshold, rules, "Test errors"), key="an_histogram")
+                                           threshold, rules, "Test scores", SCORES[score].lower()),
+                    key="an_histogram")
     table = anomaly.rules_table({**rules, "your threshold": threshold}, test_scores, y_test)
     number = st.column_config.NumberColumn
     st.dataframe(table, column_config={"threshold": number(format="%.5f"),
                                        **{c: number(format="%.3f") for c in table.columns[1:]}})
-    st.caption("Rules from training errors: max, mean + kσ and the percentile use no labels. "
+    st.caption("Rules from training scores: max, mean + kσ and the percentile use no labels. "
                "Best F1 and Youden's J pick the threshold on the labelled validation split. "
                f"Every row is scored on the {len(y_test):,} test rows.")
 
@@ -163,9 +176,9 @@ with below:
         st.plotly_chart(plots.image_rows([x, x_hat, error_map], setup.image_shape,
                                          ["input", "reconstruction", "error map"],
                                          captions=captions), key="an_gallery")
-        st.caption("A = truly anomalous, N = normal; the number is the reconstruction error.")
+        st.caption("A = truly anomalous, N = normal; the number is the anomaly score.")
     else:
-        st.dataframe(pd.DataFrame({"error": test_scores[picks], "anomalous": y_test[picks]},
+        st.dataframe(pd.DataFrame({"score": test_scores[picks], "anomalous": y_test[picks]},
                                   index=picks), key="an_rows")
 
     export_section(result, {"test scores": lambda: anomaly.scores_table(test_scores, y_test,
@@ -173,4 +186,4 @@ with below:
                             "threshold rules": lambda: table})
 
     with st.expander("Reproduce this run in Python"):
-        st.code(result.recipe(smoothing), language="python")
+        st.code(result.recipe(smoothing, score), language="python")

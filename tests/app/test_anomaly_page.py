@@ -43,11 +43,28 @@ def test_changing_the_error_smoothing_rescores_the_trained_detector():
     assert "smoothing=0.0" in at.code[0].value
 
 
+def test_switching_the_anomaly_score_rescores_the_trained_detector():
+    at = click(open_page(an_img_epochs=1, an_img_hidden_layers="32", an_img_n_layers=1), "Train")
+    assert at.selectbox(key="an_score").value == "error+code"  # the page's default
+    combined = chart(at, "an_histogram")
+    assert combined["layout"]["xaxis"]["title"]["text"] == "ink-relative error + code distance"
+    assert "score='error+code'" in at.code[0].value
+    at = at.selectbox(key="an_score").set_value("error").run()
+    assert not at.exception, at.exception
+    assert any("Trained 1 epoch" in s.value for s in at.success)  # kept, not retrained
+    error = chart(at, "an_histogram")
+    assert error["data"][0]["x"] != combined["data"][0]["x"]
+    assert error["layout"]["xaxis"]["title"]["text"] == "reconstruction error"
+    assert "score='error'" in at.code[0].value
+
+
 def test_tabular_breast_cancer_set_up_trains():
     at = open_page(an_source="breast-cancer", an_tab_epochs=2)
+    assert at.selectbox(key="an_score").disabled  # the ink of a table means nothing
     at = click(at, "Train")
     assert not at.exception, at.exception
     assert "breast_cancer_setup" in at.code[0].value
+    assert "score='error'" in at.code[0].value
 
 
 def test_contamination_is_capped_at_what_the_held_out_class_allows():

@@ -101,8 +101,8 @@ def test_the_link_of_a_run_config_sets_every_hyperparameter_it_holds(script):
 
 LINK_NAMES = ["data", "n_train", "code_size", "hidden_layers", "epochs", "seed", "loss",
               "learning_rate", "lr_decay", "network", "noise", "level", "noise_seed",
-              "architecture", "source", "digit", "training_contamination", "smoothing", "beta",
-              "conditional", "filters", "depth", "colour"]
+              "architecture", "source", "digit", "training_contamination", "smoothing", "score",
+              "beta", "conditional", "filters", "depth", "colour"]
 PAGE_SCRIPTS = ["pages/1_Dimensionality_Reduction.py", "pages/2_Denoising.py",
                 "pages/3_Variational_Autoencoder.py", "pages/4_Anomaly_Detection.py", "app.py"]
 

@@ -126,3 +126,45 @@ def test_an_image_set_up_needs_two_classes_and_says_why(digits):
     unlabelled = dataclasses.replace(one_class, class_names=("all",))
     with pytest.raises(ValueError, match="has no labels"):
         anomaly.image_setup(unlabelled, "hold-out", 0)
+
+
+def test_ink_relative_error_is_the_worst_pixels_error_over_the_ink():
+    x = np.array([[1.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]], "float32")
+    x_hat = np.zeros_like(x)
+    # squared errors [1, 0, 0, 0]; ink = mean(x) + mean(x_hat) = 0.25; a blank pair scores 0
+    np.testing.assert_allclose(anomaly.ink_relative_errors(x, x_hat, (2, 2), top=1), [4.0, 0.0])
+    np.testing.assert_allclose(anomaly.ink_relative_errors(x, x_hat, (2, 2), top=2), [2.0, 0.0])
+    np.testing.assert_allclose(anomaly.ink_relative_errors(x, x_hat, (2, 2), top=99),
+                               anomaly.ink_relative_errors(x, x_hat, (2, 2), top=4))
+    with pytest.raises(ValueError, match="≥ 1; got 0"):
+        anomaly.ink_relative_errors(x, x_hat, (2, 2), top=0)
+
+
+def test_ink_relative_error_ranks_a_thin_missing_stroke_with_a_thick_one(rng):
+    thin, thick = _bar(14), _bar(14) + _bar(15)
+    blank = np.zeros((1, 784), "float32")
+    plain = [anomaly.reconstruction_errors(x, blank, (28, 28), 1.0)[0] for x in (thin, thick)]
+    relative = [anomaly.ink_relative_errors(x, blank, (28, 28), 1.0)[0] for x in (thin, thick)]
+    assert plain[0] < plain[1] / 2  # the mean error calls the thin stroke's loss small
+    assert relative[0] > relative[1] / 2  # per unit of ink they are alike
+    scores = anomaly.ink_relative_errors(rng.random((20, 784)), rng.random((20, 784)), (28, 28),
+                                         1.0)
+    assert scores.shape == (20,) and np.all(np.isfinite(scores)) and np.all(scores >= 0)
+
+
+def test_code_distance_is_the_cosine_distance_to_the_nearest_other_training_code():
+    from sklearn.neighbors import NearestNeighbors
+
+    codes = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    neighbors = NearestNeighbors(metric="cosine").fit(codes)
+    np.testing.assert_allclose(anomaly.code_distances(neighbors), [1 - 1 / np.sqrt(2)] * 3)
+    np.testing.assert_allclose(anomaly.code_distances(neighbors, np.array([[2.0, 0.0],
+                                                                           [-1.0, 0.0]])),
+                               [0.0, 1.0], atol=1e-12)
+
+
+def test_standardised_sum_adds_z_scores_and_treats_a_constant_score_as_unit_scale():
+    parts = np.array([[1.0, 10.0, 5.0], [3.0, 30.0, 5.0]])
+    np.testing.assert_allclose(
+        anomaly.standardised_sum(parts, np.array([2.0, 20.0, 5.0]), np.array([1.0, 10.0, 0.0])),
+        [-2.0, 2.0])

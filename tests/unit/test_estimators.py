@@ -122,6 +122,8 @@ def test_a_pipeline_with_the_autoencoder_fits_and_scores(digits):
      True),
     (ReconstructionDetector(code_size=2, hidden_layers=(16,), epochs=1, batch_size=32,
                             smoothing=1.0, image_shape=(8, 8), contamination=0.05), False),
+    (ReconstructionDetector(code_size=2, hidden_layers=(16,), epochs=1, batch_size=32,
+                            smoothing=0.5, score="error+code", image_shape=(8, 8)), False),
 ])
 def test_save_then_load_gives_identical_outputs(digits, tmp_path, estimator, fit_y):
     y_train, y_test = (digits.y_train, digits.y_test) if fit_y else (None, None)
@@ -138,7 +140,12 @@ def test_save_then_load_gives_identical_outputs(digits, tmp_path, estimator, fit
     assert header[0] == "epoch" and {"loss", "elapsed_s"} <= set(header)
     if isinstance(model, ReconstructionDetector):
         assert loaded.threshold_ == model.threshold_
+        np.testing.assert_allclose(loaded.decision_function(digits.x_test),
+                                   model.decision_function(digits.x_test), rtol=1e-5, atol=1e-6)
         np.testing.assert_array_equal(loaded.predict(digits.x_test), model.predict(digits.x_test))
+        # an image detector's training codes go to arrays.npz, not into the JSON
+        assert (tmp_path / "saved" / "arrays.npz").is_file()
+        assert "training_codes" not in (tmp_path / "saved" / "estimator.json").read_text()
 
 
 def test_load_refuses_a_folder_that_is_not_a_saved_estimator(tmp_path):
@@ -233,3 +240,32 @@ def test_vae_label_arguments_are_checked(digits):
 def test_smoothing_without_an_image_shape_is_explained(digits):
     with pytest.raises(ValueError, match="give image_shape"):
         ReconstructionDetector(smoothing=1.0).fit(digits.x_train)
+    with pytest.raises(ValueError, match="needs images: give image_shape"):
+        ReconstructionDetector(score="error+code").fit(digits.x_train)
+    with pytest.raises(ValueError, match="must be one of error, error\\+code; got 'ink'"):
+        ReconstructionDetector(score="ink").fit(digits.x_train)
+
+
+def test_error_and_code_score_is_standardised_on_the_training_rows(digits):
+    from aecore import anomaly
+
+    detector = ReconstructionDetector(code_size=4, hidden_layers=(32,), epochs=2, batch_size=32,
+                                      smoothing=1.0, score="error+code", image_shape=(8, 8),
+                                      contamination=0.1).fit(digits.x_train)
+    # two z-scores on the training rows: mean 0 there
+    assert abs(detector.decision_scores_.mean()) < 1e-4
+    np.testing.assert_array_equal(detector.training_scores(digits.x_train),
+                                  detector.decision_scores_)
+    assert detector.labels_.mean() == pytest.approx(0.1, abs=0.01)
+    scores = detector.decision_function(digits.x_test)
+    assert scores.shape == (len(digits.x_test),) and np.all(np.isfinite(scores))
+    # every step of the page's smoothing slider is calibrated; the error score needs no calibration
+    assert set(detector.score_calibration_) == {0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0}
+    assert detector.anomaly_scores(digits.x_test, 2.5).shape == scores.shape
+    np.testing.assert_allclose(detector.anomaly_scores(digits.x_test, 0.0, "error"),
+                               anomaly.reconstruction_errors(
+                                   digits.x_test, detector.reconstruct(digits.x_test)), rtol=1e-6)
+    with pytest.raises(ValueError, match="calibrated at a smoothing of 0, 0.5, 1, .*; got 1.3"):
+        detector.anomaly_scores(digits.x_test, 1.3)
+    with pytest.raises(ValueError, match="fitted on 1437 rows; got 10"):
+        detector.training_scores(digits.x_train[:10])

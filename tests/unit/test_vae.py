@@ -5,7 +5,13 @@ from scipy.stats import norm
 from sklearn.base import clone
 
 from aecore import VariationalAutoencoder
-from aecore.vae import Sampling, gaussian_kl, prior_quantile_grid, reconstruction_loss
+from aecore.vae import (
+    Binarization,
+    Sampling,
+    gaussian_kl,
+    prior_quantile_grid,
+    reconstruction_loss,
+)
 
 TINY = VariationalAutoencoder(hidden_layers=(32,), epochs=2, batch_size=64)
 
@@ -20,6 +26,26 @@ def test_sampling_layer_draws_from_the_given_gaussian():
     z = np.asarray(Sampling(seed=0)([mean, log_var]))
     np.testing.assert_allclose(z.mean(axis=0), [1.0, -2.0], atol=0.05)
     np.testing.assert_allclose(z.std(axis=0), [0.5, 2.0], rtol=0.03)
+
+
+def test_binarization_draws_ink_with_the_pixel_value_as_probability():
+    images = np.tile(np.array([0.0, 0.3, 1.0], "float32"), (20000, 1))
+    drawn = np.asarray(Binarization(seed=0)(images))
+    assert set(np.unique(drawn)) == {0.0, 1.0}
+    np.testing.assert_allclose(drawn.mean(axis=0), [0.0, 0.3, 1.0], atol=0.01)
+    # BCE is linear in its target: on average the draws cost what the grey image costs
+    outputs = np.full_like(images, 0.6)
+    np.testing.assert_allclose(np.mean(reconstruction_loss(drawn, outputs, "bce")),
+                               np.mean(reconstruction_loss(images, outputs, "bce")), rtol=0.01)
+
+
+def test_dynamic_binarization_acts_in_training_only(digits):
+    vae = tiny(dynamic_binarization=True, epochs=1).fit(digits.x_train[:64])
+    assert isinstance(vae.model_.binarization, Binarization)
+    assert tiny().fit(digits.x_train[:64]).model_.binarization is None
+    x = digits.x_test[:5]
+    np.testing.assert_array_equal(vae.reconstruct(x), vae.reconstruct(x))  # no draws there
+    assert "binarised images → encoder" in vae.architecture(64)
 
 
 def test_kl_of_known_gaussians():
@@ -65,7 +91,8 @@ def test_trained_vae_gives_grids_diagnostics_and_elbo(digits):
 
 
 def test_keras_file_round_trip_gives_identical_outputs(digits, tmp_path):
-    spec = dict(network="conv", filters=4, depth=1, warmup_epochs=2, encoder_dropout=0.3)
+    spec = dict(network="conv", filters=4, depth=1, warmup_epochs=2, encoder_dropout=0.3,
+                dynamic_binarization=True)
     vae = tiny(**spec).fit(digits.x_train)
     path = tmp_path / "vae.keras"
     vae.model_.save(path)
@@ -73,6 +100,7 @@ def test_keras_file_round_trip_gives_identical_outputs(digits, tmp_path):
     x = digits.x_test[:10]
     np.testing.assert_array_equal(np.asarray(loaded(x)), vae.reconstruct(x))
     assert type(loaded).__name__ == "VAE" and loaded.beta.numpy() == pytest.approx(1.0)
+    assert loaded.dynamic_binarization and isinstance(loaded.binarization, Binarization)
 
 
 def test_conditional_vae_generates_the_requested_class_shape_wise(digits):
