@@ -36,10 +36,10 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--digits", default="0,1,2,3,4,5,6,7,8,9")
     args = parser.parse_args()
-    detector = clone(IMAGE_DETECTOR)
+    data = load_dataset("mnist_sample")
+    detector = clone(IMAGE_DETECTOR).set_params(image_shape=data.image_shape)
     if args.epochs:
         detector.set_params(epochs=args.epochs)
-    data = load_dataset("mnist_sample")
     print(machine_header())
     print(f"# MNIST sample, detector {detector.architecture(data.input_dim)}, {detector.loss}, "
           f"input noise {detector.input_noise}, {detector.epochs} epochs, batch "
