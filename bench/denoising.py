@@ -6,12 +6,13 @@ denoisers (the page's presets, with training seconds and their PSNR gain over th
 ``--filter-variants`` also scores other settings of the noise-adaptive filters, to show that the
 offered ones are not a weak choice.
 Run from the project root: python -m bench.denoising [--presets Convolutional,Dense]
-[--filter-variants]
+[--filter-variants] [--seeds 0,1,2]
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import time
 from collections.abc import Callable
 from functools import partial
@@ -65,6 +66,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--presets", default=",".join(DENOISERS))
     parser.add_argument("--filter-variants", action="store_true")
+    parser.add_argument("--seeds", default="0", help="training seeds of each denoiser, e.g. 0,1,2")
     args = parser.parse_args()
     data = load_dataset("mnist_sample")
     x_eval, _ = evaluation_points(data)
@@ -83,14 +85,15 @@ def main() -> None:
 
     print("\n## Denoisers (gain: PSNR over the best offered filter)")
     rows = []
-    for name in args.presets.split(","):
-        denoiser = clone(DENOISERS[name]).fit(noisy_train, X_clean=data.x_train)
+    for name, seed in itertools.product(args.presets.split(","), map(int, args.seeds.split(","))):
+        denoiser = clone(DENOISERS[name]).set_params(seed=seed)
+        denoiser.fit(noisy_train, X_clean=data.x_train)
         table = denoising_scores(x_eval, noisy_eval, denoiser.reconstruct(noisy_eval),
                                  data.image_shape)
         best = table["PSNR (dB)"].drop(["noisy input", "autoencoder"]).idxmax()
         rows.append({"method": f"{name} denoiser: {denoiser.architecture(data.input_dim)}, "
                                f"{denoiser.loss}, {denoiser.epochs} epochs, batch "
-                               f"{denoiser.batch_size}",
+                               f"{denoiser.batch_size}, seed {seed}",
                      **table.loc["autoencoder"],
                      "gain (dB)": improvement(table)["over the best filter"],
                      "best filter": best, "train seconds": denoiser.log_.seconds})
