@@ -497,7 +497,7 @@ class TrainingSection:
         try:
             result.memo(RUN_ID, lambda: record(result))
         except (OSError, ValueError) as err:  # a full disk, a store from a newer version…
-            reason = f"not saved in the run store ({err})"
+            reason = f"not saved in the run store ({str(err).rstrip('.')})"  # ends a sentence
             result.memo(RUN_ID, lambda: reason)
 
     @contextmanager
