@@ -348,8 +348,8 @@ def training_subset_slider(data: Dataset, key: str, link: PageLink) -> int:
     if st.session_state.get(dataset_key, data.key) != data.key:  # another dataset: all of it
         st.session_state[key] = n
     st.session_state[dataset_key] = data.key
-    link.apply("n_train", key, lambda text: int(Setting(
-        "n_train", min=low, max=n, integer=True).parse(text)))
+    link.apply("n_train", key, lambda text: int(Setting(  # named as the slider is
+        "Training samples", min=low, max=n, integer=True).parse(text)))
     if not low <= st.session_state.get(key, -1) <= n:  # first visit (or lost with a stopped run)
         st.session_state[key] = n
     return st.sidebar.slider("Training samples", min_value=low, max_value=n,
@@ -497,7 +497,7 @@ class TrainingSection:
         try:
             result.memo(RUN_ID, lambda: record(result))
         except (OSError, ValueError) as err:  # a full disk, a store from a newer version…
-            reason = f"not saved in the run store ({err})"
+            reason = f"not saved in the run store ({str(err).rstrip('.')})"  # ends a sentence
             result.memo(RUN_ID, lambda: reason)
 
     @contextmanager

@@ -92,51 +92,57 @@ with live:
 with below:
     st.subheader("3 · Side by side: autoencoder, PCA, t-SNE and UMAP")
     waiting = " and ".join(name for name, f in baseline_futures.items() if not f.done())
-    with (st.spinner(f"Computing {waiting} of the held-out points (once per dataset)…")
-          if waiting else nullcontext()):
-        baselines = [f.result() for f in baseline_futures.values()]
-    with st.spinner("Scoring the four maps…"):
-        maps, scores = result.comparison(baselines)
-    selected: list[int] = []
-    for col, m in zip(st.columns(len(maps)), maps, strict=True):
-        figure = (plots.latent_thumbnails(m.points, y_eval, sources, m.method, height=360,
-                                          class_names=data.class_names) if sources else
-                  plots.latent_scatter(m.points, y_eval, m.method, height=360,
-                                       class_names=data.class_names))
-        event = col.plotly_chart(figure, key=f"map_{m.method}", on_select="rerun",
-                                 selection_mode=("points", "box", "lasso"))
-        selected += selected_points(event)
-        if m.note:
-            col.caption(m.note)
-    # Plotly's hover label cannot show an image, so the images of the points a person clicks
-    # or selects (box or lasso, from the chart's toolbar) are drawn here, beside the maps.
-    selected = list(dict.fromkeys(selected))
-    if selected:
-        shown = selected[:SHOWN_SELECTED]
-        more = f" (the first {len(shown)} of {len(selected)})" if len(selected) > len(shown) else ""
-        st.markdown(f"**Selected points{more}**: the images and their reconstructions")
-        st.plotly_chart(plots.image_rows(
-            [x_eval[shown], autoencoder.reconstruct(x_eval[shown])], data.display_shape,
-            ["original", "reconstruction"], height_per_row=90,
-            captions=[f"#{i} · {y_eval[i]}" for i in shown]), key="selected_images",
-            width=max(200, 70 * len(shown) + 120))
+    maps: list = []
+    try:
+        with (st.spinner(f"Computing {waiting} of the held-out points (once per dataset)…")
+              if waiting else nullcontext()):
+            baselines = [f.result() for f in baseline_futures.values()]
+        with st.spinner("Scoring the four maps…"):
+            maps, scores = result.comparison(baselines)
+    except ValueError as err:  # too few held-out rows to map or score (a small upload)
+        st.info(f"The maps are not compared: {err}")
     else:
-        st.caption("Click a point in any map, or select several with the box or lasso tool of "
-                   "its toolbar, to see their images and reconstructions. Click a label in a "
-                   "legend to hide that class, double-click it to show it alone.")
-    number = st.column_config.NumberColumn
-    st.dataframe(scores, column_config={
-        "5-NN accuracy": number(format="%.3f"), "trustworthiness": number(format="%.3f"),
-        "reconstruction MSE": number(format="%.4f",
-                                     help="Blank: t-SNE and UMAP have no decoder"),
-        "seconds": number(format="%.1f")})
-    st.caption(f"Scores on {len(x_eval):,} held-out images. **5-NN accuracy**: how often a "
-               "point's 5 nearest neighbours in the map share its label (5-fold "
-               "cross-validated). **Trustworthiness**: how far the map's neighbourhoods are "
-               "true neighbourhoods of the images (1 is best). **Reconstruction MSE** per "
-               f"pixel: PCA uses {autoencoder.code_size} components, as many as the code. "
-               "**Seconds**: training time for the autoencoder, fitting time for PCA, t-SNE "
-               "and UMAP.")
+        selected: list[int] = []
+        for col, m in zip(st.columns(len(maps)), maps, strict=True):
+            figure = (plots.latent_thumbnails(m.points, y_eval, sources, m.method, height=360,
+                                              class_names=data.class_names) if sources else
+                      plots.latent_scatter(m.points, y_eval, m.method, height=360,
+                                           class_names=data.class_names))
+            event = col.plotly_chart(figure, key=f"map_{m.method}", on_select="rerun",
+                                     selection_mode=("points", "box", "lasso"))
+            selected += selected_points(event)
+            if m.note:
+                col.caption(m.note)
+        # Plotly's hover label cannot show an image, so the images of the points a person
+        # clicks or selects (box or lasso, from the chart's toolbar) are drawn here.
+        selected = list(dict.fromkeys(selected))
+        if selected:
+            shown = selected[:SHOWN_SELECTED]
+            more = (f" (the first {len(shown)} of {len(selected)})"
+                    if len(selected) > len(shown) else "")
+            st.markdown(f"**Selected points{more}**: the images and their reconstructions")
+            st.plotly_chart(plots.image_rows(
+                [x_eval[shown], autoencoder.reconstruct(x_eval[shown])], data.display_shape,
+                ["original", "reconstruction"], height_per_row=90,
+                captions=[f"#{i} · {y_eval[i]}" for i in shown]), key="selected_images",
+                width=max(200, 70 * len(shown) + 120))
+        else:
+            st.caption("Click a point in any map, or select several with the box or lasso tool "
+                       "of its toolbar, to see their images and reconstructions. Click a label "
+                       "in a legend to hide that class, double-click it to show it alone.")
+        number = st.column_config.NumberColumn
+        st.dataframe(scores, column_config={
+            "5-NN accuracy": number(format="%.3f"), "trustworthiness": number(format="%.3f"),
+            "reconstruction MSE": number(format="%.4f",
+                                         help="Blank: t-SNE and UMAP have no decoder"),
+            "seconds": number(format="%.1f")})
+        st.caption(f"Scores on {len(x_eval):,} held-out images. **5-NN accuracy**: how often a "
+                   "point's 5 nearest neighbours in the map share its label (5-fold "
+                   "cross-validated). **Trustworthiness**: how far the map's neighbourhoods are "
+                   "true neighbourhoods of the images (1 is best). **Reconstruction MSE** per "
+                   f"pixel: PCA uses {autoencoder.code_size} components, as many as the code. "
+                   "**Seconds**: training time for the autoencoder, fitting time for PCA, t-SNE "
+                   "and UMAP.")
 
     st.subheader("4 · Reconstructions")
     originals = x_eval[result.examples]
@@ -150,7 +156,7 @@ with below:
                 "logistic regression learns the labels from only a few labelled training images, "
                 "using the raw pixels, PCA with as many components as the code, or the code itself "
                 "(the autoencoder and PCA learnt from all training images, without labels).")
-    tables = {"embeddings": lambda: result.maps_table(maps)}
+    tables = {"embeddings": lambda: result.maps_table(maps)} if maps else {}
     try:
         with st.spinner("Training the classifiers…"):
             accuracy = result.few_label_accuracy

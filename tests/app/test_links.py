@@ -44,6 +44,7 @@ def test_bad_link_values_are_ignored_with_a_warning_never_a_crash():
                  "colour", "hidden_layers=a,b"):
         assert name in warning
     assert "Code size must be between 1 and 256" in warning
+    assert "Training samples must be between 100 and" in warning  # the slider's name, not n_train
     assert at.session_state["hp_code_size"] == 2 and at.session_state["dataset"] == "mnist_sample"
     assert at.query_params["code_size"] == "2"  # the URL now holds what the page shows
 

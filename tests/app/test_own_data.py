@@ -106,3 +106,20 @@ def test_a_header_of_numbers_is_pointed_out():
     assert any("first row holds only numbers" in w.value for w in at.sidebar.warning)
     at.checkbox(key="own_header").uncheck().run()
     assert not at.sidebar.warning and "40 rows" in at.sidebar.caption[0].value
+
+
+@pytest.mark.parametrize("rows", [5, 12])
+def test_too_few_held_out_rows_to_compare_maps_is_a_sentence_not_a_traceback(rows):
+    # 5 rows leave 1 held-out row (t-SNE needs 2), 12 leave 3 with a label seen once (k-NN
+    # accuracy needs 2 per label): the page still shows the trained model, without the maps.
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame(rng.random((rows, 6)), columns=list("abcdef")).assign(
+        label=np.arange(rows) % 2)
+    at = upload("pages/1_Dimensionality_Reduction.py", "tiny.csv",
+                table.to_csv(index=False).encode(), "label")
+    at = click(at, "Train")
+    assert not at.exception, at.exception
+    assert any("Trained 2 epochs" in s.value for s in at.success)
+    assert not any(".)." in s.value for s in at.success)  # the store's reason ends no sentence
+    assert any("not compared" in i.value for i in at.info), [i.value for i in at.info]
+    assert any(h.value == "4 · Reconstructions" for h in at.subheader)
