@@ -26,6 +26,10 @@ PALETTE = qualitative.T10
 GRAY_INK = [[0.0, "white"], [1.0, "black"]]
 THUMBNAILS = 300  # digits drawn by the thumbnails view of a map (a few hundred, as in ConvNetJS)
 REPLAY_FRAMES = 60  # at most this many epochs in a replay animation (its JSON grows with each)
+LOSS_TERMS = {"neighbor": "neighbour"}  # history keys (code names) as the legend spells them
+HOVER_ART_SIDE = 28  # larger images are shrunk to fit this many pixels for the hover drawing
+# The Unicode braille dot (U+2800 + bit) of each pixel of a 4-row × 2-column cell.
+_BRAILLE_BITS = np.array([[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]])
 
 
 def label_colour(label: int) -> str:
@@ -50,23 +54,74 @@ def _label_name(label: int, class_names: Sequence[str]) -> str:
     return class_names[label] if 0 <= label < len(class_names) else str(label)
 
 
+def hover_drawings(images: np.ndarray, image_shape: tuple[int, int]) -> list[str]:
+    """Each image drawn in Unicode braille, for a map's hover label.
+
+    Plotly's hover labels take text, not images (``<img>`` is not among the tags they render),
+    and Streamlit sends no hover events a page could answer with a picture; so the digit is
+    drawn in text: each character is a cell of 2 × 4 pixels, a dot where the pixel has at least
+    half the image's brightest ink, cropped to the cells with ink. A 28 × 28 MNIST digit is at
+    most 7 lines of 14 characters.
+
+    Parameters
+    ----------
+    images : ndarray of shape (n_images, height * width)
+        Flattened images, pixels in [0, 1] (1 is full ink).
+    image_shape : tuple of (int, int)
+        (height, width) of one image; images larger than :data:`HOVER_ART_SIDE` on a side are
+        first shrunk to fit it, keeping their aspect (Pillow's ``ImageOps.contain``).
+
+    Returns
+    -------
+    list of str
+        One drawing per image, its lines joined by ``<br>`` (a hover label's line break).
+    """
+    from PIL import Image, ImageOps
+
+    stack = np.reshape(np.asarray(images, dtype=np.float32), (-1, *image_shape))
+    if max(image_shape) > HOVER_ART_SIDE:
+        box = (HOVER_ART_SIDE, HOVER_ART_SIDE)
+        stack = np.stack([np.asarray(ImageOps.contain(Image.fromarray(image, "F"), box))
+                          for image in stack])
+    n, height, width = stack.shape
+    brightest = stack.reshape(n, -1).max(axis=1)[:, None, None]
+    ink = (stack >= brightest / 2) & (brightest > 0)
+    ink = np.pad(ink, ((0, 0), (0, -height % 4), (0, -width % 2)))
+    cells = ink.reshape(n, ink.shape[1] // 4, 4, ink.shape[2] // 2, 2)
+    codes = np.einsum("nrycx,yx->nrc", cells.astype(np.int64), _BRAILLE_BITS)
+    return [_drawing_text(drawing) for drawing in codes]
+
+
+def _drawing_text(cells: np.ndarray) -> str:
+    """One drawing's braille cells (rows × columns of dot bits) as text, cropped to its ink."""
+    rows, columns = np.flatnonzero(cells.any(axis=1)), np.flatnonzero(cells.any(axis=0))
+    if rows.size:
+        cells = cells[rows[0]:rows[-1] + 1, columns[0]:columns[-1] + 1]
+    return "<br>".join("".join(chr(0x2800 + bits) for bits in line) for line in cells)
+
+
 def _class_traces(points: np.ndarray, labels: np.ndarray, class_names: Sequence[str],
-                  marker_size: int = 5) -> list[go.Scatter]:
+                  marker_size: int = 5, drawings: Sequence[str] | None = None
+                  ) -> list[go.Scatter]:
     """One SVG ``Scatter`` trace per label present, in label order, each named by its label.
 
     Each point's ``customdata`` is its row in ``points`` (the held-out point's index), so a
-    selection event names the points whatever trace they are in; hovering shows label and index.
+    selection event names the points whatever trace they are in; hovering shows label and index,
+    and the point's drawing (:func:`hover_drawings`) when ``drawings`` are given.
     """
     xy = np.asarray(points, dtype=np.float32)
     labels = np.asarray(labels)
     traces = []
     for label in np.unique(labels):
         rows = np.flatnonzero(labels == label).astype(np.int32)
+        drawn = dict(text=[drawings[i] for i in rows],
+                     hoverlabel=dict(font_family="DejaVu Sans Mono, monospace")) if drawings else {}
         traces.append(go.Scatter(
             x=xy[rows, 0], y=xy[rows, 1], mode="markers",
             name=_label_name(int(label), class_names), customdata=rows,
-            hovertemplate="label %{fullData.name}<br>point #%{customdata}<extra></extra>",
-            marker=dict(size=marker_size, opacity=0.8, color=label_colour(label))))
+            hovertemplate="label %{fullData.name}<br>point #%{customdata}"
+                          + ("<br>%{text}" if drawings else "") + "<extra></extra>",
+            marker=dict(size=marker_size, opacity=0.8, color=label_colour(label)), **drawn))
     return traces
 
 
@@ -80,9 +135,10 @@ def _map_layout(fig: go.Figure, title: str, height: int) -> go.Figure:
 
 
 def latent_scatter(points: np.ndarray, labels: np.ndarray, title: str = "", height: int = 380,
-                   class_names: Sequence[str] = ()) -> go.Figure:
+                   class_names: Sequence[str] = (),
+                   drawings: Sequence[str] | None = None) -> go.Figure:
     """A 2-D map of points coloured by label, with a legend of labels; hover shows label and
-    point index.
+    point index, and the image where ``drawings`` are given.
 
     Parameters
     ----------
@@ -97,6 +153,9 @@ def latent_scatter(points: np.ndarray, labels: np.ndarray, title: str = "", heig
     class_names : sequence of str, default=()
         The name of each label, indexed by label, for the legend and hover; labels without one
         are shown as their number.
+    drawings : sequence of str or None, default=None
+        Each point's image as text (:func:`hover_drawings`), shown in its hover label; about
+        0.3 kB of JSON a point, so the live maps redrawn every second leave them out.
 
     Returns
     -------
@@ -105,7 +164,8 @@ def latent_scatter(points: np.ndarray, labels: np.ndarray, title: str = "", heig
         point's ``customdata`` is its row in ``points``. Coordinates are float32 (half the bytes
         of float64 in the figure's JSON, and finer than a screen can show).
     """
-    return _map_layout(go.Figure(_class_traces(points, labels, class_names)), title, height)
+    return _map_layout(go.Figure(_class_traces(points, labels, class_names, drawings=drawings)),
+                       title, height)
 
 
 def _padded_range(values: np.ndarray, pad: float) -> list[float]:
@@ -392,7 +452,8 @@ def loss_curves(history: dict[str, list[float]], total_epochs: int | None = None
     span = total_epochs or max((len(v) for v in history.values()), default=1)
     fig = go.Figure([
         go.Scatter(x=np.arange(1, len(history[key]) + 1), y=history[key], mode="lines+markers",
-                   name=f"{split} {term}", line=dict(color=PALETTE[i % len(PALETTE)], dash=dash))
+                   name=f"{split} {LOSS_TERMS.get(term, term)}",
+                   line=dict(color=PALETTE[i % len(PALETTE)], dash=dash))
         for i, term in enumerate(terms)
         for key, split, dash in ((term, "train", "solid"), (f"val_{term}", "validation", "dash"))
         if key in history

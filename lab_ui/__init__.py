@@ -94,6 +94,8 @@ def _check_layer_count(layers: list[int], n_layers: int) -> None:
                          f"{len(layers)}.")
 
 
+PRESET_TITLES_IN_A_ROW = 30  # characters of preset titles that fit one row of buttons
+
 # Widgets drawn two to a row, in this order, for whichever of them a spec class has.
 _GRID_ORDER = ("network", "loss", "activation", "rbm_epochs", "filters", "depth", "beta",
                "warmup_epochs", "encoder_dropout", "learning_rate", "lr_decay", "input_noise",
@@ -176,11 +178,14 @@ def model_controls(presets: dict[str, Any], X: np.ndarray, prefix: str, link: Pa
     for name, value in _widget_values(first, names).items():
         st.session_state.setdefault(f"{prefix}{name}", value)
     _adapt_to_new_data(first, names, X, prefix)
-    for col, (title, (preset, notes)) in zip(st.columns(len(adapted)), adapted.items(),
-                                             strict=True):
+    # side by side while the titles fit the controls' column at 1280 px, else one a row
+    side_by_side = sum(map(len, adapted)) <= PRESET_TITLES_IN_A_ROW
+    columns = st.columns(len(adapted)) if side_by_side else [st.container()] * len(adapted)
+    for col, (title, (preset, notes)) in zip(columns, adapted.items(), strict=True):
         col.button(title, key=f"{prefix}preset_{title}", on_click=_set_state,
                    args=(prefix, _widget_values(preset, names)), width="stretch",
-                   help=f"Adapted to this data: {'; '.join(notes)}." if notes else None)
+                   help=f"Load the preset “{title}”"
+                        + (f", adapted to this data: {'; '.join(notes)}." if notes else "."))
 
     def widget(container: Any, name: str, **extra: Any) -> Any:
         return _param_widget(container, name, key=f"{prefix}{name}", **extra)
@@ -284,6 +289,13 @@ def latent_frame(labels: np.ndarray, class_names: tuple[str, ...] = (),
                                            class_names=class_names)
         return plots.latent_scatter(points, labels, title, class_names=class_names)
     return figure
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def hover_drawings(images: np.ndarray, image_shape: tuple[int, int] | None) -> list[str] | None:
+    """:func:`aecore.plots.hover_drawings` of the held-out images for the maps' hover labels,
+    made once per dataset; None for table rows, which have no picture."""
+    return None if image_shape is None else plots.hover_drawings(images, image_shape)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -525,8 +537,10 @@ class TrainingSection:
         log = getattr(result.estimator, "log_", None)
         cause = "" if st.session_state.get(self._stop_clicked) else f" {INTERRUPTED}"
         if log is None or log.epochs_done == 0:
-            st.warning("Training stopped before the first epoch ended; there is nothing to "
-                       f"show.{cause}")
+            stage = (" (during RBM pretraining, or before the first fine-tuning epoch ended)"
+                     if getattr(result.estimator, "rbm_epochs", 0) else "")
+            st.warning(f"Training stopped before the first epoch ended{stage}; there is "
+                       f"nothing to show.{cause}")
             st.stop()
         if log.status == "diverged":
             st.error(log.outcome())

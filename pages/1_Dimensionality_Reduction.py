@@ -16,6 +16,7 @@ from lab_ui import (
     TrainingSection,
     dataset_picker,
     export_section,
+    hover_drawings,
     latent_frame,
     loss_chart,
     map_view_picker,
@@ -103,11 +104,12 @@ with below:
         st.info(f"The maps are not compared: {err}")
     else:
         selected: list[int] = []
+        drawings = hover_drawings(x_eval, data.image_shape)
         for col, m in zip(st.columns(len(maps)), maps, strict=True):
             figure = (plots.latent_thumbnails(m.points, y_eval, sources, m.method, height=360,
                                               class_names=data.class_names) if sources else
                       plots.latent_scatter(m.points, y_eval, m.method, height=360,
-                                           class_names=data.class_names))
+                                           class_names=data.class_names, drawings=drawings))
             event = col.plotly_chart(figure, key=f"map_{m.method}", on_select="rerun",
                                      selection_mode=("points", "box", "lasso"))
             selected += selected_points(event)
@@ -134,7 +136,7 @@ with below:
         st.dataframe(scores, column_config={
             "5-NN accuracy": number(format="%.3f"), "trustworthiness": number(format="%.3f"),
             "reconstruction MSE": number(format="%.4f",
-                                         help="Blank: t-SNE and UMAP have no decoder"),
+                                         help="None for t-SNE and UMAP: they have no decoder"),
             "seconds": number(format="%.1f")})
         st.caption(f"Scores on {len(x_eval):,} held-out images. **5-NN accuracy**: how often a "
                    "point's 5 nearest neighbours in the map share its label (5-fold "

@@ -14,6 +14,7 @@ from lab_ui import (
     TrainingSection,
     dataset_picker,
     export_section,
+    hover_drawings,
     latent_frame,
     loss_chart,
     model_controls,
@@ -63,7 +64,8 @@ with below:
     left, right = st.columns([3, 1])
     codes = code_map(result.codes, 0).points
     figure = plots.latent_scatter(codes, y_eval, "Held-out codes (μ)",
-                                  class_names=data.class_names)
+                                  class_names=data.class_names,
+                                  drawings=hover_drawings(x_eval, data.image_shape))
     if vae.code_size == 2:  # the map's coordinates are codes: any place can be decoded
         figure = plots.with_clickable_space(figure, codes)
     event = left.plotly_chart(figure, key="vae_map", on_select="rerun", selection_mode="points")

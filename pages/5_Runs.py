@@ -4,7 +4,7 @@ import streamlit as st
 
 from aecore import plots
 from aecore.runs import RunStore, reopen
-from lab_ui import log_scale_toggle, open_run, selected_points
+from lab_ui import hover_drawings, log_scale_toggle, open_run, selected_points
 from lab_ui.link import MAX_COMPARED, linked_runs
 
 st.set_page_config(page_title="Runs · Autoencoder Lab", layout="wide")
@@ -14,11 +14,14 @@ SHOWN_SELECTED = 8  # samples of selected points drawn under a map at most
 @st.cache_resource(max_entries=32, show_spinner=False)
 def held_out_map(folder: str, run_id: int):
     """A stored run's map of held-out codes, their labels, the held-out samples themselves (a
-    view of the cached dataset's arrays) and how to draw one sample (height, width), and the
-    dataset's class names; runs never change once stored."""
+    view of the cached dataset's arrays) and how to draw one sample (height, width), the
+    dataset's class names and the samples' hover drawings (None for table rows); runs never
+    change once stored."""
     result = reopen(RunStore(folder), run_id)
-    return (result.held_out_map().points, result.held_out_labels, result.evaluation[0],
-            result.data.display_shape, result.data.class_names)
+    samples = result.evaluation[0]
+    return (result.held_out_map().points, result.held_out_labels, samples,
+            result.data.display_shape, result.data.class_names,
+            hover_drawings(samples, result.data.image_shape))
 
 
 st.title("Runs")
@@ -87,12 +90,14 @@ columns = st.columns(len(selected))
 for column, (run_id, run) in zip(columns, runs.items(), strict=True):
     try:
         with st.spinner(f"Loading run {run_id}…"):
-            points, labels, samples, shape, names = held_out_map(str(store.folder), run_id)
+            points, labels, samples, shape, names, drawings = held_out_map(str(store.folder),
+                                                                           run_id)
     except ValueError as err:
         column.error(f"Run {run_id}: {err}")
         continue
     event = column.plotly_chart(plots.latent_scatter(points, labels, f"run {run_id} · {run.page}",
-                                                     height=300, class_names=names),
+                                                     height=300, class_names=names,
+                                                     drawings=drawings),
                                 key=f"runs_map_{run_id}", on_select="rerun",
                                 selection_mode=("points", "box", "lasso"))
     shown = selected_points(event)[:SHOWN_SELECTED]

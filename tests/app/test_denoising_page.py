@@ -95,4 +95,4 @@ def test_both_presets_can_train_on_the_smallest_subset_of_the_small_digits(archi
     assert not at.exception and not at.error
     assert button(at, "Train").disabled is False
     # the dense preset's batch (128) and code (64) are too big for 100 images of 64 pixels
-    assert any("Adapted to this data" in (b.help or "") for b in at.button) is adapted
+    assert any("adapted to this data" in (b.help or "") for b in at.button) is adapted

@@ -61,7 +61,7 @@ def test_the_neighbour_weight_slider_trains_a_neighbour_preserving_autoencoder()
     assert estimator.neighbor_weight == 0.5
     assert {"neighbor", "reconstruction", "val_reconstruction"} <= set(estimator.history_)
     legend = [line["name"] for line in chart(at, "final_loss")["data"]]
-    assert "train neighbor" in legend and "validation reconstruction" in legend
+    assert "train neighbour" in legend and "validation reconstruction" in legend
     scores = at.dataframe[0].value
     assert list(scores.index) == ["Autoencoder", "PCA", "t-SNE", "UMAP"]
     assert scores.loc["Autoencoder", "reconstruction MSE"] > 0  # the decoder is kept
@@ -73,6 +73,10 @@ def check_charts_read_at_a_glance(at):
     digits = [str(d) for d in range(10)]
     for key in ("final_latent", "map_Autoencoder", "map_PCA", "map_t-SNE"):
         assert [t["name"] for t in chart(at, key)["data"]] == digits, key
+    for key in ("map_Autoencoder", "map_UMAP"):  # hovering a point shows its digit, drawn
+        trace = chart(at, key)["data"][0]
+        assert "%{text}" in trace["hovertemplate"], key
+        assert any(0x2800 < ord(c) <= 0x28FF for c in trace["text"][0]), key  # braille dots
     replay = chart(at, "final_latent")
     assert [f["name"] for f in replay["frames"]] == ["1", "2"]
     assert [b["label"] for b in replay["layout"]["updatemenus"][0]["buttons"]] == [

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Locator, Page
 
-from tests.e2e.harness import click_until_shown, save_screenshot
+from tests.e2e.harness import POINT_POSITION_JS, click_until_shown, save_screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -157,6 +157,16 @@ def test_a_legend_click_hides_a_class_and_a_double_click_shows_it_alone(tabs):
                            ".every(([name, v]) => (v === true) === (name === '5'))")
     assert chart(page, "Autoencoder").count() == 1  # the other maps keep all their classes
     assert set(page.evaluate(TRACE_VISIBILITY_JS, "Autoencoder").values()) == {True}
+
+
+def test_hovering_a_point_shows_its_label_and_its_digit_drawn(tabs):
+    page = tabs("Dimensionality_Reduction")
+    page.mouse.move(*page.evaluate(POINT_POSITION_JS, ["Autoencoder", "5"]))
+    hover = chart(page, "Autoencoder").locator(".hoverlayer .hovertext")
+    hover.wait_for()
+    text = hover.text_content()
+    assert re.match(r"label \dpoint #\d+[\u2800-\u28ff]", text), text  # a crowd: any digit
+    save_screenshot(page, "Dimensionality_Reduction-hover")
 
 
 def test_the_replay_plays_the_epochs_as_an_animation(tabs):

@@ -161,3 +161,27 @@ def test_mosaic_tiles_rows_with_padding():
 def test_image_rows_labels_each_row():
     fig = plots.image_rows([np.zeros((5, 4)), np.ones((5, 4))], (2, 2), ["original", "recon"])
     assert list(fig.layout.yaxis.ticktext) == ["original", "recon"]
+
+
+def test_hover_drawings_put_a_braille_dot_on_each_inked_pixel_cropped_to_the_ink():
+    image = np.zeros((8, 4), dtype=np.float32)
+    image[0, 0] = 1.0  # top-left dot of the first cell: U+2801
+    image[7, 3] = 0.6  # bottom-right dot of the last cell: U+2880 (at least half the max ink)
+    image[6, 3] = 0.2  # under half the brightest pixel: no dot
+    blank = np.zeros((8, 4), dtype=np.float32)
+    drawn, empty = plots.hover_drawings(np.stack([image.ravel(), blank.ravel()]), (8, 4))
+    assert drawn == "\u2801\u2800<br>\u2800\u2880"
+    assert empty == "\u2800\u2800<br>\u2800\u2800"  # nothing to crop to: the whole grid
+
+
+def test_hover_drawings_shrink_large_images_and_show_in_the_maps_hover_label():
+    big = np.zeros((2, 100 * 60), dtype=np.float32)
+    big[:, :] = 1.0
+    drawings = plots.hover_drawings(big, (100, 60))
+    lines = drawings[0].split("<br>")
+    assert len(lines) == 7 and {len(line) for line in lines} == {9}  # 28 × 17 px after Pillow
+    fig = plots.latent_scatter(np.zeros((2, 2)), np.array([0, 1]), drawings=drawings)
+    assert all("%{text}" in trace.hovertemplate for trace in fig.data)
+    assert [trace.text[0] for trace in fig.data] == drawings
+    plain = plots.latent_scatter(np.zeros((2, 2)), np.array([0, 1]))
+    assert "%{text}" not in plain.data[0].hovertemplate
