@@ -267,7 +267,9 @@ class ReductionResult(TrainedResult):
 
     def headline_scores(self) -> dict[str, float]:
         """The losses, the held-out reconstruction MSE per feature, and the code map's 5-NN
-        accuracy and trustworthiness (:func:`aecore.metrics.map_scores`).
+        accuracy and trustworthiness (:func:`aecore.metrics.map_scores`) where there are
+        enough held-out points to compute them (a label with one point has no 5-NN accuracy;
+        the run is kept without the two).
 
         Returns and raises as :meth:`TrainedResult.headline_scores`.
         """
@@ -275,7 +277,11 @@ class ReductionResult(TrainedResult):
 
         x_eval, y_eval = self.evaluation
         points = code_map(self.held_out_codes, 0).points
-        return {**super().headline_scores(), **map_scores(x_eval, y_eval, points),
+        try:
+            scores = map_scores(x_eval, y_eval, points)
+        except ValueError:  # too few held-out points (a small upload): nothing to score
+            scores = {}
+        return {**super().headline_scores(), **scores,
                 "reconstruction MSE": reconstruction_mse(x_eval,
                                                          self.estimator.reconstruct(x_eval))}
 
