@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from aecore.events import StageEvent
+from aecore.spec import counted
 
 UPLOAD_SUFFIXES = (".csv", ".npz", ".zip")
 BAR_WIDTH = 24
@@ -178,7 +179,7 @@ def _train(args: argparse.Namespace) -> int:
     from aecore.devices import describe
 
     say.line(f"Training the {config.page} page's model on {result.data.name} "
-             f"({result.n_train:,} training rows) on {describe()}.")
+             f"({counted(result.n_train, 'training row')}) on {describe()}.")
 
     progress = _Progress(sys.stderr, quiet=args.quiet)
     with _StopOnInterrupt() as stop:

@@ -683,6 +683,21 @@ def number_text(value: float) -> str:
     return f"{value:g}"
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and the noun in the number it needs: "1 held-out image", "1,000 held-out images".
+
+    Parameters
+    ----------
+    n : int
+        How many; written with thousands separators.
+    noun : str
+        The singular, e.g. "held-out image".
+    plural : str, optional
+        The plural where it is not ``noun + "s"``.
+    """
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
 def check_choice(name: str, value: Any) -> None:
     """Raise a ValueError if ``value`` is not one of hyperparameter ``name``'s choices.
 

@@ -32,8 +32,8 @@ from lab_ui.exports import export_section
 from lab_ui.link import PAGE_FILES, RESULT_KEYS, PageLink, link_query
 
 __all__ = ["RESULT_KEYS", "PageLink", "TrainingSection", "dataset_picker", "export_section",
-           "latent_frame", "log_scale_toggle", "loss_chart", "map_view_picker", "model_controls",
-           "open_run", "selected_points", "thumbnails", "training_subset_slider"]
+           "format_showing", "latent_frame", "log_scale_toggle", "loss_chart", "map_view_picker",
+           "model_controls", "open_run", "selected_points", "thumbnails", "training_subset_slider"]
 
 if TYPE_CHECKING:  # importing aecore.training imports TensorFlow; pages do it when they train
     from aecore.training import EpochEvent
@@ -103,10 +103,20 @@ _GRID_ORDER = ("network", "loss", "activation", "rbm_epochs", "filters", "depth"
                "epochs", "batch_size", "seed", "dynamic_binarization", "conditional")
 
 
+def format_showing(fmt: str | None, value: Any) -> str | None:
+    """The widget format ``fmt`` ("%.2f"), with more decimals where ``value`` has them, so a
+    value from a link or a reopened run (0.033) is shown as it is, not rounded (0.03)."""
+    if fmt is None or not fmt.endswith("f") or not isinstance(value, float):
+        return fmt
+    decimals = len(np.format_float_positional(value, precision=8, trim="-").partition(".")[2])
+    return f"%.{max(int(fmt[2:-1]), decimals)}f"
+
+
 def _param_widget(container: Any, name: str, **widget_args: Any) -> Any:
     """The widget for one hyperparameter, with label, help, range and step from PARAMS."""
     param = PARAMS[name]
     common = dict(label=param.label, help=param.help, persist_state="session", **widget_args)
+    shown = format_showing(param.format, st.session_state.get(widget_args.get("key")))
     if param.flag:
         return container.checkbox(**common)
     if param.choices:
@@ -114,10 +124,10 @@ def _param_widget(container: Any, name: str, **widget_args: Any) -> Any:
                                    format_func=lambda c: LOSSES.get(c, c), **common)
     if param.slider:
         return container.slider(min_value=param.min, max_value=param.max, step=param.step,
-                                format=param.format, **common)
+                                format=shown, **common)
     if param.format:
         return container.number_input(min_value=param.min, max_value=param.max, step=param.step,
-                                      format=param.format, **common)
+                                      format=shown, **common)
     return container.number_input(min_value=int(param.min), max_value=int(param.max),
                                   step=int(param.step), **common)
 

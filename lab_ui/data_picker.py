@@ -8,6 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from aecore.data import DATASETS, DEFAULT_DATASET, UPLOAD_KEY, Dataset, load_dataset
+from aecore.spec import counted
 from aecore.uploads import ACCEPTED_EXTENSIONS, csv_columns, read_upload, save_upload, upload_key
 from lab_ui.link import PageLink
 
@@ -51,10 +52,10 @@ def dataset_picker(link: PageLink) -> Dataset:
         st.sidebar.error(str(err))
         st.error(str(err))
         st.stop()
-    shape = (f"images of {data.image_shape[0]}×{data.image_shape[1]} pixels" if data.is_image
-             else f"rows of {data.input_dim} features")
-    st.sidebar.caption(f"{data.source}. {len(data.x_train):,} training and "
-                       f"{len(data.x_test):,} held-out {shape}.")
+    unit, shape = (("image", f"of {data.image_shape[0]}×{data.image_shape[1]} pixels")
+                   if data.is_image else ("row", f"of {data.input_dim} features"))
+    st.sidebar.caption(f"{data.source}. {counted(len(data.x_train), 'training ' + unit)} and "
+                       f"{counted(len(data.x_test), 'held-out ' + unit)} {shape}.")
     return data
 
 

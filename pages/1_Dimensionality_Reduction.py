@@ -10,6 +10,7 @@ from aecore.baseline_maps import maps_in_background
 from aecore.data import evaluation_points
 from aecore.presets import REDUCTION_PRESETS
 from aecore.results import ReductionResult
+from aecore.spec import counted
 from lab_ui import (
     RESULT_KEYS,
     PageLink,
@@ -40,6 +41,7 @@ st.markdown("Squeeze every image into a **code** of a few numbers, watch the dig
 link = PageLink("reduction")
 data = dataset_picker(link)
 x_eval, y_eval = evaluation_points(data)
+held_out = counted(len(x_eval), "held-out image")
 baseline_futures = maps_in_background(x_eval)  # t-SNE and UMAP: ready when a model is trained
 section = TrainingSection(RESULT_KEYS["reduction"])
 training = section.take_request()
@@ -73,7 +75,7 @@ with sweep_area:
 with live:
     with section.last_run(
             data, "Pick the hyperparameters and press **Train**. The loss curves and the 2-D "
-                  f"code of {len(x_eval):,} held-out images will update every epoch.") as result:
+                  f"code of {held_out} will update every epoch.") as result:
         autoencoder = result.estimator
         epochs_done = autoencoder.log_.epochs_done
         left, right = st.columns(2)
@@ -138,7 +140,7 @@ with below:
             "reconstruction MSE": number(format="%.4f",
                                          help="None for t-SNE and UMAP: they have no decoder"),
             "seconds": number(format="%.1f")})
-        st.caption(f"Scores on {len(x_eval):,} held-out images. **5-NN accuracy**: how often a "
+        st.caption(f"Scores on {held_out}. **5-NN accuracy**: how often a "
                    "point's 5 nearest neighbours in the map share its label (5-fold "
                    "cross-validated). **Trustworthiness**: how far the map's neighbourhoods are "
                    "true neighbourhoods of the images (1 is best). **Reconstruction MSE** per "
@@ -166,7 +168,7 @@ with below:
         st.info(str(err))
     else:
         st.plotly_chart(plots.accuracy_by_labels(accuracy), key="few_labels")
-        st.caption(f"Accuracy on the {len(x_eval):,} held-out images; each labelled subset is "
+        st.caption(f"Accuracy on the {held_out}; each labelled subset is "
                    "drawn stratified from the training images.")
         tables["few-label accuracy"] = lambda: accuracy
 

@@ -11,12 +11,14 @@ from aecore.image_quality import psnr
 from aecore.noise import NOISES, corrupt
 from aecore.presets import DENOISERS
 from aecore.results import GALLERY_SIZE, DenoisingResult
+from aecore.spec import counted
 from lab_ui import (
     RESULT_KEYS,
     PageLink,
     TrainingSection,
     dataset_picker,
     export_section,
+    format_showing,
     loss_chart,
     model_controls,
     training_subset_slider,
@@ -56,6 +58,7 @@ with controls:
     st.session_state.setdefault("dn_level", 0.5)
     st.session_state.setdefault("dn_noise_seed", 0)
     level = st.slider("Noise level", 0.0, 1.0, step=0.05, key="dn_level",
+                      format=format_showing("%.2f", st.session_state["dn_level"]),
                       persist_state="session", help="σ for Gaussian and speckle noise, the "
                       "fraction of pixels hit for salt-and-pepper and masking.")
     noise_seed = st.number_input("Noise seed", 0, 2**31 - 1, key="dn_noise_seed",
@@ -105,7 +108,7 @@ with below:
     gain = result.improvement
     against_filters = (f"{gain['over the best filter']:+.1f} dB against the best classical "
                        "filter and " if data.is_image else "")
-    st.caption(f"Mean over {len(x_eval):,} held-out samples. The autoencoder is "
+    st.caption(f"Mean over {counted(len(x_eval), 'held-out sample')}. The autoencoder is "
                f"{against_filters}{gain['over the noisy input']:+.1f} dB against the noisy "
                "input. PSNR stops at 100 dB: a sample identical to the clean one has infinite "
                "PSNR." + ("" if data.is_image else " Image filters and SSIM apply to images "

@@ -10,13 +10,14 @@ from aecore import anomaly, plots
 from aecore.presets import IMAGE_DETECTOR, TABULAR_DETECTOR
 from aecore.results import AnomalyResult
 from aecore.runconfig import parse_param
-from aecore.spec import PARAMS, SCORES
+from aecore.spec import PARAMS, SCORES, counted
 from lab_ui import (
     RESULT_KEYS,
     PageLink,
     TrainingSection,
     dataset_picker,
     export_section,
+    format_showing,
     loss_chart,
     model_controls,
 )
@@ -60,6 +61,7 @@ with controls:
     st.session_state.setdefault("an_contamination", 0.0)
     contamination = st.slider("Contamination of the training data", 0.0, most, step=0.01,
                               key="an_contamination", disabled=most == 0,
+                              format=format_showing("%.2f", st.session_state["an_contamination"]),
                               persist_state="session",
                               help="Share of anomalies mixed into the training data, as happens "
                                    "when 'normal' data are not checked by hand.")
@@ -72,9 +74,10 @@ with controls:
     except ValueError as err:  # too few rows of a class to split for validation and test
         st.error(str(err))
         st.stop()
-    st.caption(f"{setup.description}. {len(setup.x_train):,} training rows "
-               f"({setup.train_is_anomaly.sum()} anomalies mixed in), {len(setup.x_val):,} "
-               f"validation and {len(setup.x_test):,} test rows.")
+    st.caption(f"{setup.description}. {counted(len(setup.x_train), 'training row')} "
+               f"({counted(setup.train_is_anomaly.sum(), 'anomaly', 'anomalies')} mixed in), "
+               f"{counted(len(setup.x_val), 'validation row')} and "
+               f"{counted(len(setup.x_test), 'test row')}.")
     st.subheader("2 · Build the detector")
     link.apply("smoothing", "an_smoothing", lambda text: parse_param("smoothing", text))
     link.apply("score", "an_score", lambda text: parse_param("score", text))
@@ -88,6 +91,8 @@ with controls:
     st.session_state.setdefault("an_smoothing", IMAGE_DETECTOR.smoothing)
     smoothing = st.slider(smoothing_param.label, smoothing_param.min, smoothing_param.max,
                           step=smoothing_param.step, key="an_smoothing",
+                          format=format_showing(smoothing_param.format,
+                                                st.session_state["an_smoothing"]),
                           disabled=tabular, persist_state="session",
                           help=smoothing_param.help)
     st.session_state.setdefault("an_score", IMAGE_DETECTOR.score)
@@ -150,7 +155,7 @@ with below:
                                        **{c: number(format="%.3f") for c in table.columns[1:]}})
     st.caption("Rules from training scores: max, mean + kσ and the percentile use no labels. "
                "Best F1 and Youden's J pick the threshold on the labelled validation split. "
-               f"Every row is scored on the {len(y_test):,} test rows.")
+               f"Every row is scored on the {counted(len(y_test), 'test row')}.")
 
     st.subheader("5 · Curves and counts")
     c1, c2 = st.columns([2, 1])

@@ -71,6 +71,25 @@ def test_page_settings_are_linked_on_denoising_and_anomaly_pages():
     assert "digit_extra" in at.warning[0].value
 
 
+def test_a_linked_value_finer_than_its_widget_shows_is_shown_in_full():
+    """A link (or a reopened run from the CLI) may hold 0.033 where the widget shows two
+    decimals; every such widget widens its format rather than showing 0.03."""
+    at = open_link("pages/1_Dimensionality_Reduction.py", data="digits", neighbor_weight="0.033",
+                   input_noise="0.125", learning_rate="0.0012345")
+    assert not at.exception and not at.warning
+    assert at.slider(key="hp_neighbor_weight").proto.format == "%.3f"
+    assert at.number_input(key="hp_input_noise").proto.format == "%.3f"
+    assert at.number_input(key="hp_learning_rate").proto.format == "%.7f"
+    at = open_link("pages/2_Denoising.py", data="digits", level="0.033")
+    assert at.slider(key="dn_level").proto.format == "%.3f"
+    at = open_link("pages/4_Anomaly_Detection.py", data="digits", training_contamination="0.015",
+                   smoothing="0.75")
+    assert at.slider(key="an_contamination").proto.format == "%.3f"
+    assert at.slider(key="an_smoothing").proto.format == "%.2f"
+    at = open_link("pages/2_Denoising.py", data="digits", level="0.3")
+    assert at.slider(key="dn_level").proto.format == "%.2f"  # the usual format otherwise
+
+
 ROUND_TRIPS = {
     "pages/1_Dimensionality_Reduction.py": ("reduction", "hp_", {}),
     "pages/2_Denoising.py": ("denoising", "dn_dense_", {"architecture": "Dense", "noise": "masking",

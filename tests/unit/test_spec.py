@@ -3,7 +3,7 @@ import pytest
 from sklearn.base import clone
 
 from aecore.presets import DEFAULT_AUTOENCODER, SEED_TUTORIAL
-from aecore.spec import PARAMS, AESpec, parse_layers, sandwich
+from aecore.spec import PARAMS, AESpec, counted, parse_layers, sandwich
 
 DEFAULT_SPEC = DEFAULT_AUTOENCODER.to_spec()
 
@@ -98,3 +98,10 @@ def test_every_preset_adapted_to_the_data_can_train(dataset, n_train):
         adapted, notes = adapted_to(preset, x)
         adapted.validate_for(x, y)  # raises if the adapted preset could not train
         assert bool(notes) == (adapted.get_params() != preset.get_params())
+
+
+def test_counted_puts_the_noun_in_the_number_it_needs():
+    assert counted(1, "held-out image") == "1 held-out image"
+    assert counted(1000, "held-out image") == "1,000 held-out images"
+    assert counted(0, "anomaly", "anomalies") == "0 anomalies"
+    assert counted(1, "anomaly", "anomalies") == "1 anomaly"
