@@ -125,24 +125,18 @@ def _class_traces(points: np.ndarray, labels: np.ndarray, class_names: Sequence[
     return traces
 
 
-def _map_layout(fig: go.Figure, title: str, height: int, legend_below: bool = False
-                ) -> go.Figure:
-    """The layout every latent map shares: title, no tick labels, a legend of labels (at the
-    right, or in rows under the map where maps stand side by side and width is short)."""
-    place = (dict(orientation="h", x=0, xanchor="left", y=-0.02, yanchor="top")
-             if legend_below else {})
+def _map_layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    """The layout every latent map shares: title, no tick labels, a legend of labels."""
     fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=40, b=10),
                       xaxis=dict(showticklabels=False, zeroline=False),
                       yaxis=dict(showticklabels=False, zeroline=False),
-                      legend=dict(title_text="label", itemsizing="constant", tracegroupgap=0,
-                                  **place))
+                      legend=dict(title_text="label", itemsizing="constant", tracegroupgap=0))
     return fig
 
 
 def latent_scatter(points: np.ndarray, labels: np.ndarray, title: str = "", height: int = 380,
                    class_names: Sequence[str] = (),
-                   drawings: Sequence[str] | None = None, legend_below: bool = False
-                   ) -> go.Figure:
+                   drawings: Sequence[str] | None = None) -> go.Figure:
     """A 2-D map of points coloured by label, with a legend of labels; hover shows label and
     point index, and the image where ``drawings`` are given.
 
@@ -162,9 +156,6 @@ def latent_scatter(points: np.ndarray, labels: np.ndarray, title: str = "", heig
     drawings : sequence of str or None, default=None
         Each point's image as text (:func:`hover_drawings`), shown in its hover label; about
         0.3 kB of JSON a point, so the live maps redrawn every second leave them out.
-    legend_below : bool, default=False
-        Put the legend in rows under the map rather than at its right, so that maps side by
-        side keep their width.
 
     Returns
     -------
@@ -174,7 +165,7 @@ def latent_scatter(points: np.ndarray, labels: np.ndarray, title: str = "", heig
         of float64 in the figure's JSON, and finer than a screen can show).
     """
     return _map_layout(go.Figure(_class_traces(points, labels, class_names, drawings=drawings)),
-                       title, height, legend_below)
+                       title, height)
 
 
 def _padded_range(values: np.ndarray, pad: float) -> list[float]:
@@ -314,7 +305,7 @@ def thumbnail_sources(images: np.ndarray, labels: np.ndarray,
 
 def latent_thumbnails(points: np.ndarray, labels: np.ndarray, sources: Sequence[str],
                       title: str = "", height: int = 380, class_names: Sequence[str] = (),
-                      size: float = 0.06, legend_below: bool = False) -> go.Figure:
+                      size: float = 0.06) -> go.Figure:
     """The map drawn with the images themselves: each of the first ``len(sources)`` points as its
     digit at its code, like the t-SNE and autoencoder maps of the ConvNetJS demos.
 
@@ -335,8 +326,6 @@ def latent_thumbnails(points: np.ndarray, labels: np.ndarray, sources: Sequence[
         As for :func:`latent_scatter`.
     size : float, default=0.06
         Width and height of one image, as a fraction of the map's extent on each axis.
-    legend_below : bool, default=False
-        As for :func:`latent_scatter`.
 
     Returns
     -------
@@ -350,7 +339,7 @@ def latent_thumbnails(points: np.ndarray, labels: np.ndarray, sources: Sequence[
     n = len(sources)
     xy = np.asarray(points[:n], dtype=np.float32)
     fig = _map_layout(go.Figure(_class_traces(xy, np.asarray(labels)[:n], class_names,
-                                              marker_size=3)), title, height, legend_below)
+                                              marker_size=3)), title, height)
     x_range, y_range = _padded_range(xy[:, 0], size / 2), _padded_range(xy[:, 1], size / 2)
     width = round((x_range[1] - x_range[0]) * size, 4)
     tall = round((y_range[1] - y_range[0]) * size, 4)

@@ -108,12 +108,10 @@ with below:
         selected: list[int] = []
         drawings = hover_drawings(x_eval, data.image_shape)
         for col, m in zip(st.columns(len(maps)), maps, strict=True):
-            figure = (plots.latent_thumbnails(m.points, y_eval, sources, m.method, height=400,
-                                              class_names=data.class_names, legend_below=True)
-                      if sources else
-                      plots.latent_scatter(m.points, y_eval, m.method, height=400,
-                                           class_names=data.class_names, drawings=drawings,
-                                           legend_below=True))
+            figure = (plots.latent_thumbnails(m.points, y_eval, sources, m.method, height=360,
+                                              class_names=data.class_names) if sources else
+                      plots.latent_scatter(m.points, y_eval, m.method, height=360,
+                                           class_names=data.class_names, drawings=drawings))
             event = col.plotly_chart(figure, key=f"map_{m.method}", on_select="rerun",
                                      selection_mode=("points", "box", "lasso"))
             selected += selected_points(event)

@@ -96,8 +96,8 @@ for column, (run_id, run) in zip(columns, runs.items(), strict=True):
         column.error(f"Run {run_id}: {err}")
         continue
     event = column.plotly_chart(plots.latent_scatter(points, labels, f"run {run_id} · {run.page}",
-                                                     height=340, class_names=names,
-                                                     drawings=drawings, legend_below=True),
+                                                     height=300, class_names=names,
+                                                     drawings=drawings),
                                 key=f"runs_map_{run_id}", on_select="rerun",
                                 selection_mode=("points", "box", "lasso"))
     shown = selected_points(event)[:SHOWN_SELECTED]

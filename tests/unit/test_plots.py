@@ -26,17 +26,6 @@ def test_latent_scatter_has_one_named_svg_trace_per_class_and_no_stray_legend_en
     assert [t.name for t in named.data] == ["cat", "dog", "eel"]
 
 
-def test_maps_side_by_side_put_their_legend_in_rows_under_the_map():
-    points, labels = np.random.default_rng(0).random((30, 2)), np.arange(30) % 10
-    at_right = plots.latent_scatter(points, labels).layout.legend
-    assert at_right.orientation is None and at_right.title.text == "label"
-    for fig in (plots.latent_scatter(points, labels, legend_below=True),
-                plots.latent_thumbnails(points, labels, ["data:,"] * 5, legend_below=True)):
-        legend = fig.layout.legend
-        assert (legend.orientation, legend.yanchor) == ("h", "top") and legend.y < 0
-        assert legend.title.text == "label"
-
-
 def test_a_label_has_the_same_colour_in_every_map():
     rng = np.random.default_rng(0)
     first = plots.latent_scatter(rng.normal(size=(30, 2)), np.arange(30) % 10)
