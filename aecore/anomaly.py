@@ -17,6 +17,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.neighbors import NearestNeighbors
 
 from aecore.data import Dataset
+from aecore.spec import counted
 
 SOURCES = {"one-class": "Images: one class is normal",
            "hold-out": "Images: one class is the anomaly",
@@ -114,7 +115,13 @@ def contaminate(x_normal: np.ndarray, x_anomalous: np.ndarray, share: float,
 
 
 def _labelled_halves(x: np.ndarray, y: np.ndarray, seed: int):
-    """Split held-out data in half: validation (for rules that need labels) and test."""
+    """Split held-out data in half, stratified: validation (for rules that need labels) and
+    test; a ValueError in one sentence when there are too few held-out rows of a kind."""
+    counts = np.bincount(y, minlength=2)
+    if counts.min() < 2:
+        raise ValueError(f"The held-out data have {counts[0]} normal and "
+                         f"{counted(counts[1], 'anomalous row')}; splitting them into validation "
+                         "and test rows needs at least two of each, so use more data.")
     return train_test_split(x, y, test_size=0.5, random_state=seed, stratify=y)
 
 
@@ -149,8 +156,8 @@ def image_setup(data: Dataset, mode: str, digit: int, contamination: float = 0.0
     ------
     ValueError
         If ``mode`` is unknown, ``digit`` is not a training label, or ``contamination`` is outside
-        [0, 1) or needs more anomalous training images than there are; from scikit-learn's
-        ``train_test_split`` if the normal or the anomalous test rows number fewer than two.
+        [0, 1) or needs more anomalous training images than there are, or if the normal or the
+        anomalous held-out rows number fewer than two.
     """
     anomalous = _anomalous_class(data, mode, digit)
     x_train, flags = contaminate(data.x_train[~anomalous(data.y_train)],

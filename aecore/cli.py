@@ -179,7 +179,7 @@ def _train(args: argparse.Namespace) -> int:
     from aecore.devices import describe
 
     say.line(f"Training the {config.page} page's model on {result.data.name} "
-             f"({counted(result.n_train, 'training row')}) on {describe()}.")
+             f"({counted(result.n_train, 'training ' + result.data.sample_noun)}) on {describe()}.")
 
     progress = _Progress(sys.stderr, quiet=args.quiet)
     with _StopOnInterrupt() as stop:
@@ -314,7 +314,8 @@ class _SweepProgress:
     def _event(self, job: Any) -> str:
         if job.state in ("done", "stopped") and job.run_id is not None:
             scores = "  ".join(f"{name} {_number(value)}" for name, value in job.scores.items())
-            ended = "done" if job.state == "done" else f"stopped after {job.epoch} epochs"
+            ended = ("done" if job.state == "done"
+                     else f"stopped after {counted(job.epoch, 'epoch')}")
             return f"{ended} in {job.seconds:.1f} s  {scores}  (run {job.run_id})"
         return {"running": "started", "cancelled": "cancelled", "failed": f"failed: {job.error}",
                 "stopped": "stopped before its first epoch ended; not stored"}[job.state]

@@ -77,6 +77,11 @@ class Dataset:
         return self.image_shape is not None
 
     @property
+    def sample_noun(self) -> str:
+        """What one sample is called on pages and in the CLI: "image" or "row"."""
+        return "image" if self.is_image else "row"
+
+    @property
     def display_shape(self) -> tuple[int, int]:
         """How one sample is drawn: its (height, width) as an image, or a table row as a strip
         of (1, n_features) cells, so image galleries show table rows too."""

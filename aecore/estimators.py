@@ -32,6 +32,7 @@ from aecore.spec import (
     VAESpec,
     check_choice,
     check_range,
+    counted,
 )
 from aecore.validation import check_data, check_labels
 
@@ -83,8 +84,8 @@ class _NeuralAutoencoder(TransformerMixin, BaseEstimator):
         return (f"{self.architecture(n_features)} · {self.to_spec().activation} · "
                 f"{self.loss.upper()} · "
                 f"Adam, learning rate {self.learning_rate:g}"
-                f"{', cosine decay' if self.lr_decay else ''} · {self.epochs} epochs of batch "
-                f"{self.batch_size}")
+                f"{', cosine decay' if self.lr_decay else ''} · "
+                f"{counted(self.epochs, 'epoch')} of batch {self.batch_size}")
 
     # ---- fitting -------------------------------------------------------------------------
     def _train(self, x: np.ndarray, n_features: int, targets: np.ndarray | None,
@@ -385,7 +386,7 @@ class Autoencoder(_NeuralAutoencoder):
     def summary(self, n_features: int) -> str:
         """As :meth:`_NeuralAutoencoder.summary`, ending with the RBM pretraining if any."""
         text = super().summary(n_features)
-        return f"{text} · RBM pretraining, {self.rbm_epochs} epochs per layer" \
+        return f"{text} · RBM pretraining, {counted(self.rbm_epochs, 'epoch')} per layer" \
             if self.rbm_epochs else text
 
     def _pretrain(self, spec: TrainingSpec, x: np.ndarray, on_epoch: EpochCallback | None,

@@ -13,6 +13,8 @@ from typing import Literal
 
 import numpy as np
 
+from aecore.spec import counted
+
 Status = Literal["running", "finished", "stopped", "diverged"]
 DIVERGENCE_ADVICE = ("Try a learning rate ten times lower, the MSE loss instead of binary "
                      "cross-entropy, or (for a VAE) a smaller β.")
@@ -148,6 +150,6 @@ class TrainingLog:
                     f"bound and stopped being a number, so the model's weights are unusable. "
                     f"{DIVERGENCE_ADVICE}")
         if self.status == "stopped":
-            return (f"Stopped after {self.epochs_done} of {self.epochs} epochs "
+            return (f"Stopped after {self.epochs_done} of {counted(self.epochs, 'epoch')} "
                     f"({self.seconds:.1f} s); the model trained so far is kept.")
-        return f"Trained {self.epochs_done} epochs in {self.seconds:.1f} s."
+        return f"Trained {counted(self.epochs_done, 'epoch')} in {self.seconds:.1f} s."

@@ -71,7 +71,7 @@ def adapted_to(preset: Any, X: np.ndarray) -> tuple[Any, list[str]]:
     n_samples, n_features = X.shape
     if params["batch_size"] > n_samples:
         params["batch_size"] = n_samples
-        notes.append(f"batch size {preset.batch_size} → {n_samples} (the training images)")
+        notes.append(f"batch size {preset.batch_size} → {n_samples} (the training samples)")
     uses_code = "code_size" not in preset.unused_params()
     if uses_code and params["code_size"] >= n_features:
         params["code_size"] = max(1, n_features // 4)

@@ -218,7 +218,7 @@ class TrainingSpec:
             If ``batch_size`` exceeds n_samples.
         """
         if self.batch_size > len(x):
-            raise ValueError(f"Batch size {self.batch_size} exceeds the {len(x)} training images "
+            raise ValueError(f"Batch size {self.batch_size} exceeds the {len(x)} training samples "
                              f"(n_samples = {len(x)}).")
         return self
 
@@ -509,8 +509,8 @@ class VAESpec(TrainingSpec):
             check_range(name, getattr(self, name))
         _check_layers(self.hidden_layers, self.code_size)
         if self.warmup_epochs > self.epochs:
-            raise ValueError(f"The KL warm-up ({self.warmup_epochs} epochs) is longer than the "
-                             f"run ({self.epochs} epochs): β would only reach "
+            raise ValueError(f"The KL warm-up ({counted(self.warmup_epochs, 'epoch')}) is longer "
+                             f"than the run ({counted(self.epochs, 'epoch')}): β would only reach "
                              f"{self.beta * self.epochs / self.warmup_epochs:.2g} of "
                              f"{self.beta:g}. Shorten the warm-up or train for longer.")
         if self.network not in PARAMS["network"].choices:

@@ -31,9 +31,10 @@ from lab_ui.data_picker import dataset_picker
 from lab_ui.exports import export_section
 from lab_ui.link import PAGE_FILES, RESULT_KEYS, PageLink, link_query
 
-__all__ = ["RESULT_KEYS", "PageLink", "TrainingSection", "dataset_picker", "export_section",
-           "format_showing", "latent_frame", "log_scale_toggle", "loss_chart", "map_view_picker",
-           "model_controls", "open_run", "selected_points", "thumbnails", "training_subset_slider"]
+__all__ = ["RESULT_KEYS", "PageLink", "TrainingSection", "column_grid", "dataset_picker",
+           "export_section", "format_showing", "latent_frame", "log_scale_toggle", "loss_chart",
+           "map_view_picker", "model_controls", "open_run", "selected_points", "thumbnails",
+           "training_subset_slider"]
 
 if TYPE_CHECKING:  # importing aecore.training imports TensorFlow; pages do it when they train
     from aecore.training import EpochEvent
@@ -344,6 +345,14 @@ def loss_chart(history: dict[str, list[float]], container: Any = st,
     """The "Log scale" switch and the loss curves of a finished training, in ``container``."""
     log_y = log_scale_toggle(container)
     container.plotly_chart(plots.loss_curves(history, log_y=log_y), key=key)
+
+
+def column_grid(n: int, per_row: int) -> list[Any]:
+    """``n`` Streamlit columns in rows of at most ``per_row``, all of one width (a short last
+    row keeps it too), so charts side by side stay wide enough to read: Plotly does not draw
+    a map narrower than its minimum width, it clips it."""
+    return [column for start in range(0, n, per_row)
+            for column in st.columns(per_row)[:min(per_row, n - start)]]
 
 
 def selected_points(event: Any) -> list[int]:

@@ -52,10 +52,11 @@ def dataset_picker(link: PageLink) -> Dataset:
         st.sidebar.error(str(err))
         st.error(str(err))
         st.stop()
-    unit, shape = (("image", f"of {data.image_shape[0]}×{data.image_shape[1]} pixels")
-                   if data.is_image else ("row", f"of {data.input_dim} features"))
-    st.sidebar.caption(f"{data.source}. {counted(len(data.x_train), 'training ' + unit)} and "
-                       f"{counted(len(data.x_test), 'held-out ' + unit)} {shape}.")
+    shape = (f"of {data.image_shape[0]}×{data.image_shape[1]} pixels" if data.is_image
+             else f"of {data.input_dim} features")
+    noun = data.sample_noun
+    st.sidebar.caption(f"{data.source}. {counted(len(data.x_train), 'training ' + noun)} and "
+                       f"{counted(len(data.x_test), 'held-out ' + noun)} {shape}.")
     return data
 
 

@@ -14,7 +14,7 @@ from aecore.data import Dataset
 from aecore.results import ReductionResult
 from aecore.runconfig import RunConfig, config_of
 from aecore.runs import store_dir
-from aecore.spec import PARAMS, number_text
+from aecore.spec import PARAMS, counted, number_text
 from lab_ui import session_job, wait_for_interrupted_training
 from lab_ui.link import MAX_COMPARED
 
@@ -80,9 +80,9 @@ def sweep_section(autoencoder: Any, data: Dataset, n_train: int) -> None:
                            "finished ones are kept.")
     if values and autoencoder is not None:
         epochs = (f"{', '.join(map(number_text, values))} epochs" if param == "epochs"
-                  else f"{autoencoder.epochs} epochs")
-        st.caption(f"{len(values)} trainings of {epochs} on {n_train:,} images, {N_JOBS} at "
-                   f"a time, saved in the run store ({store_dir()}).")
+                  else counted(autoencoder.epochs, "epoch"))
+        st.caption(f"{len(values)} trainings of {epochs} on {counted(n_train, data.sample_noun)}, "
+                   f"{N_JOBS} at a time, saved in the run store ({store_dir()}).")
     slot = st.empty()  # the running sweep's progress, then its result, in one place
     if running:
         _run(config_of(ReductionResult(autoencoder, data, n_train)), param, values, slot)

@@ -15,6 +15,7 @@ from lab_ui import (
     RESULT_KEYS,
     PageLink,
     TrainingSection,
+    column_grid,
     dataset_picker,
     export_section,
     hover_drawings,
@@ -30,6 +31,7 @@ from lab_ui.sweep_section import sweep_requested, sweep_section
 
 st.set_page_config(page_title="Dimensionality reduction · Autoencoder Lab", layout="wide")
 SHOWN_SELECTED = 12  # images of selected points drawn at most
+MAPS_PER_ROW = 2  # four maps in one row are clipped at ~900 px; two keep them readable
 
 
 st.title("Dimensionality reduction")
@@ -41,7 +43,8 @@ st.markdown("Squeeze every image into a **code** of a few numbers, watch the dig
 link = PageLink("reduction")
 data = dataset_picker(link)
 x_eval, y_eval = evaluation_points(data)
-held_out = counted(len(x_eval), "held-out image")
+held_out = counted(len(x_eval), f"held-out {data.sample_noun}")
+samples = f"{data.sample_noun}s"  # images, or a table's rows
 baseline_futures = maps_in_background(x_eval)  # t-SNE and UMAP: ready when a model is trained
 section = TrainingSection(RESULT_KEYS["reduction"])
 training = section.take_request()
@@ -107,7 +110,7 @@ with below:
     else:
         selected: list[int] = []
         drawings = hover_drawings(x_eval, data.image_shape)
-        for col, m in zip(st.columns(len(maps)), maps, strict=True):
+        for col, m in zip(column_grid(len(maps), MAPS_PER_ROW), maps, strict=True):
             figure = (plots.latent_thumbnails(m.points, y_eval, sources, m.method, height=360,
                                               class_names=data.class_names) if sources else
                       plots.latent_scatter(m.points, y_eval, m.method, height=360,
@@ -124,7 +127,7 @@ with below:
             shown = selected[:SHOWN_SELECTED]
             more = (f" (the first {len(shown)} of {len(selected)})"
                     if len(selected) > len(shown) else "")
-            st.markdown(f"**Selected points{more}**: the images and their reconstructions")
+            st.markdown(f"**Selected points{more}**: the {samples} and their reconstructions")
             st.plotly_chart(plots.image_rows(
                 [x_eval[shown], autoencoder.reconstruct(x_eval[shown])], data.display_shape,
                 ["original", "reconstruction"], height_per_row=90,
@@ -132,21 +135,21 @@ with below:
                 width=max(200, 70 * len(shown) + 120))
         else:
             st.caption("Click a point in any map, or select several with the box or lasso tool "
-                       "of its toolbar, to see their images and reconstructions. Click a label "
-                       "in a legend to hide that class, double-click it to show it alone.")
+                       f"of its toolbar, to see their {samples} and reconstructions." +
+                       ("" if sources else " Click a label in a legend to hide that class, "
+                        "double-click it to show it alone."))
         number = st.column_config.NumberColumn
         st.dataframe(scores, column_config={
             "5-NN accuracy": number(format="%.3f"), "trustworthiness": number(format="%.3f"),
             "reconstruction MSE": number(format="%.4f",
                                          help="None for t-SNE and UMAP: they have no decoder"),
             "seconds": number(format="%.1f")})
-        st.caption(f"Scores on {held_out}. **5-NN accuracy**: how often a "
-                   "point's 5 nearest neighbours in the map share its label (5-fold "
-                   "cross-validated). **Trustworthiness**: how far the map's neighbourhoods are "
-                   "true neighbourhoods of the images (1 is best). **Reconstruction MSE** per "
-                   f"pixel: PCA uses {autoencoder.code_size} components, as many as the code. "
-                   "**Seconds**: training time for the autoencoder, fitting time for PCA, t-SNE "
-                   "and UMAP.")
+        st.caption(f"Scores on {held_out}. **5-NN accuracy**: how often a point's 5 nearest "
+                   "neighbours in the map share its label (5-fold cross-validated). "
+                   "**Trustworthiness**: how far the map's neighbourhoods are true neighbourhoods "
+                   f"of the {samples} (1 is best). **Reconstruction MSE** per feature: PCA uses "
+                   f"{autoencoder.code_size} components, as many as the code. **Seconds**: "
+                   "training time for the autoencoder, fitting time for PCA, t-SNE and UMAP.")
 
     st.subheader("4 · Reconstructions")
     originals = x_eval[result.examples]
@@ -157,9 +160,10 @@ with below:
 
     st.subheader("5 · The code as features")
     st.markdown("Autoencoder codes can feed a supervised model, like PCA components. Here a "
-                "logistic regression learns the labels from only a few labelled training images, "
-                "using the raw pixels, PCA with as many components as the code, or the code itself "
-                "(the autoencoder and PCA learnt from all training images, without labels).")
+                "logistic regression learns the labels from only a few labelled training "
+                f"{samples}, using the raw pixels, PCA with as many components as the code, or "
+                f"the code itself (the autoencoder and PCA learnt from all training {samples}, "
+                "without labels).")
     tables = {"embeddings": lambda: result.maps_table(maps)} if maps else {}
     try:
         with st.spinner("Training the classifiers…"):
@@ -169,7 +173,7 @@ with below:
     else:
         st.plotly_chart(plots.accuracy_by_labels(accuracy), key="few_labels")
         st.caption(f"Accuracy on the {held_out}; each labelled subset is "
-                   "drawn stratified from the training images.")
+                   f"drawn stratified from the training {samples}.")
         tables["few-label accuracy"] = lambda: accuracy
 
     export_section(result, tables)

@@ -124,7 +124,7 @@ with below:
 
     st.subheader("5 · Robustness: other noise levels")
     st.markdown("Denoisers trained at one level and tested at others. Each row trains a model like "
-                f"yours for {min(denoiser.epochs, 5)} epochs, so this takes a while.")
+                f"yours for {counted(min(denoiser.epochs, 5), 'epoch')}, so this takes a while.")
     if st.button("Compute the robustness matrix"):
         progress = st.progress(0.0)
         try:

@@ -4,11 +4,12 @@ import streamlit as st
 
 from aecore import plots
 from aecore.runs import RunStore, reopen
-from lab_ui import hover_drawings, log_scale_toggle, open_run, selected_points
+from lab_ui import column_grid, hover_drawings, log_scale_toggle, open_run, selected_points
 from lab_ui.link import MAX_COMPARED, linked_runs
 
 st.set_page_config(page_title="Runs · Autoencoder Lab", layout="wide")
 SHOWN_SELECTED = 8  # samples of selected points drawn under a map at most
+MAPS_PER_ROW = 3  # six maps in one row are clipped at 1280 px
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -86,7 +87,7 @@ st.subheader("Latent maps of the held-out points")
 st.caption("Click a point, or select several with the box or lasso tool of a map's toolbar, to "
            "see their samples below it (a hover label cannot show an image); click a label in a "
            "legend to hide that class, double-click it to show it alone.")
-columns = st.columns(len(selected))
+columns = column_grid(len(selected), MAPS_PER_ROW)
 for column, (run_id, run) in zip(columns, runs.items(), strict=True):
     try:
         with st.spinner(f"Loading run {run_id}…"):

@@ -173,11 +173,11 @@ def test_rbm_pretraining_sets_the_activation_aside_and_trains():
     assert not at.error
     assert not [s for s in at.selectbox if s.key == "hp_activation"]  # sigmoid, set aside
     assert any(c.value.startswith("Network: 64-16-2-16-64 · sigmoid · ")
-               and c.value.endswith("· RBM pretraining, 1 epochs per layer") for c in at.caption)
+               and c.value.endswith("· RBM pretraining, 1 epoch per layer") for c in at.caption)
     at = click(at, "Train")
     assert not at.exception, at.exception
     assert not at.error
-    assert any("Trained 1 epochs" in s.value for s in at.success)
+    assert any("Trained 1 epoch in" in s.value for s in at.success)
     assert "rbm_epochs=1" in at.code[0].value
     estimator = at.session_state["dr_result"].estimator
     assert estimator.rbm_epochs == 1 and estimator.status_ == "finished"

@@ -86,6 +86,20 @@ def test_anomaly_detection_needs_two_classes_and_says_so():
     assert any("has no labels, but this set-up needs two classes" in e.value for e in at.error)
 
 
+@pytest.mark.parametrize("rows", [5, 8, 12])
+def test_anomaly_detection_on_too_few_rows_of_a_class_says_so_in_one_sentence(rows):
+    # 5 rows leave 1 held-out row, 8 and 12 leave one of a class: too few to split in half
+    table = pd.DataFrame(np.random.default_rng(0).random((rows, 4)), columns=list("abcd")).assign(
+        label=np.arange(rows) % 2)
+    at = upload("pages/4_Anomaly_Detection.py", "few.csv", table.to_csv(index=False).encode(),
+                "label")
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert any(re.fullmatch(r"The held-out data have \d+ normal and \d+ anomalous rows?; "
+                            r"splitting them .* needs at least two of each, so use more data\.",
+                            e) for e in errors), errors
+
+
 @pytest.mark.parametrize("script", PAGES)
 def test_a_table_without_labels_trains_on_every_page_that_needs_none(script):
     table = pd.DataFrame(np.random.default_rng(0).random((150, 6)), columns=list("abcdef"))

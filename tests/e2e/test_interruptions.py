@@ -36,16 +36,16 @@ def test_the_old_run_is_cleared_while_training_and_a_changed_setting_says_it_end
     page.get_by_text("Trained 2 epochs").wait_for(timeout=120_000)
     page.wait_for_function("() => [...document.querySelectorAll('.gtitle')]"
                            ".some(n => n.textContent === 'UMAP')", timeout=90_000)
-    # the rightmost map: while training, the shorter page scrolls back up and this place lies
+    # the top right map: while training, the shorter page scrolls back up and this place lies
     # over the live charts (the controls, on the left, would take a click as a new setting)
-    old_point = page.evaluate(POINT_POSITION_JS, ["UMAP", "0"])
+    old_point = page.evaluate(POINT_POSITION_JS, ["t-SNE", "0"])
     set_field(page, "Epochs", "300", r"Network: 784-64-32-2-.* · 300 epochs of")
 
     page.get_by_role("button", name="Train", exact=True).click()
     page.get_by_text(re.compile(r"Epoch [2-9]\d*/300")).first.wait_for(timeout=90_000)
     assert not page.get_by_text("Side by side").count(), "the old run's sections are still shown"
     clicked_at = epoch_shown(page, 300)
-    page.mouse.click(*old_point)  # where the old UMAP map was
+    page.mouse.click(*old_point)  # where the old t-SNE map was
     page.get_by_text(re.compile(rf"Epoch ({clicked_at + 2}|[1-9]\d\d+|[{clicked_at + 3}-9]\d*)"
                                 r"/300")).first.wait_for(timeout=60_000)
     assert not page.get_by_text(re.compile("Stopped after")).count()

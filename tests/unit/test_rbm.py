@@ -88,7 +88,7 @@ def test_fit_with_pretraining_reports_each_rbm_then_trains_sigmoid_layers(digits
     assert ae.log_.seconds > stages[-1].elapsed  # the time counts the pretraining
     assert ae.encoder_.get_layer("encoder_0").activation.__name__ == "sigmoid"
     assert ae.summary(64) == ("64-32-16-2-16-32-64 · sigmoid · BCE · Adam, learning rate "
-                              "0.001 · 1 epochs of batch 64 · RBM pretraining, 2 epochs per "
+                              "0.001 · 1 epoch of batch 64 · RBM pretraining, 2 epochs per "
                               "layer")
     assert ae.unused_params() == {"filters", "depth", "activation"}
     seen = []

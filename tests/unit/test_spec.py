@@ -67,7 +67,7 @@ def test_code_as_wide_as_the_input_is_rejected_for_that_data():
 
 
 def test_batch_larger_than_the_training_set_is_rejected():
-    with pytest.raises(ValueError, match="exceeds the 10 training images"):
+    with pytest.raises(ValueError, match="exceeds the 10 training samples"):
         AESpec(batch_size=64, hidden_layers=(8,)).checked_for(np.zeros((10, 20)))
 
 
