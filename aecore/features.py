@@ -19,6 +19,8 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from aecore.spec import counted
+
 LABEL_COUNTS = (10, 100, 1000)
 
 
@@ -67,13 +69,17 @@ def few_label_accuracy(autoencoder: Any, x_train: np.ndarray, y_train: np.ndarra
     Raises
     ------
     ValueError
-        If ``y_train`` holds fewer than two classes (a classifier needs two).
+        If ``y_train`` holds fewer than two classes (a classifier needs two), or fewer samples
+        than the smallest of ``label_counts``.
     """
     n_classes = len(np.unique(y_train))
     if n_classes < 2:
         raise ValueError("A classifier needs labels of at least two classes, and these data "
                          "have one (upload them with a label column to see this section).")
     counts = sorted({max(c, n_classes) for c in label_counts if c <= len(x_train)})
+    if not counts:
+        raise ValueError(f"The fewest labels compared is {min(label_counts)}, and these data "
+                         f"have {counted(len(x_train), 'training sample')}.")
     pipelines = feature_pipelines(autoencoder, x_train)
     rows = {}
     for count in counts:

@@ -168,7 +168,7 @@ with below:
     try:
         with st.spinner("Training the classifiers…"):
             accuracy = result.few_label_accuracy
-    except ValueError as err:  # data with one class (an upload without labels)
+    except ValueError as err:  # one class (an upload without labels), or too few rows
         st.info(str(err))
     else:
         st.plotly_chart(plots.accuracy_by_labels(accuracy), key="few_labels")

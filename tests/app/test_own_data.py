@@ -139,3 +139,4 @@ def test_too_few_held_out_rows_to_compare_maps_is_a_sentence_not_a_traceback(row
     assert any(h.value == "4 · Reconstructions" for h in at.subheader)
     held_out = "1 held-out row of 6 features" if rows == 5 else "3 held-out rows of 6 features"
     assert held_out in at.sidebar.caption[0].value  # in the number the count needs
+    assert any("fewest labels compared is 10" in i.value for i in at.info)  # no empty chart

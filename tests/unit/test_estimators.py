@@ -188,6 +188,10 @@ def test_few_labels_go_further_on_a_code_than_on_nothing(fitted, digits):
     assert list(table.columns) == ["raw pixels", "PCA (2 components)", "autoencoder code (2)"]
     assert ((table >= 0) & (table <= 1)).all().all()
     assert table.loc[100, "raw pixels"] > 0.5
+    with pytest.raises(ValueError, match="fewest labels compared is 10, and these data have 4 "
+                                         "training samples"):  # not an empty table
+        few_label_accuracy(fitted, digits.x_train[:4], digits.y_train[:4], digits.x_test,
+                           digits.y_test)
 
 
 def test_numpy_hyperparameters_train_save_and_search(digits, tmp_path):
