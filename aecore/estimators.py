@@ -83,7 +83,7 @@ class _NeuralAutoencoder(TransformerMixin, BaseEstimator):
         Adam, learning rate 0.001 · 20 epochs of batch 64' (ValueError for bad settings)."""
         return (f"{self.architecture(n_features)} · {self.to_spec().activation} · "
                 f"{self.loss.upper()} · "
-                f"Adam, learning rate {self.learning_rate:g}"
+                f"Adam, learning rate {self.learning_rate:.10g}"
                 f"{', cosine decay' if self.lr_decay else ''} · "
                 f"{counted(self.epochs, 'epoch')} of batch {self.batch_size}")
 

@@ -273,3 +273,10 @@ def test_error_and_code_score_is_standardised_on_the_training_rows(digits):
         detector.anomaly_scores(digits.x_test, 1.3)
     with pytest.raises(ValueError, match="fitted on 1437 rows; got 10"):
         detector.training_scores(digits.x_train[:10])
+
+
+def test_the_summary_counts_epochs_in_words_and_keeps_the_learning_rate_given():
+    from aecore import Autoencoder
+
+    text = Autoencoder(hidden_layers=(8,), learning_rate=0.12345679, epochs=1).summary(64)
+    assert "learning rate 0.12345679 · 1 epoch of batch 64" in text  # not 0.123457, 1 epochs
