@@ -133,22 +133,52 @@ def umap_map(x_eval: np.ndarray, seed: int = 0) -> Map2D:
        Projection for Dimension Reduction", arXiv:1802.03426, 2018.
     """
     start = time.perf_counter()
-    if len(x_eval) < 3:
-        raise ValueError(f"UMAP needs at least 3 points; got {len(x_eval)}.")
-    if np.ptp(x_eval, axis=0).max() == 0:
-        return Map2D("UMAP", np.zeros((len(x_eval), 2)), time.perf_counter() - start,
-                     note="all points are identical, so they all sit at one place")
+    points = umap_embedding(x_eval, seed=seed)
+    note = ("all points are identical, so they all sit at one place" if not points.any()
+            else "fitted on these very points, as t-SNE is")
+    return Map2D("UMAP", points, time.perf_counter() - start, note=note)
+
+
+def umap_embedding(x: np.ndarray, n_components: int = 2, seed: int = 0) -> np.ndarray:
+    """UMAP's embedding of the rows of ``x`` (umap-learn, Euclidean, 15 neighbours, ``min_dist``
+    0.1, spectral initialisation), made safe for small and degenerate data.
+
+    Parameters
+    ----------
+    x : ndarray of shape (n_samples, n_features)
+        Points, e.g. flattened images with pixels in [0, 1]; n_samples ≥ 3.
+    n_components : int, default=2
+        Dimensions of the embedding.
+    seed : int, default=0
+        ``random_state`` of UMAP, which makes it reproducible (and single-threaded).
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_components), float64
+        With n_samples ≤ max(15, n_components + 1) the neighbourhood shrinks to n_samples − 1
+        and the layout starts at random (a spectral start needs more points than dimensions);
+        identical points all get the origin.
+
+    Raises
+    ------
+    ValueError
+        If there are fewer than 3 points (UMAP needs 2 neighbours per point).
+    """
+    if len(x) < 3:
+        raise ValueError(f"UMAP needs at least 3 points; got {len(x)}.")
+    if np.ptp(x, axis=0).max() == 0:
+        return np.zeros((len(x), n_components))
     import warnings
 
     from umap import UMAP
 
-    small = len(x_eval) <= 15
+    small = len(x) <= max(15, n_components + 1)
     with warnings.catch_warnings():  # "n_jobs overridden by random_state": wanted here
         warnings.simplefilter("ignore", UserWarning)
-        points = UMAP(n_neighbors=min(15, len(x_eval) - 1), init="random" if small else "spectral",
-                      random_state=seed).fit_transform(x_eval)
-    return Map2D("UMAP", points.astype("float64"), time.perf_counter() - start,
-                 note="fitted on these very points, as t-SNE is")
+        points = UMAP(n_components=n_components, n_neighbors=min(15, len(x) - 1),
+                      init="random" if small else "spectral",
+                      random_state=seed).fit_transform(x)
+    return points.astype("float64")
 
 
 def code_map(codes: np.ndarray, train_seconds: float) -> Map2D:

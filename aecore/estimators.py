@@ -293,6 +293,9 @@ class Autoencoder(_NeuralAutoencoder):
         w · UMAP's cross-entropy between the training images' fuzzy neighbour graph and the
         codes' similarities (:mod:`aecore.neighbors`; Sainburg et al. 2021). 0 is a plain
         autoencoder (dense network only).
+    neighbor_loss : {"graph", "embedding"}, default "graph"
+        The neighbour loss: that cross-entropy on sampled graph edges, or the squared distance
+        of each training image's code to its place in UMAP's map of the training images.
     network : {"dense", "conv"}, default "dense"
         Dense layers, or Conv2D blocks for square images.
     filters, depth : int, default 32, 2
@@ -338,7 +341,8 @@ class Autoencoder(_NeuralAutoencoder):
                  hidden_layers: tuple[int, ...] = _AE.hidden_layers, loss: str = _AE.loss,
                  activation: str = _AE.activation, input_noise: float = _AE.input_noise,
                  neighbor_weight: float = _AE.neighbor_weight,
-                 network: str = "dense", filters: int = _CONV.filters, depth: int = _CONV.depth,
+                 neighbor_loss: str = _AE.neighbor_loss, network: str = "dense",
+                 filters: int = _CONV.filters, depth: int = _CONV.depth,
                  epochs: int = _AE.epochs, batch_size: int = _AE.batch_size,
                  learning_rate: float = _AE.learning_rate, lr_decay: bool = _AE.lr_decay,
                  seed: int = _AE.seed, rbm_epochs: int = _AE.rbm_epochs,
@@ -349,6 +353,7 @@ class Autoencoder(_NeuralAutoencoder):
         self.activation = activation
         self.input_noise = input_noise
         self.neighbor_weight = neighbor_weight
+        self.neighbor_loss = neighbor_loss
         self.network = network
         self.filters = filters
         self.depth = depth
@@ -362,8 +367,9 @@ class Autoencoder(_NeuralAutoencoder):
 
     def unused_params(self) -> set[str]:
         if self.network == "conv":
-            return {"code_size", "hidden_layers", "rbm_epochs", "neighbor_weight"}
-        return {"filters", "depth"} | ({"activation"} if self.rbm_epochs else set())
+            return {"code_size", "hidden_layers", "rbm_epochs", "neighbor_weight", "neighbor_loss"}
+        return ({"filters", "depth"} | ({"activation"} if self.rbm_epochs else set())
+                | (set() if self.neighbor_weight else {"neighbor_loss"}))
 
     def to_spec(self) -> AESpec | ConvSpec:
         training = dict(loss=self.loss, epochs=self.epochs, batch_size=self.batch_size,
@@ -381,7 +387,7 @@ class Autoencoder(_NeuralAutoencoder):
             training["activation"] = "sigmoid"
         return AESpec(code_size=self.code_size, hidden_layers=tuple(self.hidden_layers),
                       rbm_epochs=self.rbm_epochs, neighbor_weight=self.neighbor_weight,
-                      **training)
+                      neighbor_loss=self.neighbor_loss, **training)
 
     def summary(self, n_features: int) -> str:
         """As :meth:`_NeuralAutoencoder.summary`, ending with the RBM pretraining if any."""
@@ -721,7 +727,8 @@ class ReconstructionDetector(Autoencoder):
                  hidden_layers: tuple[int, ...] = _AE.hidden_layers, loss: str = _AE.loss,
                  activation: str = _AE.activation, input_noise: float = _AE.input_noise,
                  neighbor_weight: float = _AE.neighbor_weight,
-                 network: str = "dense", filters: int = _CONV.filters, depth: int = _CONV.depth,
+                 neighbor_loss: str = _AE.neighbor_loss, network: str = "dense",
+                 filters: int = _CONV.filters, depth: int = _CONV.depth,
                  epochs: int = _AE.epochs, batch_size: int = _AE.batch_size,
                  learning_rate: float = _AE.learning_rate, lr_decay: bool = _AE.lr_decay,
                  seed: int = _AE.seed, rbm_epochs: int = _AE.rbm_epochs, rescale: bool = False,
@@ -730,7 +737,8 @@ class ReconstructionDetector(Autoencoder):
                  image_shape: tuple[int, int] | None = None) -> None:
         super().__init__(code_size=code_size, hidden_layers=hidden_layers, loss=loss,
                          activation=activation, input_noise=input_noise,
-                         neighbor_weight=neighbor_weight, network=network,
+                         neighbor_weight=neighbor_weight, neighbor_loss=neighbor_loss,
+                         network=network,
                          filters=filters, depth=depth, epochs=epochs, batch_size=batch_size,
                          learning_rate=learning_rate, lr_decay=lr_decay, seed=seed,
                          rbm_epochs=rbm_epochs, rescale=rescale)

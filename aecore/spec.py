@@ -16,6 +16,7 @@ import numpy as np
 
 LOSSES = {"mse": "Mean squared error", "bce": "Binary cross-entropy"}
 ACTIVATIONS = ("relu", "selu", "elu", "tanh", "sigmoid", "gelu")
+NEIGHBOR_LOSSES = ("graph", "embedding")  # aecore.neighbors: UMAP loss on edges, or on its map
 SCORES = {"error": "Reconstruction error",  # an anomaly detector's scores (aecore.anomaly)
           "error+code": "Ink-relative error + code distance"}
 
@@ -89,6 +90,11 @@ PARAMS: dict[str, Param] = {
                              "rebuilds the images (Sainburg et al. 2021). 0 = a plain "
                              "autoencoder. Dense networks only.", 0.0, 5.0, step=0.05,
                              format="%.2f", slider=True),
+    "neighbor_loss": Param("Neighbour loss", "How the neighbour loss keeps neighbours together: "
+                           "UMAP's loss on sampled pairs of neighbouring images (graph), or "
+                           "the distance of each image's code to its place in UMAP's map of the "
+                           "training images (embedding), which places unseen images better.",
+                           choices=NEIGHBOR_LOSSES),
     "filters": Param("Filters", "Filters in the first convolution block; each further block "
                      "doubles them.", 4, 128),
     "depth": Param("Depth", "Convolution blocks; each halves the image's side (28 → 14 → 7).",
@@ -269,6 +275,9 @@ class AESpec(TrainingSpec):
     neighbor_weight : float, default=0.0
         Weight of the neighbour (UMAP) loss added to the reconstruction loss; 0 trains a plain
         autoencoder (see :mod:`aecore.neighbors`).
+    neighbor_loss : {"graph", "embedding"}, default="graph"
+        That loss: UMAP's cross-entropy on sampled edges of the training images' neighbour
+        graph, or the squared distance of each code to the image's place in UMAP's map.
     loss, epochs, batch_size, learning_rate, lr_decay, seed
         As for :class:`TrainingSpec`.
 
@@ -286,11 +295,13 @@ class AESpec(TrainingSpec):
     input_noise: float = 0.3
     rbm_epochs: int = 0
     neighbor_weight: float = 0.0
+    neighbor_loss: str = "graph"
 
     def __post_init__(self) -> None:
         super().__post_init__()
         for name in ("code_size", "input_noise", "rbm_epochs", "neighbor_weight"):
             check_range(name, getattr(self, name))
+        check_choice("neighbor_loss", self.neighbor_loss)
         _check_layers(self.hidden_layers, self.code_size)
         _check_activation(self.activation)
         if self.rbm_epochs and self.activation != "sigmoid":
@@ -321,9 +332,10 @@ class AESpec(TrainingSpec):
             raise ValueError(f"The code size ({self.code_size}) must be smaller than the input "
                              f"size (n_features = {x.shape[1]}), or the autoencoder can copy "
                              "its input.")
-        if self.neighbor_weight and len(x) < 2:
-            raise ValueError("The neighbour loss needs at least 2 training samples; set "
-                             f"{PARAMS['neighbor_weight'].label} to 0 for a single one.")
+        fewest = 3 if self.neighbor_loss == "embedding" else 2  # UMAP's map needs 3 points
+        if self.neighbor_weight and len(x) < fewest:
+            raise ValueError(f"The neighbour loss needs at least {fewest} training samples; set "
+                             f"{PARAMS['neighbor_weight'].label} to 0 for fewer.")
         return self
 
     @property

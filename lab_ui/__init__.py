@@ -100,7 +100,7 @@ PRESET_TITLES_IN_A_ROW = 30  # characters of preset titles that fit one row of b
 # Widgets drawn two to a row, in this order, for whichever of them a spec class has.
 _GRID_ORDER = ("network", "loss", "activation", "rbm_epochs", "filters", "depth", "beta",
                "warmup_epochs", "encoder_dropout", "learning_rate", "lr_decay", "input_noise",
-               "neighbor_weight",
+               "neighbor_weight", "neighbor_loss",
                "epochs", "batch_size", "seed", "dynamic_binarization", "conditional")
 
 
@@ -202,7 +202,8 @@ def model_controls(presets: dict[str, Any], X: np.ndarray, prefix: str, link: Pa
         return _param_widget(container, name, key=f"{prefix}{name}", **extra)
 
     state = st.session_state
-    switches = {n: state[f"{prefix}{n}"] for n in ("network", "rbm_epochs") if n in names}
+    switches = {n: state[f"{prefix}{n}"] for n in ("network", "rbm_epochs", "neighbor_weight")
+                if n in names}
     unused = clone(first).set_params(**switches).unused_params()
     dense = "hidden_layers" in names and "hidden_layers" not in unused
     if dense:

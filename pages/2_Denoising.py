@@ -71,7 +71,7 @@ with controls:
                             persist_state="session")
     denoiser = model_controls({f"{architecture} preset": DENOISERS[architecture]}, x_train,
                               prefix=f"dn_{architecture.lower()}_", link=link,
-                              fixed=("network", "neighbor_weight"))
+                              fixed=("network", "neighbor_weight", "neighbor_loss"))
     link.write()
 below = section.below(trains=training and denoiser is not None)
 

@@ -86,7 +86,7 @@ with controls:
     detector = model_controls({"Detector preset": preset}, setup.x_train,
                               prefix="an_tab_" if tabular else "an_img_",
                               link=link, fixed=("network", "contamination", "smoothing",
-                                            "neighbor_weight", "score"))
+                                            "neighbor_weight", "neighbor_loss", "score"))
     smoothing_param = PARAMS["smoothing"]
     st.session_state.setdefault("an_smoothing", IMAGE_DETECTOR.smoothing)
     smoothing = st.slider(smoothing_param.label, smoothing_param.min, smoothing_param.max,

@@ -53,7 +53,12 @@ def test_the_neighbour_weight_slider_trains_a_neighbour_preserving_autoencoder()
                    hp_n_layers=2)
     slider = at.slider(key="hp_neighbor_weight")
     assert slider.label == "Neighbour loss weight" and slider.value == 0.0
-    at = click(slider.set_value(0.5).run(), "Train")
+    assert not [s for s in at.selectbox if s.key == "hp_neighbor_loss"]  # shown with a weight
+    at = slider.set_value(0.5).run()
+    choice = at.selectbox(key="hp_neighbor_loss")
+    assert choice.label == "Neighbour loss" and choice.options == ["graph", "embedding"]
+    assert choice.value == "graph"
+    at = click(at, "Train")
     assert not at.exception, at.exception
     assert not at.error
     assert any("Trained 2 epochs" in s.value for s in at.success)
@@ -66,6 +71,10 @@ def test_the_neighbour_weight_slider_trains_a_neighbour_preserving_autoencoder()
     assert list(scores.index) == ["Autoencoder", "PCA", "t-SNE", "UMAP"]
     assert scores.loc["Autoencoder", "reconstruction MSE"] > 0  # the decoder is kept
     assert "neighbor_weight=0.5" in at.code[0].value
+    at = click(at.selectbox(key="hp_neighbor_loss").set_value("embedding").run(), "Train")
+    assert not at.exception and not at.error
+    assert at.session_state["dr_result"].estimator.neighbor_loss == "embedding"
+    assert at.query_params["neighbor_loss"] == "embedding"  # in the link too
 
 
 def check_charts_read_at_a_glance(at):

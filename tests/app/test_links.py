@@ -116,7 +116,8 @@ def test_the_link_of_a_run_config_sets_every_hyperparameter_it_holds(script):
     written, linked = dict(at.query_params), link_query(config)
     assert written == {k: v for k, v in linked.items() if k in written}
     # fixed by the page (not widgets there), and ignored without a warning
-    assert set(linked) - set(written) <= {"network", "contamination", "neighbor_weight"}
+    assert set(linked) - set(written) <= {"network", "contamination", "neighbor_weight",
+                                          "neighbor_loss"}
 
 
 LINK_NAMES = ["data", "n_train", "code_size", "hidden_layers", "epochs", "seed", "loss",

@@ -82,13 +82,53 @@ def test_a_neighbour_autoencoder_saves_loads_and_repeats_with_its_seed(neighbour
     np.testing.assert_array_equal(twin.transform(digits.x_test), other.transform(digits.x_test))
 
 
+def test_the_embedding_loss_pulls_codes_to_umaps_map_and_keeps_digits_apart(neighbour_pair,
+                                                                            digits, tmp_path):
+    from aecore.neighbors import umap_places
+
+    plain, _ = neighbour_pair
+    ae = Autoencoder(neighbor_weight=0.5, neighbor_loss="embedding", **SMALL).fit(
+        digits.x_train, X_val=digits.x_test)
+    history = ae.history_
+    assert history["neighbor"][-1] < history["neighbor"][0] / 2  # codes reach their places
+    np.testing.assert_allclose(history["loss"], np.add(history["reconstruction"],
+                                                       0.5 * np.array(history["neighbor"])),
+                               rtol=1e-4)
+    codes = ae.transform(digits.x_test)
+    assert knn_accuracy(codes, digits.y_test) > knn_accuracy(plain.transform(digits.x_test),
+                                                             digits.y_test) + 0.1
+    places = umap_places(digits.x_train, 2, seed=0)  # the targets: standardised, per axis
+    np.testing.assert_allclose(places.mean(axis=0), 0, atol=1e-5)
+    np.testing.assert_allclose(places.std(axis=0), 1, atol=1e-4)
+    ae.save(tmp_path / "embedding")
+    again = load(tmp_path / "embedding")
+    assert again.neighbor_loss == "embedding"
+    np.testing.assert_allclose(again.transform(digits.x_test), codes, atol=1e-6)
+
+
+def test_umap_embeddings_of_any_code_size_and_of_few_or_identical_points(digits):
+    from aecore.embed import umap_embedding
+
+    assert umap_embedding(digits.x_test[:200], n_components=5).shape == (200, 5)
+    assert umap_embedding(digits.x_test[:10], n_components=12).shape == (10, 12)  # random start
+    assert not umap_embedding(np.full((8, 4), 0.2), n_components=3).any()
+
+
 @pytest.mark.parametrize("params, message", [
     (dict(neighbor_weight=-0.1), "Neighbour loss weight must be between 0 and"),
     (dict(neighbor_weight=0.5, batch_size=1), "at least 2 training samples"),
+    (dict(neighbor_weight=0.5, neighbor_loss="tsne"), "Neighbour loss must be one of graph, "
+                                                       "embedding"),
 ])
 def test_bad_neighbour_settings_are_explained(params, message, digits):
     with pytest.raises(ValueError, match=message):
         Autoencoder(**{**SMALL, **params}).fit(digits.x_train[:1])
+
+
+def test_the_embedding_loss_needs_three_samples_and_says_so(digits):
+    with pytest.raises(ValueError, match="at least 3 training samples"):
+        Autoencoder(**{**SMALL, "batch_size": 2}, neighbor_weight=0.5,
+                    neighbor_loss="embedding").fit(digits.x_train[:2])
 
 
 def test_umap_maps_the_digits_with_neighbours_sharing_labels(digits):
