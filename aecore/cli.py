@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from aecore.events import StageEvent
-from aecore.spec import counted
+from aecore.spec import counted, loss_name
 
 UPLOAD_SUFFIXES = (".csv", ".npz", ".zip")
 BAR_WIDTH = 24
@@ -455,7 +455,7 @@ class _Progress:
         stage = isinstance(event, StageEvent)  # RBM pretraining, before the epochs
         counter = event.text if stage else f"epoch {event.epoch}/{event.epochs}"
         done = event.fraction if stage else event.epoch / max(event.epochs, 1)
-        losses = [] if stage else [f"{name} {_number(value)}"
+        losses = [] if stage else [f"{loss_name(name)} {_number(value)}"
                                    for name, value in event.logs.items()]
         tail = "  ".join([*losses, f"{event.elapsed:.1f} s"])
         if not self.tty:

@@ -390,8 +390,11 @@ class Autoencoder(_NeuralAutoencoder):
                       neighbor_loss=self.neighbor_loss, **training)
 
     def summary(self, n_features: int) -> str:
-        """As :meth:`_NeuralAutoencoder.summary`, ending with the RBM pretraining if any."""
+        """As :meth:`_NeuralAutoencoder.summary`, ending with the neighbour loss and the RBM
+        pretraining if any."""
         text = super().summary(n_features)
+        if self.neighbor_weight and self.network == "dense":
+            text += f" · neighbour loss ({self.neighbor_loss}) × {self.neighbor_weight:g}"
         return f"{text} · RBM pretraining, {counted(self.rbm_epochs, 'epoch')} per layer" \
             if self.rbm_epochs else text
 

@@ -20,13 +20,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb, qualitative
 
-from aecore.spec import PARAMS
+from aecore.spec import LOSS_TERMS, PARAMS
 
 PALETTE = qualitative.T10
 GRAY_INK = [[0.0, "white"], [1.0, "black"]]
 THUMBNAILS = 300  # digits drawn by the thumbnails view of a map (a few hundred, as in ConvNetJS)
 REPLAY_FRAMES = 60  # at most this many epochs in a replay animation (its JSON grows with each)
-LOSS_TERMS = {"neighbor": "neighbour"}  # history keys (code names) as the legend spells them
 HOVER_ART_SIDE = 28  # larger images are shrunk to fit this many pixels for the hover drawing
 # The Unicode braille dot (U+2800 + bit) of each pixel of a 4-row × 2-column cell.
 _BRAILLE_BITS = np.array([[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]])

@@ -710,6 +710,16 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
+LOSS_TERMS = {"neighbor": "neighbour"}  # history keys (code names) as people read them
+
+
+def loss_name(key: str) -> str:
+    """A Keras history key as a person reads it: "val_reconstruction" → "validation
+    reconstruction", "neighbor" → "neighbour", "loss" → "loss"."""
+    term = key.removeprefix("val_")
+    return ("validation " if term != key else "") + LOSS_TERMS.get(term, term)
+
+
 def check_choice(name: str, value: Any) -> None:
     """Raise a ValueError if ``value`` is not one of hyperparameter ``name``'s choices.
 

@@ -25,7 +25,7 @@ from aecore.presets import adapted_to
 from aecore.results import TrainedResult
 from aecore.runconfig import RunConfig, Setting, parse_param
 from aecore.runs import RunStore, record, reopen
-from aecore.spec import LOSSES, PARAMS, parse_layers, sandwich
+from aecore.spec import LOSSES, PARAMS, loss_name, parse_layers, sandwich
 from aecore.worker import fit_in_worker, warm_up
 from lab_ui.data_picker import dataset_picker
 from lab_ui.exports import export_section
@@ -271,8 +271,8 @@ class LivePanel:
         if isinstance(event, StageEvent):
             self.progress.progress(event.fraction, text=f"{event.text} · {event.elapsed:.1f} s")
             return
-        losses = ", ".join(f"{k} {v:.4f}" if math.isfinite(v) else f"{k} diverged"
-                           for k, v in event.logs.items())
+        losses = ", ".join(f"{loss_name(k)} {v:.4f}" if math.isfinite(v)
+                           else f"{loss_name(k)} diverged" for k, v in event.logs.items())
         self.progress.progress(event.epoch / event.epochs,
                                text=f"Epoch {event.epoch}/{event.epochs} · {losses} · "
                                     f"{event.elapsed:.1f} s")

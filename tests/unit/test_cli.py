@@ -99,7 +99,7 @@ def test_piped_progress_is_plain_lines(trained):
     _, train, _ = trained
     lines = train.stderr.splitlines()
     [epoch] = [line for line in lines if line.startswith("epoch ")]
-    assert epoch.startswith("epoch 1/1  loss ") and " val_loss " in epoch
+    assert epoch.startswith("epoch 1/1  loss ") and " validation loss " in epoch
     assert epoch.endswith(" s") and "\r" not in train.stderr
     assert any(line.endswith("on CPU.") for line in lines)  # the device line
 
@@ -230,7 +230,7 @@ def test_progress_on_a_terminal_is_one_redrawn_line():
     text = stream.getvalue()
     assert text.count("\r") == 2 and text.endswith("\n") and text.count("\n") == 1
     first, second = text.strip("\n").split("\r")[1:]
-    assert first.startswith("epoch 1/4 [######") and "loss 0.0412  val_loss 0.0398" in first
+    assert first.startswith("epoch 1/4 [######") and "loss 0.0412  validation loss 0.0398" in first
     assert first.endswith("1.2 s") and "." * 18 in first
     assert second.startswith("epoch 4/4 [" + "#" * cli.BAR_WIDTH + "]")
     assert len(second) >= len(first)  # blanks what the longer line left

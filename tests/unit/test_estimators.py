@@ -280,3 +280,5 @@ def test_the_summary_counts_epochs_in_words_and_keeps_the_learning_rate_given():
 
     text = Autoencoder(hidden_layers=(8,), learning_rate=0.12345679, epochs=1).summary(64)
     assert "learning rate 0.12345679 · 1 epoch of batch 64" in text  # not 0.123457, 1 epochs
+    neighbour = Autoencoder(hidden_layers=(8,), neighbor_weight=0.5, neighbor_loss="embedding")
+    assert neighbour.summary(64).endswith(" · neighbour loss (embedding) × 0.5")

@@ -90,7 +90,7 @@ def test_fit_with_pretraining_reports_each_rbm_then_trains_sigmoid_layers(digits
     assert ae.summary(64) == ("64-32-16-2-16-32-64 · sigmoid · BCE · Adam, learning rate "
                               "0.001 · 1 epoch of batch 64 · RBM pretraining, 2 epochs per "
                               "layer")
-    assert ae.unused_params() == {"filters", "depth", "activation"}
+    assert ae.unused_params() == {"filters", "depth", "activation", "neighbor_loss"}
     seen = []
     epochs_only(seen.append)(stages[0])
     epochs_only(seen.append)(events[-1])
