@@ -33,6 +33,8 @@ IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg")
 MAX_IMAGE_FILE_BYTES = 50 * 2**20  # one image inside a zip, unpacked
 _SAVE_FORMAT = 1
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+# names a label column usually has (scikit-learn's frames say "target", Kaggle's "label"/"class")
+LABEL_COLUMN_NAMES = ("label", "labels", "class", "target", "y", "digit", "category")
 
 
 class UploadError(ValueError):
@@ -188,6 +190,24 @@ def csv_columns(content: bytes, header: bool = True) -> list[str]:
     if not content.strip():
         raise _fail("the file is empty; upload a file with data in it.")
     return _csv_layout(_csv_text(content, "the file"), header, "the file")[0]
+
+
+def likely_label_column(columns: list[str]) -> str | None:
+    """The column a CSV's labels are most likely in, to offer first: the first whose name,
+    ignoring case, is one of :data:`LABEL_COLUMN_NAMES` ("label", "class", "target", …).
+
+    Parameters
+    ----------
+    columns : list of str
+        The column names (:func:`csv_columns`).
+
+    Returns
+    -------
+    str or None
+        That column's name as written, or None if no name is one of them.
+    """
+    return next((name for name in columns if name.strip().casefold() in LABEL_COLUMN_NAMES),
+                None)
 
 
 def uploads_dir() -> Path:

@@ -9,7 +9,14 @@ import streamlit as st
 
 from aecore.data import DATASETS, DEFAULT_DATASET, UPLOAD_KEY, Dataset, load_dataset
 from aecore.spec import counted
-from aecore.uploads import ACCEPTED_EXTENSIONS, csv_columns, read_upload, save_upload, upload_key
+from aecore.uploads import (
+    ACCEPTED_EXTENSIONS,
+    csv_columns,
+    likely_label_column,
+    read_upload,
+    save_upload,
+    upload_key,
+)
 from lab_ui.link import PageLink
 
 OWN = "own"  # the picker's entry for the user's own upload
@@ -81,7 +88,9 @@ def _own_dataset() -> Dataset:
         if header and all(_is_number(name) for name in columns):
             st.sidebar.warning("The first row holds only numbers: if it is data, not column "
                                "names, untick the box above.")
-        label = st.sidebar.selectbox("Label column", [NO_LABEL, *columns], key="own_label",
+        choices = [NO_LABEL, *columns]
+        label = st.sidebar.selectbox("Label column", choices, key="own_label",
+                                     index=choices.index(likely_label_column(columns) or NO_LABEL),
                                      help="Colours the maps and defines the classes; the "
                                           "other columns are the features.")
         label = None if label == NO_LABEL else label

@@ -140,3 +140,15 @@ def test_too_few_held_out_rows_to_compare_maps_is_a_sentence_not_a_traceback(row
     held_out = "1 held-out row of 6 features" if rows == 5 else "3 held-out rows of 6 features"
     assert held_out in at.sidebar.caption[0].value  # in the number the count needs
     assert any("fewest labels compared is 10" in i.value for i in at.info)  # no empty chart
+
+
+def test_a_column_named_label_is_the_label_column_unless_the_user_picks_none():
+    table = pd.DataFrame(np.random.default_rng(2).random((40, 3)), columns=list("abc")).assign(
+        Label=np.arange(40) % 2)
+    at = upload("pages/1_Dimensionality_Reduction.py", "labelled.csv",
+                table.to_csv(index=False).encode())
+    assert at.selectbox(key="own_label").value == "Label"
+    assert "3 numeric columns" in at.sidebar.caption[0].value
+    assert "labels from column 'Label' (2 classes)" in at.sidebar.caption[0].value
+    at.selectbox(key="own_label").set_value("(no labels)").run()
+    assert "no labels" in at.sidebar.caption[0].value

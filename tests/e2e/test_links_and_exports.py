@@ -58,4 +58,5 @@ def test_an_uploaded_csv_becomes_the_dataset(page, app_url, tmp_path):
     page.get_by_role("option", name="Your own data…").click()
     page.locator("section[data-testid='stSidebar'] input[type='file']").set_input_files(path)
     page.get_by_text(re.compile(r"your file wine\.csv")).wait_for()
-    page.get_by_text(re.compile(r"142 training rows and 36 held-out rows of 14 features")).wait_for()
+    page.get_by_text(
+        re.compile(r"142 training rows and 36 held-out rows of 14 features")).wait_for()

@@ -336,3 +336,10 @@ def test_save_refuses_builtin_datasets(home, digits):
 
 def test_uploads_dir_follows_aecore_home(home):
     assert uploads.uploads_dir() == home / "uploads"
+
+
+@pytest.mark.parametrize(("columns", "expected"), [
+    (["a", "b", "label"], "label"), (["Class ", "x1"], "Class "), (["f1", "Target"], "Target"),
+    (["f1", "y", "label"], "y"), (["f1", "labelled", "classes"], None), ([], None)])
+def test_likely_label_column_matches_common_names_ignoring_case(columns, expected):
+    assert uploads.likely_label_column(columns) == expected
