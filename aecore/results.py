@@ -21,6 +21,7 @@ from aecore.data import Dataset, evaluation_points, one_per_class
 from aecore.denoise import denoising_scores, filtered_images, improvement
 from aecore.embed import Map2D, code_map
 from aecore.noise import corrupt
+from aecore.spec import final_loss_score
 
 EpochCallback = Callable[[Any], None]
 GALLERY_SIZE = 8  # images in the Denoising page's before/after galleries
@@ -103,8 +104,8 @@ class TrainedResult:
         Returns
         -------
         dict of str to float
-            Here the last epoch's losses (``"final loss"``, ``"final val_loss"``…, named as in
-            the history);
+            Here the last epoch's losses (``"final loss"``, ``"final validation loss"``…,
+            :func:`aecore.spec.final_loss_score`);
             subclasses add their page's headline scores on the held-out points.
 
         Raises
@@ -112,7 +113,7 @@ class TrainedResult:
         sklearn.exceptions.NotFittedError, aecore.DivergedError
             If the estimator is not fitted or diverged.
         """
-        return {f"final {name}": float(values[-1])
+        return {final_loss_score(f"final {name}"): float(values[-1])
                 for name, values in self.estimator.history_.items()}
 
     @cached_property

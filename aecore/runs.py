@@ -39,6 +39,7 @@ import pandas as pd
 
 from aecore import persistence
 from aecore.data import data_home
+from aecore.spec import final_loss_score
 
 SCHEMA_VERSION = 1  # kept in the database's PRAGMA user_version
 DATABASE_FILE, MODELS_DIR, FRAMES_FILE = "runs.sqlite", "models", "frames.npz"
@@ -398,7 +399,9 @@ class RunStore:
          seconds, history) = row
         return StoredRun(id=run_id, created=created, page=page, dataset=dataset,
                          dataset_name=dataset_name, config=json.loads(config),
-                         scores=json.loads(scores), status=status, epochs_done=epochs_done,
+                         scores={final_loss_score(name): value  # runs saved before the names
+                                 for name, value in json.loads(scores).items()},  # were readable
+                         status=status, epochs_done=epochs_done,
                          seconds=seconds, history=_history_from_json(history),
                          folder=self._models / str(run_id))
 

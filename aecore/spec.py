@@ -720,6 +720,15 @@ def loss_name(key: str) -> str:
     return ("validation " if term != key else "") + LOSS_TERMS.get(term, term)
 
 
+def final_loss_score(name: str) -> str:
+    """A run's headline score for a loss's last value as people read it: "final val_loss" →
+    "final validation loss", "final neighbor" → "final neighbour"; other scores and names
+    already read that way are returned unchanged (runs saved with the history's keys read like
+    new ones)."""
+    term = name.removeprefix("final ")
+    return name if term == name else f"final {loss_name(term)}"
+
+
 def check_choice(name: str, value: Any) -> None:
     """Raise a ValueError if ``value`` is not one of hyperparameter ``name``'s choices.
 

@@ -216,3 +216,14 @@ def test_the_folder_comes_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.delenv("XDG_DATA_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "user"))
     assert store_dir() == tmp_path / "user" / ".local" / "share" / "autoencoder-lab" / "runs"
+
+
+def test_loss_scores_read_as_people_say_them_even_in_runs_saved_with_history_keys(tmp_path,
+                                                                                 fitted):
+    store = RunStore(tmp_path)
+    old = store.add(fitted, _config(fitted), {"final val_loss": 0.25, "final neighbor": 0.5,
+                                              "5-NN accuracy": 0.75}, "8×8 digits")
+    assert RunStore(tmp_path).get(old).scores == {"final validation loss": 0.25,
+                                                  "final neighbour": 0.5, "5-NN accuracy": 0.75}
+    assert list(store.table().columns[len(BASE_COLUMNS):][:3]) == [
+        "final validation loss", "final neighbour", "5-NN accuracy"]

@@ -3,7 +3,7 @@ import pytest
 from sklearn.base import clone
 
 from aecore.presets import DEFAULT_AUTOENCODER, SEED_TUTORIAL
-from aecore.spec import PARAMS, AESpec, counted, parse_layers, sandwich
+from aecore.spec import PARAMS, AESpec, counted, final_loss_score, parse_layers, sandwich
 
 DEFAULT_SPEC = DEFAULT_AUTOENCODER.to_spec()
 
@@ -105,3 +105,12 @@ def test_counted_puts_the_noun_in_the_number_it_needs():
     assert counted(1000, "held-out image") == "1,000 held-out images"
     assert counted(0, "anomaly", "anomalies") == "0 anomalies"
     assert counted(1, "anomaly", "anomalies") == "1 anomaly"
+
+
+@pytest.mark.parametrize(("name", "readable"), [
+    ("final loss", "final loss"), ("final val_loss", "final validation loss"),
+    ("final neighbor", "final neighbour"),
+    ("final val_reconstruction", "final validation reconstruction"),
+    ("final validation loss", "final validation loss"), ("5-NN accuracy", "5-NN accuracy")])
+def test_final_loss_scores_read_as_people_say_them_and_only_once(name, readable):
+    assert final_loss_score(name) == readable
