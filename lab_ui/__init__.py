@@ -185,7 +185,7 @@ def model_controls(presets: dict[str, Any], X: np.ndarray, prefix: str, link: Pa
     first = next(iter(adapted.values()))[0]
     names = [name for name in first.get_params() if name in PARAMS and name not in fixed]
     _link_params(link, prefix, names)
-    link.ignore(fixed)
+    link.fix({name: first.get_params()[name] for name in fixed}, parse_param)
     for name, value in _widget_values(first, names).items():
         st.session_state.setdefault(f"{prefix}{name}", value)
     _adapt_to_new_data(first, names, X, prefix)

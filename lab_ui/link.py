@@ -95,10 +95,27 @@ class PageLink:
         self.apply(name, key, parse)
 
     def ignore(self, names: Iterable[str]) -> None:
-        """Drop the link's values for ``names`` without a warning (settings this page fixes,
+        """Drop the link's values for ``names`` without a warning (settings that do not apply,
         which a link made from a run's config still names)."""
         for name in names:
             st.session_state["_link_pending"].pop(name, None)
+
+    def fix(self, values: dict[str, Any], parse: Callable[[str, str], Any]) -> None:
+        """Drop the link's values for settings this page fixes at ``values``: silently where
+        they agree (a link made from a run's config names them), with a warning where not.
+
+        Parameters
+        ----------
+        values : dict of str to Any
+            Setting name → the value this page uses.
+        parse : callable
+            ``parse(name, text)``: the link's text as a value (ValueError if it is none).
+        """
+        for name, value in values.items():
+            text = st.session_state["_link_pending"].pop(name, None)
+            if text is not None and not _parses_to(parse, name, text, value):
+                st.session_state["_link_warnings"].append(
+                    f"`{name}={text}`: this page keeps {name} at {as_text(value)}.")
 
     def warnings(self) -> list[str]:
         """What the link held that the page ignored, one sentence each (unknown names too,
@@ -121,6 +138,13 @@ class PageLink:
         if self.warnings():
             st.warning("Some values in this page's link were ignored:\n\n" +
                        "\n".join(f"- {w}" for w in self.warnings()))
+
+
+def _parses_to(parse: Callable[[str, str], Any], name: str, text: str, value: Any) -> bool:
+    try:
+        return parse(name, text) == value
+    except ValueError:
+        return False
 
 
 PAGE_FILES = {"reduction": "pages/1_Dimensionality_Reduction.py",
