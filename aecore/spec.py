@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Self
 
 import numpy as np
 
-LOSSES = {"mse": "Mean squared error", "bce": "Binary cross-entropy"}
+LOSSES = {"mse": "Squared error", "bce": "Cross-entropy"}  # as the select box shows them
 ACTIVATIONS = ("relu", "selu", "elu", "tanh", "sigmoid", "gelu")
 NEIGHBOR_LOSSES = ("graph", "embedding")  # aecore.neighbors: UMAP loss on edges, or on its map
 SCORES = {"error": "Reconstruction error",  # an anomaly detector's scores (aecore.anomaly)
@@ -67,8 +67,9 @@ PARAMS: dict[str, Param] = {
     "hidden_layers": Param("Nodes per layer", "Encoder widths from input to code, comma-separated; "
                            "the decoder mirrors them. Filled in from the two numbers above; edit "
                            "freely for any other shape.", 1, 4096),
-    "loss": Param("Loss", "MSE treats pixels as numbers; binary cross-entropy treats each pixel "
-                  "as a probability of ink (needs data in [0, 1]).", choices=tuple(LOSSES)),
+    "loss": Param("Loss", "Mean squared error (MSE) treats pixels as numbers; binary "
+                  "cross-entropy (BCE) treats each pixel as a probability of ink (needs data in "
+                  "[0, 1]).", choices=tuple(LOSSES)),
     "activation": Param("Activation", "Non-linearity of the hidden layers. The code layer is "
                         "linear, the output a sigmoid (pixels lie in [0, 1]).",
                         choices=ACTIVATIONS),
@@ -122,7 +123,7 @@ PARAMS: dict[str, Param] = {
     "batch_size": Param("Batch size", "Images per gradient step.", 1, 4096, step=16),
     "learning_rate": Param("Learning rate", "Adam's step size.", 1e-5, 1.0, step=1e-4,
                            format="%.5f"),
-    "lr_decay": Param("Cosine learning-rate decay", "Lower the learning rate from its value "
+    "lr_decay": Param("Cosine decay", "Lower the learning rate from its value "
                       "towards 0 along half a cosine over the epochs: big steps first, fine ones "
                       "at the end, which settles the final loss lower and steadier.", flag=True),
     "contamination": Param("Contamination", "Expected share of anomalies in the training data: "

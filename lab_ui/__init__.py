@@ -104,6 +104,23 @@ _GRID_ORDER = ("network", "loss", "activation", "rbm_epochs", "filters", "depth"
                "epochs", "batch_size", "seed", "dynamic_binarization", "conditional")
 
 
+# The widgets' two columns wrap into one where two would be narrower than a label needs (a
+# 900 px window with the sidebar open): Streamlit stacks columns only below a 640 px window.
+# Buttons' and check boxes' labels wrap rather than end in "…". Fractional number boxes drop
+# their +/- buttons, which would hide digits of a value like 0.0012345 (arrow keys step it).
+_FRACTION_BOXES = [name for name, p in PARAMS.items()
+                   if p.format and not (p.slider or p.choices or p.flag)]
+_TWO_COLUMNS_WHILE_THEY_FIT = f"""<style>
+[class*="widget_grid"] [data-testid="stHorizontalBlock"] {{flex-wrap: wrap;}}
+[class*="widget_grid"] [data-testid="stColumn"] {{min-width: min(8rem, 100%);}}
+[class*="widget_grid"] .stMarkdownEllipsis, [class*="widget_grid"] .stMarkdownEllipsis p
+{{white-space: normal; overflow: visible;}}
+{", ".join(f'[class*="st-key-"][class*="_{name}"] [data-testid^="stNumberInputStep"]'
+           for name in _FRACTION_BOXES)}
+{{display: none;}}
+</style>"""
+
+
 def format_showing(fmt: str | None, value: Any) -> str | None:
     """The widget format ``fmt`` ("%.2f"), with more decimals where ``value`` has them, so a
     value from a link or a reopened run (0.033) is shown as it is, not rounded (0.03)."""
@@ -189,9 +206,12 @@ def model_controls(presets: dict[str, Any], X: np.ndarray, prefix: str, link: Pa
     for name, value in _widget_values(first, names).items():
         st.session_state.setdefault(f"{prefix}{name}", value)
     _adapt_to_new_data(first, names, X, prefix)
+    grid_area = st.container(key=f"{prefix}widget_grid")
+    grid_area.html(_TWO_COLUMNS_WHILE_THEY_FIT)
     # side by side while the titles fit the controls' column at 1280 px, else one a row
     side_by_side = sum(map(len, adapted)) <= PRESET_TITLES_IN_A_ROW
-    columns = st.columns(len(adapted)) if side_by_side else [st.container()] * len(adapted)
+    columns = (grid_area.columns(len(adapted)) if side_by_side
+               else [grid_area.container()] * len(adapted))
     for col, (title, (preset, notes)) in zip(columns, adapted.items(), strict=True):
         col.button(title, key=f"{prefix}preset_{title}", on_click=_set_state,
                    args=(prefix, _widget_values(preset, names)), width="stretch",
@@ -207,17 +227,19 @@ def model_controls(presets: dict[str, Any], X: np.ndarray, prefix: str, link: Pa
     unused = clone(first).set_params(**switches).unused_params()
     dense = "hidden_layers" in names and "hidden_layers" not in unused
     if dense:
-        c1, c2 = st.columns(2)
+        c1, c2 = grid_area.columns(2)
         widget(c1, "code_size")
         widget(c2, "n_layers", on_change=_refresh_layers, args=(prefix,))
+        c1, c2 = grid_area.columns(2)
         widget(c1, "first_layer", on_change=_refresh_layers, args=(prefix,))
         c2.text_input(key=f"{prefix}hidden_layers", persist_state="session",
                       on_change=_count_layers, args=(prefix,),
                       label=PARAMS["hidden_layers"].label, help=PARAMS["hidden_layers"].help)
     grid = [name for name in _GRID_ORDER if name in names and name not in unused]
-    columns = st.columns(2)
-    for i, name in enumerate(grid):
-        widget(columns[i % 2], name)
+    for start in range(0, len(grid), 2):  # a row of columns per pair: wrapped, they keep
+        pair = grid[start:start + 2]  # the order
+        for column, name in zip(grid_area.columns(2), pair, strict=False):  # a last one alone
+            widget(column, name)
 
     values = {name: state[f"{prefix}{name}"] for name in names}
     try:
