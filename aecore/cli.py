@@ -134,7 +134,9 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
                         help="dataset to train on instead of the config's: a registered key "
                              "(e.g. mnist_sample, digits) or a .csv/.npz/.zip file")
     parser.add_argument("--label-column", metavar="NAME",
-                        help="with a CSV file: the column holding the labels")
+                        help="with a CSV file: the column holding the labels (default: the "
+                             "app's choice, a column named label, class, target, y, digit or "
+                             "category in any case, if there is one; \"\" for none)")
     parser.add_argument("--no-header", action="store_true",
                         help="with a CSV file: its first row is data, not column names")
     parser.add_argument("--store", metavar="DIR",
@@ -388,11 +390,13 @@ def _dataset_key(args: argparse.Namespace) -> str:
         raise UserError(f"no data file {data}.") from None
     except OSError as err:
         raise UserError(f"cannot read {data}: {_sentence(err)}") from None
-    from aecore.uploads import read_upload, save_upload
+    from aecore.uploads import csv_columns, likely_label_column, read_upload, save_upload
 
     try:
-        dataset = read_upload(path.name, content, label_column=args.label_column,
-                              header=not args.no_header)
+        label = args.label_column
+        if label is None and path.suffix.lower() == ".csv":  # as the app's picker
+            label = likely_label_column(csv_columns(content, not args.no_header))
+        dataset = read_upload(path.name, content, label_column=label, header=not args.no_header)
         save_upload(dataset)
     except (ValueError, OSError) as err:  # UploadError is a ValueError
         raise UserError(f"{data}: {_sentence(err)}") from None

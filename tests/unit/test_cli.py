@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from aecore import cli, devices
+from aecore.data import load_dataset
 from aecore.events import EpochEvent, StageEvent, TrainingLog
 from aecore.runconfig import RunConfig, result_for
 from aecore.runs import RunStore
@@ -158,6 +159,21 @@ def test_a_file_read_upload_refuses_is_an_error_line(home):
     code, _, err = _run_main("train", "--config", str(_config_file(home)), "--data",
                              str(home / "absent.npz"), "--out", str(home / "out"))
     assert code == 2 and err.startswith("error: no data file")
+
+
+@pytest.mark.parametrize(("option", "labels"), [
+    ((), "labels from column 'Label' (2 classes)"), (("--label-column", ""), "no labels")])
+def test_a_csv_column_named_label_holds_the_labels_as_in_the_app_unless_told_none(
+        home, option, labels):
+    table = home / "table.csv"
+    rng = np.random.default_rng(0)
+    pd.DataFrame(rng.random((150, 4)), columns=list("abcd")).assign(
+        Label=np.arange(150) % 2).to_csv(table, index=False)
+    code, _, err = _run_main("train", "--config", str(_config_file(home)), "--data", str(table),
+                             "--out", str(home / "out"), "--quiet", *option)
+    assert code == 0, err
+    dataset = load_dataset(json.loads((home / "out" / "config.json").read_text())["dataset"])
+    assert labels in dataset.source
 
 
 def test_a_data_file_is_saved_as_an_upload_and_named_in_the_config(home, digits):
