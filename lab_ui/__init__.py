@@ -29,6 +29,7 @@ from aecore.spec import LOSSES, PARAMS, loss_name, parse_layers, sandwich
 from aecore.worker import fit_in_worker, warm_up
 from lab_ui.data_picker import dataset_picker
 from lab_ui.exports import export_section
+from lab_ui.layout import wrapping_area
 from lab_ui.link import PAGE_FILES, RESULT_KEYS, PageLink, link_query
 
 __all__ = ["RESULT_KEYS", "PageLink", "TrainingSection", "column_grid", "dataset_picker",
@@ -102,23 +103,6 @@ _GRID_ORDER = ("network", "loss", "activation", "rbm_epochs", "filters", "depth"
                "warmup_epochs", "encoder_dropout", "learning_rate", "lr_decay", "input_noise",
                "neighbor_weight", "neighbor_loss",
                "epochs", "batch_size", "seed", "dynamic_binarization", "conditional")
-
-
-# The widgets' two columns wrap into one where two would be narrower than a label needs (a
-# 900 px window with the sidebar open): Streamlit stacks columns only below a 640 px window.
-# Buttons' and check boxes' labels wrap rather than end in "…". Fractional number boxes drop
-# their +/- buttons, which would hide digits of a value like 0.0012345 (arrow keys step it).
-_FRACTION_BOXES = [name for name, p in PARAMS.items()
-                   if p.format and not (p.slider or p.choices or p.flag)]
-_TWO_COLUMNS_WHILE_THEY_FIT = f"""<style>
-[class*="widget_grid"] [data-testid="stHorizontalBlock"] {{flex-wrap: wrap;}}
-[class*="widget_grid"] [data-testid="stColumn"] {{min-width: min(8rem, 100%);}}
-[class*="widget_grid"] .stMarkdownEllipsis, [class*="widget_grid"] .stMarkdownEllipsis p
-{{white-space: normal; overflow: visible;}}
-{", ".join(f'[class*="st-key-"][class*="_{name}"] [data-testid^="stNumberInputStep"]'
-           for name in _FRACTION_BOXES)}
-{{display: none;}}
-</style>"""
 
 
 def format_showing(fmt: str | None, value: Any) -> str | None:
@@ -206,8 +190,7 @@ def model_controls(presets: dict[str, Any], X: np.ndarray, prefix: str, link: Pa
     for name, value in _widget_values(first, names).items():
         st.session_state.setdefault(f"{prefix}{name}", value)
     _adapt_to_new_data(first, names, X, prefix)
-    grid_area = st.container(key=f"{prefix}widget_grid")
-    grid_area.html(_TWO_COLUMNS_WHILE_THEY_FIT)
+    grid_area = wrapping_area("widgets", prefix)
     # side by side while the titles fit the controls' column at 1280 px, else one a row
     side_by_side = sum(map(len, adapted)) <= PRESET_TITLES_IN_A_ROW
     columns = (grid_area.columns(len(adapted)) if side_by_side
@@ -275,7 +258,7 @@ class LivePanel:
 
     def __post_init__(self) -> None:
         self.progress = st.progress(0.0, text="Starting…")
-        left, right = st.columns(2)
+        left, right = wrapping_area("charts", "live_panel").columns(2)
         self.loss_chart, self.page_chart = left.empty(), right.empty()
 
     def on_epoch(self, event: EpochEvent | StageEvent, view: Any) -> None:
@@ -370,12 +353,14 @@ def loss_chart(history: dict[str, list[float]], container: Any = st,
     container.plotly_chart(plots.loss_curves(history, log_y=log_y), key=key)
 
 
-def column_grid(n: int, per_row: int) -> list[Any]:
+def column_grid(n: int, per_row: int, key: str) -> list[Any]:
     """``n`` Streamlit columns in rows of at most ``per_row``, all of one width (a short last
     row keeps it too), so charts side by side stay wide enough to read: Plotly does not draw
-    a map narrower than its minimum width, it clips it."""
+    a map narrower than its minimum width, it clips it. In a narrow window they wrap
+    (:func:`wrapping_area`); ``key`` is unique on the page."""
+    area = wrapping_area("charts", key)
     return [column for start in range(0, n, per_row)
-            for column in st.columns(per_row)[:min(per_row, n - start)]]
+            for column in area.columns(per_row)[:min(per_row, n - start)]]
 
 
 def selected_points(event: Any) -> list[int]:

@@ -11,6 +11,7 @@ import streamlit as st
 from aecore.persistence import history_table
 from aecore.results import TrainedResult
 from aecore.runconfig import config_of
+from lab_ui.layout import wrapping_area
 
 
 def export_section(result: TrainedResult, tables: dict[str, Callable[[], pd.DataFrame]]) -> None:
@@ -37,8 +38,8 @@ def export_section(result: TrainedResult, tables: dict[str, Callable[[], pd.Data
                                           lambda make=make: make().to_csv(), "text/csv")
            for name, make in tables.items()},
     }
-    for column, (label, (file_name, data, mime)) in zip(st.columns(len(files)), files.items(),
-                                                         strict=True):
+    columns = wrapping_area("widgets", "exports").columns(len(files))
+    for column, (label, (file_name, data, mime)) in zip(columns, files.items(), strict=True):
         column.download_button(label, data, file_name=file_name, mime=mime, on_click="ignore",
                                key=f"export_{file_name}", width="stretch")
     st.caption("The JSON is what `python -m aecore train --config run.json` and the page's link "

@@ -27,6 +27,7 @@ from lab_ui import (
     thumbnails,
     training_subset_slider,
 )
+from lab_ui.layout import wrapping_area
 from lab_ui.sweep_section import sweep_requested, sweep_section
 
 st.set_page_config(page_title="Dimensionality reduction · Autoencoder Lab", layout="wide")
@@ -52,7 +53,7 @@ training = section.take_request()
 n_train = training_subset_slider(data, "dr_n_train", link)
 x_train = data.x_train[:n_train]
 
-controls, live = st.columns([2, 3], gap="large")
+controls, live = wrapping_area("panels", "page").columns([2, 3], gap="large")
 with controls:
     st.subheader("1 · Build the network")
     autoencoder = model_controls(REDUCTION_PRESETS, x_train, prefix="hp_", link=link,
@@ -110,7 +111,7 @@ with below:
     else:
         selected: list[int] = []
         drawings = hover_drawings(x_eval, data.image_shape)
-        for col, m in zip(column_grid(len(maps), MAPS_PER_ROW), maps, strict=True):
+        for col, m in zip(column_grid(len(maps), MAPS_PER_ROW, "maps"), maps, strict=True):
             figure = (plots.latent_thumbnails(m.points, y_eval, sources, m.method, height=360,
                                               class_names=data.class_names) if sources else
                       plots.latent_scatter(m.points, y_eval, m.method, height=360,

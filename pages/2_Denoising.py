@@ -23,6 +23,7 @@ from lab_ui import (
     model_controls,
     training_subset_slider,
 )
+from lab_ui.layout import wrapping_area
 
 st.set_page_config(page_title="Denoising · Autoencoder Lab", layout="wide")
 
@@ -48,7 +49,7 @@ training = section.take_request()
 n_train = training_subset_slider(data, "dn_n_train", link)
 x_train = data.x_train[:n_train]
 
-controls, live = st.columns([2, 3], gap="large")
+controls, live = wrapping_area("panels", "page").columns([2, 3], gap="large")
 with controls:
     st.subheader("1 · Corrupt")
     link.apply_settings({"noise": "dn_noise", "level": "dn_level", "noise_seed": "dn_noise_seed",

@@ -21,6 +21,7 @@ from lab_ui import (
     selected_points,
     training_subset_slider,
 )
+from lab_ui.layout import wrapping_area
 
 st.set_page_config(page_title="Variational autoencoder · Autoencoder Lab", layout="wide")
 
@@ -39,7 +40,7 @@ n_train = training_subset_slider(data, "vae_n_train", link)
 x_train, y_train = data.x_train[:n_train], data.y_train[:n_train]
 
 
-controls, live = st.columns([2, 3], gap="large")
+controls, live = wrapping_area("panels", "page").columns([2, 3], gap="large")
 with controls:
     st.subheader("1 · Build the VAE")
     vae = model_controls(VAE_PRESETS, x_train, y=y_train, prefix="vae_", link=link)

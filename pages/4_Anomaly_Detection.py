@@ -21,6 +21,7 @@ from lab_ui import (
     loss_chart,
     model_controls,
 )
+from lab_ui.layout import wrapping_area
 
 st.set_page_config(page_title="Anomaly detection · Autoencoder Lab", layout="wide")
 GALLERY = 8
@@ -36,7 +37,7 @@ data = dataset_picker(link)
 section = TrainingSection(RESULT_KEYS["anomaly"])
 training = section.take_request()
 
-controls, live = st.columns([2, 3], gap="large")
+controls, live = wrapping_area("panels", "page").columns([2, 3], gap="large")
 with controls:
     st.subheader("1 · What is normal?")
     link.apply_settings({"source": "an_source", "training_contamination": "an_contamination"})

@@ -87,7 +87,7 @@ st.subheader("Latent maps of the held-out points")
 st.caption("Click a point, or select several with the box or lasso tool of a map's toolbar, to "
            "see their samples below it (a hover label cannot show an image); click a label in a "
            "legend to hide that class, double-click it to show it alone.")
-columns = column_grid(len(selected), MAPS_PER_ROW)
+columns = column_grid(len(selected), MAPS_PER_ROW, "maps")
 for column, (run_id, run) in zip(columns, runs.items(), strict=True):
     try:
         with st.spinner(f"Loading run {run_id}…"):
