@@ -193,8 +193,9 @@ def csv_columns(content: bytes, header: bool = True) -> list[str]:
 
 
 def likely_label_column(columns: list[str]) -> str | None:
-    """The column a CSV's labels are most likely in, to offer first: the first whose name,
-    ignoring case, is one of :data:`LABEL_COLUMN_NAMES` ("label", "class", "target", …).
+    """The column a CSV's labels are most likely in, to offer first: the one whose name,
+    ignoring case and surrounding spaces, comes first in :data:`LABEL_COLUMN_NAMES` ("label",
+    "labels", "class", "target", "y", …).
 
     Parameters
     ----------
@@ -206,8 +207,8 @@ def likely_label_column(columns: list[str]) -> str | None:
     str or None
         That column's name as written, or None if no name is one of them.
     """
-    return next((name for name in columns if name.strip().casefold() in LABEL_COLUMN_NAMES),
-                None)
+    names = {name.strip().casefold(): name for name in reversed(columns)}  # first of a name
+    return next((names[usual] for usual in LABEL_COLUMN_NAMES if usual in names), None)
 
 
 def uploads_dir() -> Path:
@@ -463,6 +464,10 @@ def _read_csv(content: bytes, label_column: str | None, header: bool,
             non_numeric.append((column, lines[row], str(values.iloc[row])))
         else:
             x[:, j] = numbers.to_numpy(dtype=np.float64, na_value=np.nan)
+    if not header and non_numeric and all(line == lines[0] for _, line, _ in non_numeric):
+        raise _fail(f"the first line of {where} holds text such as {non_numeric[0][2]!r} where "
+                    "the other lines hold numbers: if it names the columns, read the file with "
+                    "its first row as the header.")
     if len(non_numeric) == len(features):
         raise _fail(f"{where} has no numeric columns; every column but the label column must "
                     "hold numbers.")

@@ -83,14 +83,17 @@ def _own_dataset() -> Dataset:
         st.stop()
     content, label, header = upload.getvalue(), None, True
     if Path(upload.name).suffix.lower() == ".csv":
-        header = st.sidebar.checkbox("The first row names the columns", True, key="own_header")
+        if state.get("_own_choices_for", (None,))[0] != upload.file_id:  # another file: its
+            state["own_header"] = True  # own choices, not the last file's
+        header = st.sidebar.checkbox("The first row names the columns", key="own_header")
         columns = _columns(upload.file_id, content, header)
         if header and all(_is_number(name) for name in columns):
             st.sidebar.warning("The first row holds only numbers: if it is data, not column "
                                "names, untick the box above.")
-        choices = [NO_LABEL, *columns]
-        label = st.sidebar.selectbox("Label column", choices, key="own_label",
-                                     index=choices.index(likely_label_column(columns) or NO_LABEL),
+        if state.get("_own_choices_for") != (upload.file_id, header):
+            state["_own_choices_for"] = (upload.file_id, header)
+            state["own_label"] = likely_label_column(columns) or NO_LABEL
+        label = st.sidebar.selectbox("Label column", [NO_LABEL, *columns], key="own_label",
                                      help="Colours the maps and defines the classes; the "
                                           "other columns are the features.")
         label = None if label == NO_LABEL else label

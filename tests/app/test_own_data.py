@@ -152,3 +152,17 @@ def test_a_column_named_label_is_the_label_column_unless_the_user_picks_none():
     assert "labels from column 'Label' (2 classes)" in at.sidebar.caption[0].value
     at.selectbox(key="own_label").set_value("(no labels)").run()
     assert "no labels" in at.sidebar.caption[0].value
+
+
+def test_a_second_file_gets_its_own_label_column_and_header_not_the_first_files():
+    plain = pd.DataFrame(np.random.default_rng(3).random((40, 3)), columns=list("abc"))
+    at = upload("pages/1_Dimensionality_Reduction.py", "plain.csv",
+                plain.to_csv(index=False).encode())
+    assert at.selectbox(key="own_label").value == "(no labels)"
+    at.checkbox(key="own_header").uncheck().run()  # a choice for this file only
+    labelled = plain.assign(TARGET=np.arange(40) % 2)
+    at.file_uploader(key="own_file").set_value(("labelled.csv", labelled.to_csv(
+        index=False).encode(), "text/csv")).run()
+    assert at.checkbox(key="own_header").value
+    assert at.selectbox(key="own_label").value == "TARGET"
+    assert "labels from column 'TARGET' (2 classes)" in at.sidebar.caption[0].value

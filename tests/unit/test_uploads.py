@@ -340,6 +340,17 @@ def test_uploads_dir_follows_aecore_home(home):
 
 @pytest.mark.parametrize(("columns", "expected"), [
     (["a", "b", "label"], "label"), (["Class ", "x1"], "Class "), (["f1", "Target"], "Target"),
-    (["f1", "y", "label"], "y"), (["f1", "labelled", "classes"], None), ([], None)])
-def test_likely_label_column_matches_common_names_ignoring_case(columns, expected):
+    (["f1", "y", "label"], "label"), (["f1", "labelled", "classes"], None), ([], None),
+    (["Label", "label"], "Label")])
+def test_likely_label_column_prefers_label_then_class_target_y_ignoring_case(columns, expected):
     assert uploads.likely_label_column(columns) == expected
+
+
+def test_a_header_read_as_data_is_pointed_out_in_one_sentence():
+    content = b"width,height\n" + b"1,2\n" * 6
+    with pytest.raises(UploadError) as caught:
+        read_upload("sizes.csv", content, header=False)
+    assert str(caught.value) == (
+        "The first line of the file sizes.csv holds text such as 'width' where the other "
+        "lines hold numbers: if it names the columns, read the file with its first row as the "
+        "header.")
