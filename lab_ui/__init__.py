@@ -391,8 +391,10 @@ def training_subset_slider(data: Dataset, key: str, link: PageLink) -> int:
         "Training samples", min=low, max=n, integer=True).parse(text)))
     if not low <= st.session_state.get(key, -1) <= n:  # first visit (or lost with a stopped run)
         st.session_state[key] = n
+    # the coarsest step from which both ends can be reached (50 would miss 142 from 100)
+    step = next(s for s in (50, 25, 10, 5, 2, 1) if (n - low) % s == 0)
     return st.sidebar.slider("Training samples", min_value=low, max_value=n,
-                             step=50, key=key, persist_state="session",
+                             step=step, key=key, persist_state="session",
                              help="Fewer samples train faster; the held-out ones stay the same.")
 
 

@@ -166,3 +166,10 @@ def test_a_second_file_gets_its_own_label_column_and_header_not_the_first_files(
     assert at.checkbox(key="own_header").value
     assert at.selectbox(key="own_label").value == "TARGET"
     assert "labels from column 'TARGET' (2 classes)" in at.sidebar.caption[0].value
+
+
+def test_the_training_samples_slider_can_reach_all_rows_of_a_small_upload():
+    at = upload("pages/1_Dimensionality_Reduction.py", "wine.csv", wine_csv(), "cultivar")
+    slider = at.slider(key="dr_n_train")
+    assert (slider.min, slider.max, slider.value) == (100, 142, 142)
+    assert (slider.max - slider.min) % slider.step == 0  # 50 would stop at 100 or 150
