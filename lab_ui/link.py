@@ -33,6 +33,7 @@ class PageLink:
         self.page = page
         self._keys: dict[str, str] = {}  # URL name → session-state key of its widget
         self._shows: dict[str, Callable[[Any], str]] = {}  # URL name → its value as text
+        self._notice = st.empty()  # where it is made, at the top: the warnings of write()
         state = st.session_state
         if state.get("_link_page") != page:  # the page has just been opened
             state["_link_page"] = page
@@ -124,7 +125,8 @@ class PageLink:
 
     def write(self) -> None:
         """Put every linked widget's value in the URL and show a warning for the link's
-        values that were ignored (kept while the page stays open)."""
+        values that were ignored (kept while the page stays open), where the link was made:
+        under the page's introduction, not below its widgets."""
         state = st.session_state
         unknown = state["_link_pending"]
         if unknown:
@@ -136,7 +138,7 @@ class PageLink:
         if st.query_params.to_dict() != values:
             st.query_params.from_dict(values)
         if self.warnings():
-            st.warning("Some values in this page's link were ignored:\n\n" +
+            self._notice.warning("Some values in this page's link were ignored:\n\n" +
                        "\n".join(f"- {w}" for w in self.warnings()))
 
 
