@@ -774,7 +774,9 @@ def parallel_coordinates(table: pd.DataFrame, score: str) -> go.Figure:
     Returns
     -------
     plotly.graph_objects.Figure
-        A parcoords trace with an axis per column that varies between runs, and the score.
+        A parcoords trace with an axis per column that every run has (runs of another page
+        lack some) and that varies between runs, and the score; a run without the score has
+        no line.
 
     Raises
     ------
@@ -785,8 +787,8 @@ def parallel_coordinates(table: pd.DataFrame, score: str) -> go.Figure:
     dimensions = []
     for column in [c for c in table.columns if c != score] + [score]:
         series = table[column]
-        if column != score and series.astype(str).nunique() < 2:
-            continue  # the same in every run: an axis with one value says nothing
+        if column != score and (series.isna().any() or series.astype(str).nunique() < 2):
+            continue  # one a run lacks would hide its line; one value in all says nothing
         if pd.api.types.is_numeric_dtype(series):
             dimensions.append(dict(label=column, values=series.astype(float)))
         else:

@@ -113,4 +113,5 @@ params = sorted({name for run in runs.values() for name in run.config["params"]}
                 & set(compared.columns))
 st.plotly_chart(plots.parallel_coordinates(compared[[*params, score]], score),
                 key="runs_parcoords")
-st.caption("One line per run; axes show only the hyperparameters that differ between them.")
+st.caption("One line per run that has this score; axes show the hyperparameters that all "
+           "these runs have and that differ between them.")

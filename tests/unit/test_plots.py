@@ -185,3 +185,13 @@ def test_hover_drawings_shrink_large_images_and_show_in_the_maps_hover_label():
     assert [trace.text[0] for trace in fig.data] == drawings
     plain = plots.latent_scatter(np.zeros((2, 2)), np.array([0, 1]))
     assert "%{text}" not in plain.data[0].hovertemplate
+
+
+def test_parallel_coordinates_keep_every_run_with_the_score_by_dropping_axes_some_lack():
+    runs = pd.DataFrame({"epochs": [2, 3, 4], "beta": [np.nan, np.nan, 1.0],
+                         "neighbor_weight": [0.0, 0.5, np.nan], "loss": ["bce", "mse", "bce"],
+                         "final loss": [0.3, 0.2, 0.1]})
+    trace = plots.parallel_coordinates(runs, "final loss").data[0]
+    assert [d["label"] for d in trace.dimensions] == ["epochs", "loss", "final loss"]
+    assert all(len(d["values"]) == 3 and not np.isnan(d["values"]).any()
+               for d in trace.dimensions)
