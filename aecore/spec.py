@@ -711,7 +711,8 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
-LOSS_TERMS = {"neighbor": "neighbour"}  # history keys (code names) as people read them
+# history keys (code names) as people read them
+LOSS_TERMS = {"neighbor": "neighbour", "kl": "KL"}
 
 
 def loss_name(key: str) -> str:

@@ -15,7 +15,7 @@ def test_tiny_training_shows_split_losses_grid_samples_and_diagnostics():
     assert any("Trained 2 epochs" in s.value for s in at.success)
     assert not non_finite_shown(at)
     names = {trace["name"] for trace in chart(at, "final_loss")["data"]}
-    assert {"train loss", "train reconstruction", "train kl", "validation kl"} <= names
+    assert {"train loss", "train reconstruction", "train KL", "validation KL"} <= names
     for key in ("vae_map", "vae_grid", "vae_samples", "vae_path", "vae_kl"):
         assert chart(at, key)["data"]
     traces = chart(at, "vae_map")["data"]  # a legend entry per digit and no stray "trace 0"

@@ -110,7 +110,7 @@ def test_loss_curves_list_the_total_first_each_term_train_then_validation():
     history = {"kl": [1.0], "loss": [3.0], "reconstruction": [2.0], "val_kl": [1.1],
                "val_loss": [3.1], "val_reconstruction": [2.1]}
     assert [t.name for t in plots.loss_curves(history).data] == [
-        "train loss", "validation loss", "train kl", "validation kl", "train reconstruction",
+        "train loss", "validation loss", "train KL", "validation KL", "train reconstruction",
         "validation reconstruction"]
 
 

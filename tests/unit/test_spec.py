@@ -111,6 +111,7 @@ def test_counted_puts_the_noun_in_the_number_it_needs():
     ("final loss", "final loss"), ("final val_loss", "final validation loss"),
     ("final neighbor", "final neighbour"),
     ("final val_reconstruction", "final validation reconstruction"),
-    ("final validation loss", "final validation loss"), ("5-NN accuracy", "5-NN accuracy")])
+    ("final validation loss", "final validation loss"), ("5-NN accuracy", "5-NN accuracy"),
+    ("final val_kl", "final validation KL")])
 def test_final_loss_scores_read_as_people_say_them_and_only_once(name, readable):
     assert final_loss_score(name) == readable
