@@ -54,8 +54,9 @@ apps = [
      "Every training is kept: reopen one, compare several side by side (losses, scores, maps, "
      "hyperparameters against a score), delete. Each page's link reproduces its settings."),
 ]
-for page, title, text in apps:
-    st.page_link(page, label=f"**{title}** — {text}", icon="➡️")
+for page, title, text in apps:  # a link's label is one line, cut at the window's edge
+    st.page_link(page, label=f"**{title}**", icon="➡️")
+    st.caption(text)
 
 st.divider()
 # Imported after the text above is on screen: lab_ui brings scikit-learn, SciPy and pandas
