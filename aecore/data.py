@@ -241,7 +241,7 @@ def load_keras_dataset(key: str, allow_download: bool | None = None) -> Dataset:
 DATASETS: dict[str, DatasetInfo] = {
     info.key: info
     for info in [
-        DatasetInfo("mnist_sample", "MNIST sample (5,000 digits, offline)", _load_mnist_sample),
+        DatasetInfo("mnist_sample", "MNIST sample (5,000, offline)", _load_mnist_sample),
         DatasetInfo("digits", "8×8 digits (1,797, offline)", _load_sklearn_digits),
         DatasetInfo("mnist", "MNIST (70,000, download)",
                     functools.partial(load_keras_dataset, "mnist")),

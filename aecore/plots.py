@@ -776,7 +776,7 @@ def parallel_coordinates(table: pd.DataFrame, score: str) -> go.Figure:
     plotly.graph_objects.Figure
         A parcoords trace with an axis per column that every run has (runs of another page
         lack some) and that varies between runs, and the score; a run without the score has
-        no line.
+        no line. Hyperparameter axes carry their widgets' labels (``PARAMS``).
 
     Raises
     ------
@@ -789,12 +789,13 @@ def parallel_coordinates(table: pd.DataFrame, score: str) -> go.Figure:
         series = table[column]
         if column != score and (series.isna().any() or series.astype(str).nunique() < 2):
             continue  # one a run lacks would hide its line; one value in all says nothing
+        label = PARAMS[column].label if column in PARAMS else column  # as the widgets say
         if pd.api.types.is_numeric_dtype(series):
-            dimensions.append(dict(label=column, values=series.astype(float)))
+            dimensions.append(dict(label=label, values=series.astype(float)))
         else:
             text = series.astype(str)
             names = sorted(text.unique())
-            dimensions.append(dict(label=column, values=[names.index(v) for v in text],
+            dimensions.append(dict(label=label, values=[names.index(v) for v in text],
                                    tickvals=list(range(len(names))), ticktext=names))
     fig = go.Figure(go.Parcoords(dimensions=dimensions, line=dict(
         color=values, colorscale="Viridis", showscale=True, colorbar=dict(title=score))))

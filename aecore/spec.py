@@ -711,6 +711,12 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
+def signed(value: float, decimals: int = 1) -> str:
+    """``value`` with its sign and ``decimals`` decimals, a difference as people write it:
+    "+4.3", "-1.2", and "+0.0" for -0.04 (Python's format gives "-0.0")."""
+    return f"{round(value, decimals) + 0.0:+.{decimals}f}"
+
+
 # history keys (code names) as people read them
 LOSS_TERMS = {"neighbor": "neighbour", "kl": "KL"}
 

@@ -210,10 +210,10 @@ def model_controls(presets: dict[str, Any], X: np.ndarray, prefix: str, link: Pa
     unused = clone(first).set_params(**switches).unused_params()
     dense = "hidden_layers" in names and "hidden_layers" not in unused
     if dense:
-        c1, c2 = grid_area.columns(2)
+        c1, c2 = grid_area.columns(2, vertical_alignment="bottom")
         widget(c1, "code_size")
         widget(c2, "n_layers", on_change=_refresh_layers, args=(prefix,))
-        c1, c2 = grid_area.columns(2)
+        c1, c2 = grid_area.columns(2, vertical_alignment="bottom")
         widget(c1, "first_layer", on_change=_refresh_layers, args=(prefix,))
         c2.text_input(key=f"{prefix}hidden_layers", persist_state="session",
                       on_change=_count_layers, args=(prefix,),
@@ -221,7 +221,8 @@ def model_controls(presets: dict[str, Any], X: np.ndarray, prefix: str, link: Pa
     grid = [name for name in _GRID_ORDER if name in names and name not in unused]
     for start in range(0, len(grid), 2):  # a row of columns per pair: wrapped, they keep
         pair = grid[start:start + 2]  # the order
-        for column, name in zip(grid_area.columns(2), pair, strict=False):  # a last one alone
+        row = grid_area.columns(2, vertical_alignment="bottom")  # boxes level, labels of
+        for column, name in zip(row, pair, strict=False):  # two lines or one; a last alone
             widget(column, name)
 
     values = {name: state[f"{prefix}{name}"] for name in names}

@@ -11,7 +11,7 @@ from aecore.image_quality import psnr
 from aecore.noise import NOISES, corrupt
 from aecore.presets import DENOISERS
 from aecore.results import GALLERY_SIZE, DenoisingResult
-from aecore.spec import counted
+from aecore.spec import counted, signed
 from lab_ui import (
     RESULT_KEYS,
     PageLink,
@@ -107,10 +107,10 @@ with below:
     st.dataframe(scores, column_config={"PSNR (dB)": number(format="%.2f"),
                                         "SSIM": number(format="%.3f")})
     gain = result.improvement
-    against_filters = (f"{gain['over the best filter']:+.1f} dB against the best classical "
+    against_filters = (f"{signed(gain['over the best filter'])} dB against the best classical "
                        "filter and " if data.is_image else "")
     st.caption(f"Mean over {counted(len(x_eval), 'held-out sample')}. The autoencoder is "
-               f"{against_filters}{gain['over the noisy input']:+.1f} dB against the noisy "
+               f"{against_filters}{signed(gain['over the noisy input'])} dB against the noisy "
                "input. PSNR stops at 100 dB: a sample identical to the clean one has infinite "
                "PSNR." + ("" if data.is_image else " Image filters and SSIM apply to images "
                           "only."))

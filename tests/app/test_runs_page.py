@@ -59,7 +59,7 @@ def test_runs_page_lists_the_store_and_compares_two_runs(two_runs):
     shown = charts["runs_selected_1"]["layout"]["xaxis"]["ticktext"]  # the samples' labels
     assert shown == [str(labels[5]), str(labels[2])] and "runs_selected_2" not in charts
     axes = [d["label"] for d in charts["runs_parcoords"]["data"][0]["dimensions"]]
-    assert axes == ["code_size", at.selectbox(key="runs_score").value]
+    assert axes == ["Code size", at.selectbox(key="runs_score").value]
     scores = at.dataframe[1].value
     assert list(scores.columns) == ["run 2", "run 1"] and "5-NN accuracy" in scores.index
 

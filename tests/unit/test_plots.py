@@ -192,6 +192,6 @@ def test_parallel_coordinates_keep_every_run_with_the_score_by_dropping_axes_som
                          "neighbor_weight": [0.0, 0.5, np.nan], "loss": ["bce", "mse", "bce"],
                          "final loss": [0.3, 0.2, 0.1]})
     trace = plots.parallel_coordinates(runs, "final loss").data[0]
-    assert [d["label"] for d in trace.dimensions] == ["epochs", "loss", "final loss"]
+    assert [d["label"] for d in trace.dimensions] == ["Epochs", "Loss", "final loss"]
     assert all(len(d["values"]) == 3 and not np.isnan(d["values"]).any()
                for d in trace.dimensions)

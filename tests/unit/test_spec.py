@@ -3,7 +3,15 @@ import pytest
 from sklearn.base import clone
 
 from aecore.presets import DEFAULT_AUTOENCODER, SEED_TUTORIAL
-from aecore.spec import PARAMS, AESpec, counted, final_loss_score, parse_layers, sandwich
+from aecore.spec import (
+    PARAMS,
+    AESpec,
+    counted,
+    final_loss_score,
+    parse_layers,
+    sandwich,
+    signed,
+)
 
 DEFAULT_SPEC = DEFAULT_AUTOENCODER.to_spec()
 
@@ -115,3 +123,9 @@ def test_counted_puts_the_noun_in_the_number_it_needs():
     ("final val_kl", "final validation KL")])
 def test_final_loss_scores_read_as_people_say_them_and_only_once(name, readable):
     assert final_loss_score(name) == readable
+
+
+@pytest.mark.parametrize(("value", "text"), [(4.34, "+4.3"), (-1.25, "-1.2"), (-0.04, "+0.0"),
+                                             (0.0, "+0.0"), (-0.06, "-0.1")])
+def test_signed_differences_never_read_minus_zero(value, text):
+    assert signed(value) == text
