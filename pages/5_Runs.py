@@ -4,6 +4,7 @@ import streamlit as st
 
 from aecore import plots
 from aecore.runs import RunStore, reopen
+from aecore.spec import PARAMS
 from lab_ui import column_grid, hover_drawings, log_scale_toggle, open_run, selected_points
 from lab_ui.link import MAX_COMPARED, linked_runs
 
@@ -43,8 +44,9 @@ if table.empty:
 event = st.dataframe(table.reset_index(), key="runs_table", on_select="rerun",
                      selection_mode="multi-row", hide_index=True, column_config={
                          "id": st.column_config.NumberColumn("run", format="%d"),
-                         "dataset_name": "dataset", "epochs_done": "epochs",
-                         "seconds": st.column_config.NumberColumn(format="%.1f")})
+                         "dataset_name": "dataset", "epochs_done": "epochs done",
+                         "seconds": st.column_config.NumberColumn(format="%.1f"),
+                         **{name: PARAMS[name].label for name in table if name in PARAMS}})
 ticked = [int(table.index[i]) for i in event.selection.rows]
 if ticked:  # the user's own selection replaces a link's (``?compare=3,4``)
     st.query_params.pop("compare", None)
