@@ -8,6 +8,7 @@ CLI speak the same language. A value that is not valid here is ignored with a wa
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -116,7 +117,15 @@ class PageLink:
             text = st.session_state["_link_pending"].pop(name, None)
             if text is not None and not _parses_to(parse, name, text, value):
                 st.session_state["_link_warnings"].append(
-                    f"`{name}={text}`: this page keeps {name} at {as_text(value)}.")
+                    self._ending(f"`{name}={text}`: this page keeps {name} at "
+                                 f"{as_text(value)}", name))
+
+    def _ending(self, sentence: str, name: str) -> str:
+        """``sentence`` ended with "; did you mean `x`?" for the page's linked setting closest
+        to ``name`` (difflib), or with "." if none is close."""
+        close = difflib.get_close_matches(name, [n for n in self._keys if n != name], n=1,
+                                          cutoff=0.7)
+        return f"{sentence}; did you mean `{close[0]}`?" if close else f"{sentence}."
 
     def warnings(self) -> list[str]:
         """What the link held that the page ignored, one sentence each (unknown names too,
@@ -130,8 +139,9 @@ class PageLink:
         state = st.session_state
         unknown = state["_link_pending"]
         if unknown:
-            state["_link_warnings"] += [f"`{name}`: this page has no setting of that name."
-                                        for name in unknown]
+            state["_link_warnings"] += [
+                self._ending(f"`{name}`: this page has no setting of that name", name)
+                for name in unknown]
             state["_link_pending"] = {}
         values = {name: self._shows[name](state[key]) for name, key in self._keys.items()
                   if state.get(key) is not None}

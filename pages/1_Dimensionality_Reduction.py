@@ -82,7 +82,7 @@ with live:
                   f"code of {held_out} will update every epoch.") as result:
         autoencoder = result.estimator
         epochs_done = autoencoder.log_.epochs_done
-        left, right = st.columns(2)
+        left, right = wrapping_area("charts", "last_run").columns(2)
         loss_chart(autoencoder.history_, left)
         if sources:
             right.plotly_chart(plots.latent_thumbnails(

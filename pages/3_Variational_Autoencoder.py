@@ -62,7 +62,7 @@ with live:
 
 with below:
     st.subheader("3 · The latent map: click a point, or anywhere, to decode it")
-    left, right = st.columns([3, 1])
+    left, right = wrapping_area("widgets", "latent_map").columns([3, 1])
     codes = code_map(result.codes, 0).points
     figure = plots.latent_scatter(codes, y_eval, "Held-out codes (μ)",
                                   class_names=data.class_names,
@@ -96,7 +96,7 @@ with below:
                          else "."))
 
     st.subheader("4 · The latent grid")
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2, c3, c4 = wrapping_area("widgets", "grid").columns(4)
     n = c1.slider("Grid size n", 3, 20, 10, key="vae_grid_n")
     tail = c2.slider("Quantile range", 0.01, 0.45, 0.05, 0.01, key="vae_grid_q",
                      help="The grid spans the prior's quantiles from this to 1 − this.")
@@ -121,7 +121,7 @@ with below:
         st.info("A 1-D code has no grid; see the samples below.")
 
     st.subheader("5 · Sample and interpolate")
-    c1, c2 = st.columns(2)
+    c1, c2 = wrapping_area("charts", "samples").columns(2)
     if c1.button("Resample"):
         st.session_state["vae_sample_seed"] = st.session_state.get("vae_sample_seed", 0) + 1
     samples = vae.sample(16, seed=st.session_state.get("vae_sample_seed", 0), label=label)
@@ -140,7 +140,7 @@ with below:
                f"(label {y_eval[b]}).")
 
     st.subheader("6 · Diagnostics")
-    c1, c2 = st.columns(2)
+    c1, c2 = wrapping_area("charts", "diagnostics").columns(2)
     c1.plotly_chart(plots.bar(result.kl_per_dimension, "KL per code dimension (nats)", "dimension"),
                     key="vae_kl")
     c1.caption("A dimension with KL near 0 is unused: its posterior has collapsed to the prior.")

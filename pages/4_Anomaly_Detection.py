@@ -137,7 +137,7 @@ with below:
     test_scores, y_test = scores["test"], setup.y_test
 
     st.subheader("4 · Where to draw the line")
-    c1, c2 = st.columns(2)
+    c1, c2 = wrapping_area("charts", "threshold").columns(2)
     k = c1.slider("k for the mean + kσ rule", 0.5, 5.0, 3.0, 0.5, key="an_k")
     share = c2.slider("Share flagged by the percentile rule", 0.01, 0.3,
                       max(0.05, float(result.contamination)), 0.01, key="an_share")
@@ -159,7 +159,7 @@ with below:
                f"Every row is scored on the {counted(len(y_test), 'test row')}.")
 
     st.subheader("5 · Curves and counts")
-    c1, c2 = st.columns([2, 1])
+    c1, c2 = wrapping_area("charts", "curves").columns([2, 1])
     point = anomaly.operating_point(test_scores, y_test, threshold)
     cv = anomaly.curves(test_scores, y_test)
     c1.plotly_chart(plots.roc_and_pr(cv.fpr, cv.tpr, cv.roc_auc, cv.precision, cv.recall,

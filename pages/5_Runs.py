@@ -83,7 +83,8 @@ st.plotly_chart(plots.runs_loss_curves({f"run {i}": run.history for i, run in ru
 st.subheader("Scores")
 compared = table.loc[selected]
 scores = [c for c in compared.columns if any(c in run.scores for run in runs.values())]
-st.dataframe(compared[scores].T.rename(columns=lambda i: f"run {i}"), key="runs_scores")
+st.dataframe(compared[scores].T.rename(columns=lambda i: f"run {i}"), key="runs_scores",
+             height=35 * (len(scores) + 1) + 3)  # every score (by default 10 rows, then scroll)
 
 st.subheader("Latent maps of the held-out points")
 st.caption("Click a point, or select several with the box or lasso tool of a map's toolbar, to "

@@ -91,18 +91,28 @@ def test_a_linked_value_finer_than_its_widget_shows_is_shown_in_full():
 
 
 @pytest.mark.parametrize(("script", "query", "kept"), [
-    ("pages/1_Dimensionality_Reduction.py", {"network": "conv"}, "network at dense"),
-    ("pages/2_Denoising.py", {"architecture": "Dense", "network": "conv"}, "network at dense"),
-    ("pages/2_Denoising.py", {"neighbor_weight": "0.5"}, "neighbor_weight at 0.0"),
-    ("pages/4_Anomaly_Detection.py", {"contamination": "0.2"}, "contamination at 0.1")])
+    ("pages/1_Dimensionality_Reduction.py", {"network": "conv"}, "network at dense."),
+    ("pages/2_Denoising.py", {"architecture": "Dense", "network": "conv"}, "network at dense."),
+    ("pages/2_Denoising.py", {"neighbor_weight": "0.5"}, "neighbor_weight at 0.0."),
+    ("pages/4_Anomaly_Detection.py", {"contamination": "0.2"},
+     "contamination at 0.1; did you mean `training_contamination`?")])
 def test_a_link_value_for_a_setting_the_page_fixes_is_ignored_with_a_warning(script, query,
                                                                              kept):
     at = open_link(script, data="digits", **query)
     assert not at.exception
     assert [w.value for w in at.warning] == [
         "Some values in this page's link were ignored:\n\n" + "\n".join(
-            f"- `{name}={value}`: this page keeps {kept}." for name, value in query.items()
+            f"- `{name}={value}`: this page keeps {kept}" for name, value in query.items()
             if name != "architecture")]
+
+
+def test_a_misspelt_link_name_is_answered_with_the_closest_setting():
+    at = open_link("pages/1_Dimensionality_Reduction.py", data="digits", learning_rat="0.01",
+                   colour="red")
+    assert [w.value for w in at.warning] == [
+        "Some values in this page's link were ignored:\n\n"
+        "- `learning_rat`: this page has no setting of that name; did you mean "
+        "`learning_rate`?\n- `colour`: this page has no setting of that name."]
 
 
 def test_a_link_value_that_agrees_with_a_fixed_setting_is_silent():
