@@ -131,10 +131,11 @@ with below:
                (f" as the digit {label}." if label is not None else "."))
     a = c2.number_input("From held-out image #", 0, len(x_eval) - 1, 0, key="vae_from")
     b = c2.number_input("To held-out image #", 0, len(x_eval) - 1, 1, key="vae_to")
-    path = vae.interpolate(x_eval[a], x_eval[b], steps=10,
+    steps = 11  # t = 0, 0.1, …, 1: captions in tenths that are the t drawn
+    path = vae.interpolate(x_eval[a], x_eval[b], steps=steps,
                            label=int(y_eval[a]) if vae.conditional else None)
     c2.plotly_chart(plots.image_rows([path], data.display_shape, [""],
-                                     captions=[f"{t:.1f}" for t in np.linspace(0, 1, 10)]),
+                                     captions=[f"{t:.1f}" for t in np.linspace(0, 1, steps)]),
                     key="vae_path")
     c2.caption(f"Decoded codes on the line from image #{a} (label {y_eval[a]}) to #{b} "
                f"(label {y_eval[b]}).")

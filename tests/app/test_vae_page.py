@@ -62,3 +62,9 @@ def test_convolution_settings_show_only_for_the_convolutional_network():
     assert "vae_filters" not in keys and "vae_depth" not in keys
     at = at.selectbox(key="vae_network").set_value("conv").run()
     assert {"vae_filters", "vae_depth"} <= {w.key for w in at.number_input}
+
+
+def test_the_interpolation_is_captioned_with_the_tenths_it_draws():
+    at = click(open_page(dataset="digits", **{**TINY, "vae_epochs": 1}), "Train")
+    ticks = chart(at, "vae_path")["layout"]["xaxis"]["ticktext"]
+    assert ticks == [f"{t / 10:.1f}" for t in range(11)]
