@@ -21,7 +21,7 @@ from aecore.data import Dataset, evaluation_points, one_per_class
 from aecore.denoise import denoising_scores, filtered_images, improvement
 from aecore.embed import Map2D, code_map
 from aecore.noise import corrupt
-from aecore.spec import final_loss_score
+from aecore.spec import loss_name
 
 EpochCallback = Callable[[Any], None]
 GALLERY_SIZE = 8  # images in the Denoising page's before/after galleries
@@ -105,7 +105,7 @@ class TrainedResult:
         -------
         dict of str to float
             Here the last epoch's losses (``"final loss"``, ``"final validation loss"``…,
-            :func:`aecore.spec.final_loss_score`);
+            named by :func:`aecore.spec.loss_name`);
             subclasses add their page's headline scores on the held-out points.
 
         Raises
@@ -113,7 +113,7 @@ class TrainedResult:
         sklearn.exceptions.NotFittedError, aecore.DivergedError
             If the estimator is not fitted or diverged.
         """
-        return {final_loss_score(f"final {name}"): float(values[-1])
+        return {f"final {loss_name(name)}": float(values[-1])
                 for name, values in self.estimator.history_.items()}
 
     @cached_property
