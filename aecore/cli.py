@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from aecore.events import StageEvent
-from aecore.spec import counted, loss_name
+from aecore.spec import counted, loss_name, quoted
 
 UPLOAD_SUFFIXES = (".csv", ".npz", ".zip")
 BAR_WIDTH = 24
@@ -373,16 +373,18 @@ def _read_config(path: str) -> Any:
 
 def _dataset_key(args: argparse.Namespace) -> str:
     """The dataset key ``--data`` names; a file is read as an upload and saved first."""
-    from aecore.data import DATASETS, UPLOAD_KEY
+    from aecore.data import DATASETS, UPLOAD_KEY, builtin_key
 
     data = args.data
-    if data in DATASETS or UPLOAD_KEY.fullmatch(data):
+    if builtin_key(data):
+        return builtin_key(data)
+    if UPLOAD_KEY.fullmatch(data):
         return data
     path = Path(data).expanduser()
     if path.suffix.lower() not in UPLOAD_SUFFIXES:
         if path.is_file():
             raise UserError(f"--data {data}: a data file must be .csv, .npz or .zip.")
-        raise UserError(f"Unknown dataset {data!r}; choose one of {', '.join(DATASETS)}, or "
+        raise UserError(f"Unknown dataset {quoted(data)}; choose one of {', '.join(DATASETS)}, or "
                         "give a .csv, .npz or .zip file.")
     try:
         content = path.read_bytes()

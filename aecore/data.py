@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 from sklearn.model_selection import train_test_split
 
+from aecore.spec import quoted
+
 SPLIT_SEED = 0
 TEST_FRACTION = 0.2
 UPLOAD_KEY = re.compile(r"upload-[0-9a-f]{12}")
@@ -252,6 +254,13 @@ DATASETS: dict[str, DatasetInfo] = {
 DEFAULT_DATASET = "mnist_sample"
 
 
+def builtin_key(text: str) -> str | None:
+    """The key of the built-in dataset ``text`` names as a person may type it (case and
+    surrounding spaces aside: ``"Digits"`` is ``"digits"``), or None if it names none."""
+    key = text.strip().casefold()
+    return key if key in DATASETS else None
+
+
 @functools.lru_cache(maxsize=4)
 def load_dataset(key: str = DEFAULT_DATASET) -> Dataset:
     """Load a registered or uploaded dataset once per process (the MNIST sample takes ~2 s).
@@ -284,7 +293,7 @@ def load_dataset(key: str = DEFAULT_DATASET) -> Dataset:
 
         return load_upload(key)
     if key not in DATASETS:
-        raise ValueError(f"Unknown dataset {key!r}; choose one of {', '.join(DATASETS)}.")
+        raise ValueError(f"Unknown dataset {quoted(key)}; choose one of {', '.join(DATASETS)}.")
     return dataclasses.replace(DATASETS[key].loader(), key=key)
 
 

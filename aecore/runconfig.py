@@ -17,7 +17,15 @@ from typing import Any
 
 from sklearn.base import clone
 
-from aecore.spec import PARAMS, check_choice, check_range, number_text, parse_layers
+from aecore.spec import (
+    PARAMS,
+    check_choice,
+    check_range,
+    match_choice,
+    number_text,
+    parse_layers,
+    quoted,
+)
 
 PAGES = {"reduction": "Dimensionality reduction", "denoising": "Denoising",
          "vae": "Variational autoencoder", "anomaly": "Anomaly detection"}
@@ -60,13 +68,10 @@ class Setting:
         if value is None and self.optional:
             return None
         if self.choices:
-            if str(value) not in self.choices:
-                raise ValueError(f"{self.label} must be one of {', '.join(self.choices)}; "
-                                 f"got {value!r}.")
-            return str(value)
+            return match_choice(self.label, str(value), self.choices)
         number = _number(self.label, value)
         if self.integer and number != int(number):
-            raise ValueError(f"{self.label} must be a whole number; got {value!r}.")
+            raise ValueError(f"{self.label} must be a whole number; got {quoted(value)}.")
         if not self.min <= number <= self.max:
             raise ValueError(f"{self.label} must be between {number_text(self.min)} and "
                              f"{number_text(self.max)}; got {number_text(number)}.")
@@ -109,15 +114,15 @@ def _number(label: str, value: Any) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{label} must be a number; got {value!r}.") from None
+        raise ValueError(f"{label} must be a number; got {quoted(value)}.") from None
     if isinstance(value, bool) or not math.isfinite(number):
-        raise ValueError(f"{label} must be a finite number; got {value!r}.")
+        raise ValueError(f"{label} must be a finite number; got {quoted(value)}.")
     return number
 
 
 def _check_page(page: Any) -> None:
     if page not in PAGES:
-        raise ValueError(f"Unknown page {page!r}; choose one of {', '.join(PAGES)}.")
+        raise ValueError(f"Unknown page {quoted(page)}; choose one of {', '.join(PAGES)}.")
 
 
 @dataclass(frozen=True)
@@ -187,7 +192,7 @@ class RunConfig:
         dataset = values.get("dataset", "mnist_sample")
         if not isinstance(dataset, str):
             raise ValueError(f"'dataset' must be a dataset key like \"mnist_sample\"; got "
-                             f"{dataset!r}.")
+                             f"{quoted(dataset)}.")
         n_train = values.get("n_train")
         if n_train is not None:
             n_train = int(Setting("n_train", min=1, max=10**9, integer=True).parse(n_train))
@@ -196,7 +201,7 @@ class RunConfig:
         known = page_settings(page)
         for name in settings:
             if name not in known:
-                raise ValueError(f"Unknown setting {name!r} for the {PAGES[page]} page; "
+                raise ValueError(f"Unknown setting {quoted(name)} for the {PAGES[page]} page; "
                                  f"it has {', '.join(known) or 'none'}.")
         return cls(page, dataset, {k: estimator.get_params()[k] for k in params}, n_train,
                    {name: known[name].parse(value) for name, value in settings.items()})
@@ -239,8 +244,8 @@ def _checked_params(page: str, params: Mapping[str, Any]) -> dict[str, Any]:
     checked = {}
     for name, value in params.items():
         if name not in known:
-            raise ValueError(f"Unknown hyperparameter {name!r} for the {PAGES[page]} page; it has "
-                             f"{', '.join(known)}.")
+            raise ValueError(f"Unknown hyperparameter {quoted(name)} for the {PAGES[page]} page; "
+                             f"it has {', '.join(known)}.")
         if name == "hidden_layers" and isinstance(value, str):  # as typed, or as in a link
             value = parse_layers(value)
         checked[name] = tuple(value) if isinstance(value, list) else value
@@ -413,18 +418,15 @@ def parse_param(name: str, text: str) -> Any:
         return parse_layers(text)
     if param.flag:
         if text.lower() not in {"true", "false", "1", "0"}:
-            raise ValueError(f"{param.label} must be true or false; got {text!r}.")
+            raise ValueError(f"{param.label} must be true or false; got {quoted(text)}.")
         return text.lower() in {"true", "1"}
     if param.choices:
-        if text not in param.choices:
-            raise ValueError(f"{param.label} must be one of {', '.join(param.choices)}; "
-                             f"got {text!r}.")
-        return text
+        return match_choice(param.label, text, param.choices)
     number = _number(param.label, text)
     check_range(name, number)
     if param.format is None:
         if number != int(number):
-            raise ValueError(f"{param.label} must be a whole number; got {text!r}.")
+            raise ValueError(f"{param.label} must be a whole number; got {quoted(text)}.")
         return int(number)
     return number
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, ClassVar, Self
 
@@ -641,19 +641,19 @@ def _as_declared_type(name: str, declared: str, value: Any) -> Any:
         if isinstance(value, numbers.Real) and not isinstance(value, bool) \
                 and float(value).is_integer():
             return int(value)
-        raise ValueError(f"{label} must be a whole number; got {value!r}.")
+        raise ValueError(f"{label} must be a whole number; got {quoted(value)}.")
     if declared == "float":
         if isinstance(value, numbers.Real) and not isinstance(value, bool):
             return float(value)
-        raise ValueError(f"{label} must be a number; got {value!r}.")
+        raise ValueError(f"{label} must be a number; got {quoted(value)}.")
     if declared == "bool":
         if isinstance(value, bool | np.bool_):
             return bool(value)
-        raise ValueError(f"{label} must be True or False; got {value!r}.")
+        raise ValueError(f"{label} must be True or False; got {quoted(value)}.")
     if declared.startswith("tuple"):
         if isinstance(value, str) or not isinstance(value, Iterable):
             raise ValueError(f"{label} must be a sequence of whole numbers, like (400, 200); "
-                             f"got {value!r}.")
+                             f"got {quoted(value)}.")
         return tuple(_as_declared_type(name, "int", width) for width in value)
     return value
 
@@ -661,7 +661,7 @@ def _as_declared_type(name: str, declared: str, value: Any) -> Any:
 def _check_activation(activation: str) -> None:
     if activation not in ACTIVATIONS:
         raise ValueError(f"Activation must be one of {', '.join(ACTIVATIONS)}; "
-                         f"got {activation!r}.")
+                         f"got {quoted(activation)}.")
 
 
 def check_range(name: str, value: float) -> None:
@@ -686,6 +686,16 @@ def check_range(name: str, value: float) -> None:
     if not param.min <= value <= param.max:
         raise ValueError(f"{param.label} must be between {number_text(param.min)} and "
                          f"{number_text(param.max)}; got {number_text(value)}.")
+
+
+QUOTED_CHARACTERS = 60  # of a value echoed in an error message; a link or a cell can be longer
+
+
+def quoted(value: Any) -> str:
+    """``value`` as an error message echoes what the user gave: its ``repr``, cut to
+    :data:`QUOTED_CHARACTERS` characters with "…" (a 500-digit URL value stays one line)."""
+    text = repr(value)
+    return text if len(text) <= QUOTED_CHARACTERS else text[:QUOTED_CHARACTERS - 1] + "…"
 
 
 def number_text(value: float) -> str:
@@ -758,7 +768,37 @@ def check_choice(name: str, value: Any) -> None:
     param = PARAMS[name]
     if value not in param.choices:
         raise ValueError(f"{param.label} must be one of {', '.join(param.choices)}; got "
-                         f"{value!r}.")
+                         f"{quoted(value)}.")
+
+
+def match_choice(label: str, text: str, choices: Sequence[Any]) -> Any:
+    """The choice that ``text`` names, as a person may type it: case and surrounding spaces
+    do not matter (``"Dense"`` and ``" dense"`` name ``"dense"``, ``"7"`` names 7).
+
+    Parameters
+    ----------
+    label : str
+        What is chosen, for the error message.
+    text : str
+        The text, e.g. from a URL or a command line.
+    choices : sequence
+        The allowed values; each is compared by its text (``str``).
+
+    Returns
+    -------
+    object
+        The matching element of ``choices``.
+
+    Raises
+    ------
+    ValueError
+        If ``text`` names none of them; the message lists the choices.
+    """
+    wanted = str(text).strip().casefold()
+    for choice in choices:
+        if str(choice).casefold() == wanted:
+            return choice
+    raise ValueError(f"{label} must be one of {', '.join(map(str, choices))}; got {quoted(text)}.")
 
 
 def parse_layers(text: str) -> tuple[int, ...]:
@@ -787,4 +827,4 @@ def parse_layers(text: str) -> tuple[int, ...]:
         return tuple(int(p) for p in parts)
     except ValueError:
         raise ValueError(f"Nodes per layer must be whole numbers separated by commas, "
-                         f"like '400, 200, 100'; got {text!r}.") from None
+                         f"like '400, 200, 100'; got {quoted(text)}.") from None

@@ -48,7 +48,7 @@ import pandas as pd
 from aecore.events import epochs_only
 from aecore.runconfig import PAGES, RunConfig, parse_param, result_for
 from aecore.runs import RunStore, record
-from aecore.spec import PARAMS
+from aecore.spec import PARAMS, quoted
 
 SWEEPABLE: tuple[str, ...] = ("code_size", "epochs", "batch_size", "learning_rate",
                               "input_noise", "seed")
@@ -88,7 +88,7 @@ def parse_values(param: str, text: str) -> list:
     label = PARAMS[param].label.lower()
     if len(values) < 2:
         raise ValueError(f"A sweep needs at least 2 values of {label}, comma-separated; got "
-                         f"{text!r}.")
+                         f"{quoted(text)}.")
     if len(values) > MAX_VALUES:
         raise ValueError(f"A sweep takes at most {MAX_VALUES} values of {label}; got "
                          f"{len(values)}.")
@@ -132,7 +132,7 @@ def unfit_values(estimator: Any, param: str, values: Sequence, X: Any) -> dict[A
 
 def _check_param(param: str) -> None:
     if param not in SWEEPABLE:
-        raise ValueError(f"Cannot sweep {param!r}; choose one of {', '.join(SWEEPABLE)}.")
+        raise ValueError(f"Cannot sweep {quoted(param)}; choose one of {', '.join(SWEEPABLE)}.")
 
 
 @dataclass

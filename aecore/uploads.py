@@ -24,6 +24,7 @@ from sklearn.preprocessing import LabelEncoder, MinMaxScaler
 
 from aecore.data import UPLOAD_KEY, Dataset, DatasetUnavailableError, _split, data_home
 from aecore.denoise import read_grey_image
+from aecore.spec import quoted
 
 MAX_FEATURES = 4096  # a 64×64 image
 MAX_ROWS = 60_000
@@ -475,8 +476,8 @@ def _read_csv(content: bytes, label_column: str | None, header: bool,
         column, line, value = non_numeric[0]
         hint = (" (pick it as the label column or remove it)" if not label_column
                 else " (remove it)")
-        raise _fail(f"column {column!r} of {where} holds text such as {value!r} on line {line}, "
-                    f"but every column except the label column must hold numbers{hint}.")
+        raise _fail(f"column {column!r} of {where} holds text such as {quoted(value)} on line "
+                    f"{line}, but every column except the label column must hold numbers{hint}.")
     labels = None
     missing = np.isnan(x)
     if label_column:

@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_array
 
+from aecore.spec import quoted
+
 
 def check_data(X: Any, *, n_features: int | None = None, unit_interval: bool = True,
                name: str = "X", fitted_by: str = "the model") -> np.ndarray:
@@ -128,7 +130,7 @@ def _check_numeric(X: Any, name: str) -> None:
         try:
             float(value)
         except (TypeError, ValueError):
-            raise ValueError(f"{name} has a non-numeric value {value!r} at row {row}, column "
+            raise ValueError(f"{name} has a non-numeric value {quoted(value)} at row {row}, column "
                              f"{col}; every feature must be a number.") from None
 
 

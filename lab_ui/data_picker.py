@@ -7,8 +7,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from aecore.data import DATASETS, DEFAULT_DATASET, UPLOAD_KEY, Dataset, load_dataset
-from aecore.spec import counted
+from aecore.data import DATASETS, DEFAULT_DATASET, UPLOAD_KEY, Dataset, builtin_key, load_dataset
+from aecore.spec import counted, quoted
 from aecore.uploads import (
     ACCEPTED_EXTENSIONS,
     csv_columns,
@@ -26,13 +26,13 @@ NO_LABEL = "(no labels)"
 
 def _picked(text: str) -> str:
     """The picker's value for a URL's ``data``: a built-in key, or an upload kept here."""
-    if text in DATASETS:
-        return text
+    if builtin_key(text):
+        return builtin_key(text)
     if UPLOAD_KEY.fullmatch(text):
         load_dataset(text)  # DatasetUnavailableError (a ValueError) if not on this machine
         st.session_state[OWN_KEY] = text
         return OWN
-    raise ValueError(f"there is no dataset {text!r} here; the datasets are "
+    raise ValueError(f"there is no dataset {quoted(text)} here; the datasets are "
                      f"{', '.join(DATASETS)} or your own upload.")
 
 

@@ -9,13 +9,18 @@ CLI speak the same language. A value that is not valid here is ignored with a wa
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
 
 from aecore.runconfig import RunConfig, as_text, page_settings
-from aecore.spec import PARAMS
+from aecore.spec import PARAMS, match_choice
+
+SHOWN_CHARACTERS = 80  # of a link's value in a warning; a link can hold any length
+_UNSEEN = object()  # a warned widget's value before the page has drawn it
 
 
 class PageLink:
@@ -71,7 +76,7 @@ class PageLink:
         try:
             st.session_state[key] = parse(text)
         except ValueError as err:
-            st.session_state["_link_warnings"].append(f"`{name}={text}`: {err}")
+            _warn(f"{_code(f'{name}={text}')}: {err}", key)
             return False
         return True
 
@@ -89,12 +94,7 @@ class PageLink:
 
     def apply_choice(self, name: str, key: str, options: list[Any]) -> None:
         """:meth:`apply` for a select box: the link's value must be one of ``options``."""
-        def parse(text: str) -> Any:
-            match = [option for option in options if as_text(option) == text]
-            if not match:
-                raise ValueError(f"{name} must be one of {', '.join(map(as_text, options))}.")
-            return match[0]
-        self.apply(name, key, parse)
+        self.apply(name, key, lambda text: match_choice(name, text, options))
 
     def ignore(self, names: Iterable[str]) -> None:
         """Drop the link's values for ``names`` without a warning (settings that do not apply,
@@ -116,9 +116,8 @@ class PageLink:
         for name, value in values.items():
             text = st.session_state["_link_pending"].pop(name, None)
             if text is not None and not _parses_to(parse, name, text, value):
-                st.session_state["_link_warnings"].append(
-                    self._ending(f"`{name}={text}`: this page keeps {name} at "
-                                 f"{as_text(value)}", name))
+                _warn(self._ending(f"{_code(f'{name}={text}')}: this page keeps {name} at "
+                                   f"{as_text(value)}", name))
 
     def _ending(self, sentence: str, name: str) -> str:
         """``sentence`` ended with "; did you mean `x`?" for the page's linked setting closest
@@ -130,19 +129,18 @@ class PageLink:
     def warnings(self) -> list[str]:
         """What the link held that the page ignored, one sentence each (unknown names too,
         once :meth:`write` has run)."""
-        return st.session_state["_link_warnings"]
+        return [warning.text for warning in st.session_state["_link_warnings"]]
 
     def write(self) -> None:
         """Put every linked widget's value in the URL and show a warning for the link's
-        values that were ignored (kept while the page stays open), where the link was made:
-        under the page's introduction, not below its widgets."""
+        values that were ignored, where the link was made: under the page's introduction, not
+        below its widgets. A warning about a widget's value goes once the user changes that
+        widget; the others stay while the page is open."""
         state = st.session_state
-        unknown = state["_link_pending"]
-        if unknown:
-            state["_link_warnings"] += [
-                self._ending(f"`{name}`: this page has no setting of that name", name)
-                for name in unknown]
-            state["_link_pending"] = {}
+        for name in state["_link_pending"]:
+            _warn(self._ending(f"{_code(name)}: this page has no setting of that name", name))
+        state["_link_pending"] = {}
+        state["_link_warnings"] = [w for w in state["_link_warnings"] if w.holds(state)]
         values = {name: self._shows[name](state[key]) for name, key in self._keys.items()
                   if state.get(key) is not None}
         if st.query_params.to_dict() != values:
@@ -150,6 +148,39 @@ class PageLink:
         if self.warnings():
             self._notice.warning("Some values in this page's link were ignored:\n\n" +
                        "\n".join(f"- {w}" for w in self.warnings()))
+
+
+@dataclass
+class _Warning:
+    """One ignored link value; ``key``: the widget that would have taken it, if any, whose
+    value when the page first drew it is ``shown``."""
+
+    text: str
+    key: str | None
+    shown: Any = _UNSEEN
+
+    def holds(self, state: Any) -> bool:
+        """Whether it still applies: the widget, if any, keeps the value it was first drawn
+        with (a user who changes it has dealt with the link's value)."""
+        if self.key is None:
+            return True
+        if self.shown is _UNSEEN:
+            self.shown = state.get(self.key)
+        return state.get(self.key) == self.shown
+
+
+def _warn(text: str, key: str | None = None) -> None:
+    st.session_state["_link_warnings"].append(_Warning(text, key))
+
+
+def _code(text: str) -> str:
+    """``text`` as a Markdown code span that shows it as typed, backticks included
+    (CommonMark: fence it with one more backtick than its longest run, padded by spaces),
+    cut to :data:`SHOWN_CHARACTERS` characters."""
+    if len(text) > SHOWN_CHARACTERS:
+        text = text[:SHOWN_CHARACTERS - 1] + "…"
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}" if "`" in text else f"{fence}{text}{fence}"
 
 
 def _parses_to(parse: Callable[[str, str], Any], name: str, text: str, value: Any) -> bool:

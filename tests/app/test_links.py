@@ -121,6 +121,38 @@ def test_a_link_value_that_agrees_with_a_fixed_setting_is_silent():
     assert not at.exception and not at.warning
 
 
+def test_link_values_are_read_whatever_their_case():
+    at = open_link("pages/1_Dimensionality_Reduction.py", data="Digits", network="Dense",
+                   loss=" MSE", activation="Tanh")
+    assert not at.exception and not at.warning  # Dense is the page's dense: nothing differs
+    assert at.session_state["dataset"] == "digits" and at.session_state["hp_loss"] == "mse"
+    assert at.session_state["hp_activation"] == "tanh"
+    at = open_link("pages/2_Denoising.py", data="digits", noise="Salt_And_Pepper")
+    assert not at.warning and at.session_state["dn_noise"] == "salt_and_pepper"
+
+
+def test_a_link_value_with_backticks_is_shown_as_typed():
+    at = open_link("pages/1_Dimensionality_Reduction.py", data="digits", seed="1`2", loss="``x")
+    assert "- `` seed=1`2 ``: Seed must be" in at.warning[0].value
+    assert "- ``` loss=``x ```: Loss must be one of" in at.warning[0].value
+
+
+def test_a_very_long_link_value_is_shortened_in_its_warning():
+    at = open_link("pages/1_Dimensionality_Reduction.py", data="digits", seed="9" * 500)
+    assert f"`seed={'9' * 74}…`" in at.warning[0].value
+    assert len(at.warning[0].value) < 300
+
+
+def test_a_link_warning_goes_once_the_user_changes_that_widget():
+    at = open_link("pages/1_Dimensionality_Reduction.py", data="digits", code_size="99999",
+                   colour="red")
+    assert "code_size=99999" in at.warning[0].value
+    at.number_input(key="hp_seed").set_value(3).run()  # another widget: the warning stays
+    assert "code_size=99999" in at.warning[0].value
+    at.number_input(key="hp_code_size").set_value(3).run()
+    assert "code_size" not in at.warning[0].value and "colour" in at.warning[0].value
+
+
 ROUND_TRIPS = {
     "pages/1_Dimensionality_Reduction.py": ("reduction", "hp_", {}),
     "pages/2_Denoising.py": ("denoising", "dn_dense_", {"architecture": "Dense", "noise": "masking",

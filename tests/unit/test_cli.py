@@ -48,10 +48,12 @@ def _config_file(folder: Path, config=CONFIG, name: str = "run.json") -> Path:
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
-    """One real ``train`` run (piped, so plain progress lines) and the ``runs`` listing."""
+    """One real ``train`` run (piped, so plain progress lines; ``--data`` names the config's
+    dataset in another case) and the ``runs`` listing."""
     home = tmp_path_factory.mktemp("cli")
     config = _config_file(home)
-    train = _aecore(home, "train", "--config", str(config), "--out", str(home / "out"))
+    train = _aecore(home, "train", "--config", str(config), "--out", str(home / "out"),
+                    "--data", "Digits")
     listing = _aecore(home, "runs")
     return home, train, listing
 

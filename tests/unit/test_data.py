@@ -7,6 +7,7 @@ from aecore.data import (
     TEST_FRACTION,
     DatasetUnavailableError,
     _split,
+    builtin_key,
     data_home,
     load_dataset,
     load_keras_dataset,
@@ -31,6 +32,13 @@ def test_split_is_fixed_across_loads():
 def test_unknown_dataset_names_the_choices():
     with pytest.raises(ValueError, match="mnist_sample"):
         load_dataset("cifar")
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("Digits", "digits"), (" MNIST_Sample ", "mnist_sample"), ("mnist", "mnist"),
+    ("digit", None), ("", None)])
+def test_a_builtin_dataset_is_named_whatever_the_case(text, named):
+    assert builtin_key(text) == named
 
 
 @pytest.mark.parametrize("key", ["mnist", "fashion_mnist"])

@@ -3,7 +3,15 @@
 import pytest
 
 from aecore.results import AnomalyResult, DenoisingResult, ReductionResult, VAEResult
-from aecore.runconfig import PAGES, RunConfig, as_text, config_of, parse_param, result_for
+from aecore.runconfig import (
+    PAGES,
+    RunConfig,
+    as_text,
+    config_of,
+    page_settings,
+    parse_param,
+    result_for,
+)
 
 SETTINGS = {"reduction": {}, "vae": {},
             "denoising": {"architecture": "Dense", "noise": "masking", "level": 0.3,
@@ -64,6 +72,20 @@ def test_url_text_round_trips_each_kind_of_hyperparameter(name, value):
 def test_bad_url_values_raise_sentences(name, text, message):
     with pytest.raises(ValueError, match=message):
         parse_param(name, text)
+
+
+@pytest.mark.parametrize(("name", "text", "value"), [
+    ("network", "Dense", "dense"), ("loss", " MSE ", "mse"), ("activation", "TANH", "tanh"),
+    ("neighbor_loss", "Embedding", "embedding")])
+def test_choices_are_read_whatever_their_case(name, text, value):
+    assert parse_param(name, text) == value
+
+
+def test_a_page_setting_choice_is_read_whatever_its_case():
+    setting = page_settings("denoising")["noise"]
+    assert setting.parse("Salt_And_Pepper") == "salt_and_pepper"
+    with pytest.raises(ValueError, match="Noise must be one of"):
+        setting.parse("salt")
 
 
 def test_hidden_layers_may_be_written_as_in_a_link():
