@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb, qualitative
 
-from aecore.spec import LOSS_TERMS, PARAMS
+from aecore.spec import LOSS_TERMS, param_label
 
 PALETTE = qualitative.T10
 GRAY_INK = [[0.0, "white"], [1.0, "black"]]
@@ -776,7 +776,7 @@ def parallel_coordinates(table: pd.DataFrame, score: str) -> go.Figure:
     plotly.graph_objects.Figure
         A parcoords trace with an axis per column that every run has (runs of another page
         lack some) and that varies between runs, and the score; a run without the score has
-        no line. Hyperparameter axes carry their widgets' labels (``PARAMS``).
+        no line. Hyperparameter axes carry their widgets' labels (:func:`aecore.spec.param_label`).
 
     Raises
     ------
@@ -789,7 +789,7 @@ def parallel_coordinates(table: pd.DataFrame, score: str) -> go.Figure:
         series = table[column]
         if column != score and (series.isna().any() or series.astype(str).nunique() < 2):
             continue  # one a run lacks would hide its line; one value in all says nothing
-        label = PARAMS[column].label if column in PARAMS else column  # as the widgets say
+        label = param_label(column)  # as the widgets say
         if pd.api.types.is_numeric_dtype(series):
             dimensions.append(dict(label=label, values=series.astype(float)))
         else:
@@ -851,7 +851,7 @@ def sweep_curve(table: pd.DataFrame, param: str) -> go.Figure:
                                      line=dict(color=colour),
                                      marker=dict(symbol=symbols, size=9)), row=1, col=col)
     logarithmic = ordered and len(x) > 0 and x.min() > 0 and x.max() >= 8 * x.min()
-    fig.update_xaxes(title_text=PARAMS[param].label if param in PARAMS else param,
+    fig.update_xaxes(title_text=param_label(param),
                      type="log" if logarithmic else "linear", tickvals=x,
                      ticktext=[f"{value:g}" for value in x])
     fig.update_yaxes(title_text="MSE per feature", rangemode="tozero", row=1, col=1)

@@ -139,6 +139,14 @@ PARAMS: dict[str, Param] = {
     "seed": Param("Seed", "Fixes the weights' initialisation and the batch order, so a run can be "
                   "repeated.", 0, 2**31 - 1),
 }
+# estimator parameters that no widget sets but that a stored run's config holds
+OTHER_PARAM_LABELS = {"rescale": "Min–max scaling", "image_shape": "Image shape"}
+
+
+def param_label(name: str) -> str:
+    """A hyperparameter's name as a person reads it: its widget's label (:data:`PARAMS`), or
+    :data:`OTHER_PARAM_LABELS`'s; other names unchanged."""
+    return PARAMS[name].label if name in PARAMS else OTHER_PARAM_LABELS.get(name, name)
 
 
 def sandwich(first_layer: int, n_layers: int, code_size: int = 1) -> tuple[int, ...]:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from aecore import plots
 from aecore.runs import RunStore, reopen
-from aecore.spec import PARAMS
+from aecore.spec import param_label
 from lab_ui import column_grid, hover_drawings, log_scale_toggle, open_run, selected_points
 from lab_ui.link import MAX_COMPARED, linked_runs
 
@@ -46,7 +46,7 @@ event = st.dataframe(table.reset_index(), key="runs_table", on_select="rerun",
                          "id": st.column_config.NumberColumn("run", format="%d"),
                          "dataset_name": "dataset", "epochs_done": "epochs done",
                          "seconds": st.column_config.NumberColumn(format="%.1f"),
-                         **{name: PARAMS[name].label for name in table if name in PARAMS}})
+                         **{name: param_label(name) for name in table}})
 ticked = [int(table.index[i]) for i in event.selection.rows]
 if ticked:  # the user's own selection replaces a link's (``?compare=3,4``)
     st.query_params.pop("compare", None)
