@@ -116,15 +116,37 @@ class TrainedResult:
         return {f"final {loss_name(name)}": float(values[-1])
                 for name, values in self.estimator.history_.items()}
 
+    @property
+    def held_out_samples(self) -> np.ndarray:
+        """The held-out points the codes and maps are of, shape (n_points, n_features): the
+        dataset's :attr:`evaluation` points."""
+        return self.evaluation[0]
+
     @cached_property
     def held_out_codes(self) -> np.ndarray:
-        """The codes of the held-out points, shape (n_eval, code_size) (:attr:`evaluation`)."""
-        return self.estimator.transform(self.evaluation[0])
+        """The codes of :attr:`held_out_samples`, shape (n_points, code_size)."""
+        return self.estimator.transform(self.held_out_samples)
 
     @property
     def held_out_labels(self) -> np.ndarray:
-        """The labels of the points of :attr:`held_out_codes`, shape (n_points,)."""
+        """The labels of :attr:`held_out_samples`, shape (n_points,)."""
         return self.evaluation[1]
+
+    @property
+    def held_out_class_names(self) -> tuple[str, ...]:
+        """What :attr:`held_out_labels` 0, 1, … stand for (the dataset's class names)."""
+        return self.data.class_names
+
+    @property
+    def held_out_image_shape(self) -> tuple[int, int] | None:
+        """(height, width) of :attr:`held_out_samples` as images; None for table rows."""
+        return self.data.image_shape
+
+    @property
+    def held_out_display_shape(self) -> tuple[int, int]:
+        """How one of :attr:`held_out_samples` is drawn: its image shape, or a table row as a
+        strip of (1, n_features) cells."""
+        return self.held_out_image_shape or (1, self.held_out_samples.shape[1])
 
     def held_out_map(self) -> Map2D:
         """:attr:`held_out_codes` as a 2-D map (:func:`aecore.embed.code_map`)."""
@@ -537,6 +559,9 @@ class VAEResult(TrainedResult):
         return recipe.vae_code(self.data.key, self.estimator, self.n_train)
 
 
+ANOMALY_CLASS_NAMES = ("normal", "anomalous")  # an anomaly set-up's labels 0 and 1
+
+
 @dataclass(frozen=True)
 class AnomalyResult(TrainedResult):
     """A reconstruction detector trained on an anomaly set-up, and its scores.
@@ -623,15 +648,25 @@ class AnomalyResult(TrainedResult):
         return {**super().headline_scores(),
                 "AUROC": anomaly.curves(test, self.setup.y_test).roc_auc}
 
-    @cached_property
-    def held_out_codes(self) -> np.ndarray:
-        """The codes of the set-up's test rows, shape (n_test, code_size)."""
-        return self.estimator.transform(self.setup.x_test)
+    @property
+    def held_out_samples(self) -> np.ndarray:
+        """The set-up's test rows, shape (n_test, n_features)."""
+        return self.setup.x_test
 
     @property
     def held_out_labels(self) -> np.ndarray:
         """Whether each test row is an anomaly (1) or normal (0), shape (n_test,)."""
         return self.setup.y_test
+
+    @property
+    def held_out_class_names(self) -> tuple[str, ...]:
+        """Labels 0 and 1 are "normal" and "anomalous" (not the digits 0 and 1)."""
+        return ANOMALY_CLASS_NAMES
+
+    @property
+    def held_out_image_shape(self) -> tuple[int, int] | None:
+        """(height, width) of the set-up's images; None for table rows (breast cancer)."""
+        return self.setup.image_shape
 
     def recipe(self, smoothing: float, score: str | None = None) -> str:
         """Python source that reproduces this result (:func:`aecore.recipe.anomaly_code`).

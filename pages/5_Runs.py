@@ -20,10 +20,10 @@ def held_out_map(folder: str, run_id: int):
     dataset's class names and the samples' hover drawings (None for table rows); runs never
     change once stored."""
     result = reopen(RunStore(folder), run_id)
-    samples = result.evaluation[0]
+    samples = result.held_out_samples
     return (result.held_out_map().points, result.held_out_labels, samples,
-            result.data.display_shape, result.data.class_names,
-            hover_drawings(samples, result.data.image_shape))
+            result.held_out_display_shape, result.held_out_class_names,
+            hover_drawings(samples, result.held_out_image_shape))
 
 
 st.title("Runs")

@@ -1,7 +1,9 @@
 """The Runs page lists stored runs, compares two, opens one on its page and deletes runs."""
 
+import base64
 import json
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -62,6 +64,36 @@ def test_runs_page_lists_the_store_and_compares_two_runs(two_runs):
     assert axes == ["Code size", at.selectbox(key="runs_score").value]
     scores = at.dataframe[1].value
     assert list(scores.columns) == ["run 2", "run 1"] and "5-NN accuracy" in scores.index
+
+
+def _plotly_array(value) -> np.ndarray:
+    """An array of a figure's JSON: a list, or Plotly's typed array {"dtype", "bdata"}."""
+    if isinstance(value, dict):
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+    return np.asarray(value)
+
+
+@pytest.mark.parametrize("source", ["hold-out", "breast-cancer"])
+def test_an_anomaly_runs_map_shows_its_own_test_rows_as_normal_and_anomalous(two_runs, source):
+    result = result_for(RunConfig("anomaly", "digits", params=dict(
+        epochs=1, code_size=2, hidden_layers=(16,), seed=1), settings=dict(source=source)))
+    result.fit()
+    record(result, two_runs)
+    at = select(open_runs(), [0, 1])  # the anomaly run (3) and reduction run 2
+    at.session_state["runs_map_3"] = {"selection": {
+        "points": [{"customdata": 4}], "point_indices": [], "box": [], "lasso": []}}
+    at = at.run()
+    assert not at.exception and not at.error
+    charts = {c.key: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+    assert [t["name"] for t in charts["runs_map_3"]["data"]] == ["normal", "anomalous"]
+    n_points = sum(len(_plotly_array(t["customdata"])) for t in charts["runs_map_3"]["data"])
+    assert n_points == len(result.setup.x_test)
+    shown = charts["runs_selected_3"]["layout"]["xaxis"]["ticktext"]  # the row's own label
+    assert shown == [str(result.setup.y_test[4])]
+    height, width = result.setup.image_shape or (1, result.setup.x_test.shape[1])
+    layout = charts["runs_selected_3"]["layout"]  # drawn in its own shape: a row is 1 × 30
+    assert layout["yaxis"]["tickvals"] == [height / 2] and layout["xaxis"]["tickvals"] == [
+        width / 2]
 
 
 def test_a_run_opens_on_its_page_with_its_settings_and_model(two_runs):
