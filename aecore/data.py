@@ -84,6 +84,21 @@ class Dataset:
         return "image" if self.is_image else "row"
 
     @property
+    def labels(self) -> list[int]:
+        """The labels the training samples have, in order."""
+        return [int(label) for label in np.unique(self.y_train)]
+
+    def label_name(self, label: int) -> str:
+        """Label ``label``'s class name, or the number itself where the labels are their own
+        names."""
+        return self.class_names[label] if 0 <= label < len(self.class_names) else str(label)
+
+    @property
+    def feature_noun(self) -> str:
+        """What one feature is called: "pixel" or "feature" (a table's column)."""
+        return "pixel" if self.is_image else "feature"
+
+    @property
     def display_shape(self) -> tuple[int, int]:
         """How one sample is drawn: its (height, width) as an image, or a table row as a strip
         of (1, n_features) cells, so image galleries show table rows too."""

@@ -27,15 +27,15 @@ from aecore.runconfig import RunConfig, Setting, parse_param
 from aecore.runs import RunStore, record, reopen
 from aecore.spec import LOSSES, PARAMS, loss_name, parse_layers, sandwich
 from aecore.worker import fit_in_worker, warm_up
-from lab_ui.data_picker import dataset_picker
+from lab_ui.data_picker import dataset_picker, open_page
 from lab_ui.exports import export_section
 from lab_ui.layout import wrapping_area
 from lab_ui.link import PAGE_FILES, RESULT_KEYS, PageLink, link_query
 
 __all__ = ["RESULT_KEYS", "PageLink", "TrainingSection", "column_grid", "dataset_picker",
            "export_section", "format_showing", "latent_frame", "log_scale_toggle", "loss_chart",
-           "map_view_picker", "model_controls", "open_run", "selected_points", "thumbnails",
-           "training_subset_slider"]
+           "map_view_picker", "model_controls", "open_page", "open_run", "selected_points",
+           "thumbnails", "training_subset_slider"]
 
 if TYPE_CHECKING:  # importing aecore.training imports TensorFlow; pages do it when they train
     from aecore.training import EpochEvent

@@ -3,6 +3,7 @@ upload (a CSV table, an .npz of arrays or a .zip of images), linked to the page'
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
@@ -38,6 +39,23 @@ def _picked(text: str) -> str:
 
 def _shown(key: str) -> str:
     return st.session_state.get(OWN_KEY, "") if key == OWN else key
+
+
+def open_page(page: str, title: str,
+              introduction: Callable[[str], str]) -> tuple[PageLink, Dataset]:
+    """Draw the page's title and introduction, and make its link and dataset picker.
+
+    ``introduction(noun)`` is the introduction for samples called ``noun`` ("image", or "row"
+    for a table): drawn for images at first, so it stands while the dataset loads or waits for
+    an upload, then for the dataset chosen. The link's warnings stand under it.
+    """
+    st.title(title)
+    intro = st.empty()
+    intro.markdown(introduction("image"))
+    link = PageLink(page)
+    data = dataset_picker(link)
+    intro.markdown(introduction(data.sample_noun))
+    return link, data
 
 
 def dataset_picker(link: PageLink) -> Dataset:

@@ -13,16 +13,15 @@ from aecore.results import ReductionResult
 from aecore.spec import counted
 from lab_ui import (
     RESULT_KEYS,
-    PageLink,
     TrainingSection,
     column_grid,
-    dataset_picker,
     export_section,
     hover_drawings,
     latent_frame,
     loss_chart,
     map_view_picker,
     model_controls,
+    open_page,
     selected_points,
     thumbnails,
     training_subset_slider,
@@ -35,14 +34,16 @@ SHOWN_SELECTED = 12  # images of selected points drawn at most
 MAPS_PER_ROW = 2  # four maps in one row are clipped at ~900 px; two keep them readable
 
 
-st.title("Dimensionality reduction")
-st.markdown("Squeeze every image into a **code** of a few numbers, watch the digits sort "
+
+
+def introduction(noun: str) -> str:
+    return (f"Squeeze every {noun} into a **code** of a few numbers, watch the classes sort "
             "themselves while it trains, then compare the map with PCA, t-SNE and UMAP of the "
-            "same held-out images. A neighbour loss (the weight slider) makes the code keep "
+            f"same held-out {noun}s. A neighbour loss (the weight slider) makes the code keep "
             "UMAP's neighbours together too.")
 
-link = PageLink("reduction")
-data = dataset_picker(link)
+
+link, data = open_page("reduction", "Dimensionality reduction", introduction)
 x_eval, y_eval = evaluation_points(data)
 held_out = counted(len(x_eval), f"held-out {data.sample_noun}")
 samples = f"{data.sample_noun}s"  # images, or a table's rows

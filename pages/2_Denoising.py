@@ -14,13 +14,12 @@ from aecore.results import GALLERY_SIZE, DenoisingResult
 from aecore.spec import counted, signed
 from lab_ui import (
     RESULT_KEYS,
-    PageLink,
     TrainingSection,
-    dataset_picker,
     export_section,
     format_showing,
     loss_chart,
     model_controls,
+    open_page,
     training_subset_slider,
 )
 from lab_ui.layout import wrapping_area
@@ -36,13 +35,15 @@ def before_after(noisy, denoised, clean, shape):
                             captions=captions)
 
 
-st.title("Denoising")
-st.markdown("Corrupt images with noise, train an autoencoder to turn the **noisy** images back "
-            "into the **clean** ones, and see in PSNR and SSIM how much better it does than a "
-            "classical filter.")
 
-link = PageLink("denoising")
-data = dataset_picker(link)
+
+def introduction(noun: str) -> str:
+    return (f"Corrupt {noun}s with noise, train an autoencoder to turn the **noisy** {noun}s "
+            "back into the **clean** ones, and see in PSNR and SSIM how much better it does "
+            "than a classical filter.")
+
+
+link, data = open_page("denoising", "Denoising", introduction)
 x_eval, _ = evaluation_points(data)
 section = TrainingSection(RESULT_KEYS["denoising"])
 training = section.take_request()
@@ -83,8 +84,8 @@ with live:
     st.plotly_chart(plots.image_rows([clean_g, noisy_g], data.display_shape, ["clean", "noisy"],
                                      captions=[f"{p:.1f} dB" for p in psnr(clean_g, noisy_g)]),
                     key="preview")
-    st.caption(f"Preview of the corruption on held-out images: mean PSNR of the noisy input "
-               f"{np.mean(psnr(x_eval, noisy_eval)):.1f} dB.")
+    st.caption(f"Preview of the corruption on held-out {data.sample_noun}s: mean PSNR of the "
+               f"noisy input {np.mean(psnr(x_eval, noisy_eval)):.1f} dB.")
     section.buttons(training, can_train=denoiser is not None)
     if training and denoiser is not None:
         section.train(DenoisingResult(denoiser, data, n_train, noise, level, noise_seed),
@@ -99,7 +100,7 @@ with live:
 with below:
     trained_on = f"{NOISES[result.noise][0]} at {result.level:g}"
     st.subheader(f"4 · Before and after — trained and tested on {trained_on}")
-    with st.spinner("Scoring the held-out images…"):
+    with st.spinner(f"Scoring the held-out {data.sample_noun}s…"):
         scores = result.scores
     st.plotly_chart(before_after(result.noisy_eval[:GALLERY_SIZE], result.denoised[:GALLERY_SIZE],
                                  x_eval[:GALLERY_SIZE], data.display_shape), key="gallery")

@@ -10,14 +10,13 @@ from aecore.presets import VAE_PRESETS
 from aecore.results import VAEResult
 from lab_ui import (
     RESULT_KEYS,
-    PageLink,
     TrainingSection,
-    dataset_picker,
     export_section,
     hover_drawings,
     latent_frame,
     loss_chart,
     model_controls,
+    open_page,
     selected_points,
     training_subset_slider,
 )
@@ -25,14 +24,17 @@ from lab_ui.layout import wrapping_area
 
 st.set_page_config(page_title="Variational autoencoder · Autoencoder Lab", layout="wide")
 
-st.title("Variational autoencoder")
-st.markdown("The encoder gives each image a **distribution** over codes (a mean μ and a "
+
+
+def introduction(noun: str) -> str:
+    return (f"The encoder gives each {noun} a **distribution** over codes (a mean μ and a "
             "variance σ²); a code sampled from it goes to the decoder, and a **KL term** pulls "
             "every distribution toward a standard normal prior. That is what lets you *sample* "
-            "new images and *walk* smoothly between codes.")
+            f"new {noun}s and *walk* smoothly between codes.")
 
-link = PageLink("vae")
-data = dataset_picker(link)
+
+link, data = open_page("vae", "Variational autoencoder", introduction)
+noun = data.sample_noun
 x_eval, y_eval = evaluation_points(data)
 section = TrainingSection(RESULT_KEYS["vae"])
 training = section.take_request()
@@ -57,8 +59,8 @@ with live:
                   "separately, next to the map of held-out codes (μ), every epoch.") as result:
         vae = result.estimator
         loss_chart(vae.history_)
-        st.caption("Losses per image: reconstruction summed over pixels, KL summed over code "
-                   f"dimensions, loss = reconstruction + β·KL (β = {vae.beta:g}).")
+        st.caption(f"Losses per {noun}: reconstruction summed over {data.feature_noun}s, KL "
+                   "summed over code dimensions, loss = reconstruction + β·KL (β = {vae.beta:g}).")
 
 with below:
     st.subheader("3 · The latent map: click a point, or anywhere, to decode it")
@@ -79,19 +81,19 @@ with below:
         i = points[0]
         decoded = vae.inverse_transform(result.codes[[i]], int(y_eval[i]))
         right.plotly_chart(plots.image_rows([x_eval[[i]], decoded], data.display_shape,
-                                            ["image", "decoded μ"], height_per_row=130),
+                                            [noun, "decoded μ"], height_per_row=130),
                            key="vae_clicked")
         right.caption(f"Point #{i}, label {y_eval[i]}")
     elif picked is not None:
         z = np.array([[picked["x"], picked["y"]]], dtype="float32")
-        label = (right.selectbox("Decode as digit", range(10), 3, key="vae_place_label")
-                 if vae.conditional else None)
+        label = (right.selectbox("Decode as class", data.labels, 0, format_func=data.label_name,
+                                 key="vae_place_label") if vae.conditional else None)
         right.plotly_chart(plots.image_rows([vae.inverse_transform(z, label)], data.display_shape,
                                             ["decoded place"], height_per_row=130),
                            key="vae_clicked")
         right.caption(f"Code ({z[0, 0]:.2f}, {z[0, 1]:.2f})")
     else:
-        right.caption("Click a point in the map to see its image and the decoding of its code"
+        right.caption(f"Click a point in the map to see its {noun} and the decoding of its code"
                       + (", or an empty place to decode the code there." if vae.code_size == 2
                          else "."))
 
@@ -109,7 +111,8 @@ with below:
             st.stop()
     label = None
     if vae.conditional:
-        label = c3.selectbox("Generate the digit", range(10), 3, key="vae_grid_label")
+        label = c3.selectbox("Generate the class", data.labels, 0, format_func=data.label_name,
+                             key="vae_grid_label")
     if vae.code_size >= 2:
         grid = vae.latent_grid(n, dims, tail, 1 - tail, label)
         st.plotly_chart(plots.image_rows([grid[r * n:(r + 1) * n] for r in range(n)],
@@ -128,16 +131,16 @@ with below:
     c1.plotly_chart(plots.image_rows([samples[:8], samples[8:]], data.display_shape, ["", ""]),
                     key="vae_samples")
     c1.caption("16 codes drawn from the prior N(0, I), decoded" +
-               (f" as the digit {label}." if label is not None else "."))
-    a = c2.number_input("From held-out image #", 0, len(x_eval) - 1, 0, key="vae_from")
-    b = c2.number_input("To held-out image #", 0, len(x_eval) - 1, 1, key="vae_to")
+               (f" as the class {data.label_name(label)}." if label is not None else "."))
+    a = c2.number_input(f"From held-out {noun} #", 0, len(x_eval) - 1, 0, key="vae_from")
+    b = c2.number_input(f"To held-out {noun} #", 0, len(x_eval) - 1, 1, key="vae_to")
     steps = 11  # t = 0, 0.1, …, 1: captions in tenths that are the t drawn
     path = vae.interpolate(x_eval[a], x_eval[b], steps=steps,
                            label=int(y_eval[a]) if vae.conditional else None)
     c2.plotly_chart(plots.image_rows([path], data.display_shape, [""],
                                      captions=[f"{t:.1f}" for t in np.linspace(0, 1, steps)]),
                     key="vae_path")
-    c2.caption(f"Decoded codes on the line from image #{a} (label {y_eval[a]}) to #{b} "
+    c2.caption(f"Decoded codes on the line from {noun} #{a} (label {y_eval[a]}) to #{b} "
                f"(label {y_eval[b]}).")
 
     st.subheader("6 · Diagnostics")
@@ -146,8 +149,9 @@ with below:
                     key="vae_kl")
     c1.caption("A dimension with KL near 0 is unused: its posterior has collapsed to the prior.")
     if result.elbo is not None:
-        c2.metric("Held-out −ELBO (nats per image)", f"{result.elbo:.1f}",
-                  help="Reconstruction (BCE summed over pixels) + KL, β = 1; lower is better. "
+        c2.metric(f"Held-out −ELBO (nats per {noun})", f"{result.elbo:.1f}",
+                  help=f"Reconstruction (BCE summed over {data.feature_noun}s) + KL, β = 1; "
+                       "lower is better. "
                        "The Keras example reports 146.95 on full MNIST.")
 
     export_section(result, {"codes": result.codes_table})

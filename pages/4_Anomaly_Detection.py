@@ -13,27 +13,24 @@ from aecore.runconfig import parse_param
 from aecore.spec import PARAMS, SCORES, counted
 from lab_ui import (
     RESULT_KEYS,
-    PageLink,
     TrainingSection,
-    dataset_picker,
     export_section,
     format_showing,
     loss_chart,
     model_controls,
+    open_page,
 )
 from lab_ui.layout import wrapping_area
 
 st.set_page_config(page_title="Anomaly detection · Autoencoder Lab", layout="wide")
 GALLERY = 8
 
-st.title("Anomaly detection")
-st.markdown("An autoencoder trained only on **normal** data rebuilds normal inputs well and "
-            "**anomalies** badly, so a threshold on the reconstruction error flags anomalies; "
-            "for images, how far an input's code lies from the training codes adds a second "
-            "sign. Where to put the threshold is the hard part: compare the usual rules here.")
-
-link = PageLink("anomaly")
-data = dataset_picker(link)
+INTRODUCTION = ("An autoencoder trained only on **normal** data rebuilds normal inputs well and "
+                "**anomalies** badly, so a threshold on the reconstruction error flags "
+                "anomalies; for images, how far an input's code lies from the training codes "
+                "adds a second sign. Where to put the threshold is the hard part: compare the "
+                "usual rules here.")
+link, data = open_page("anomaly", "Anomaly detection", lambda noun: INTRODUCTION)
 section = TrainingSection(RESULT_KEYS["anomaly"])
 training = section.take_request()
 

@@ -64,12 +64,27 @@ def test_every_page_trains_on_an_uploaded_table_and_image_zip(script, kind):
     caption = " ".join(c.value for c in at.sidebar.caption)
     assert ("13 numeric columns" in caption and "features" in caption) if kind == "csv" \
         else "8×8 pixels" in caption
+    introduction = at.markdown[0].value  # names a table's samples rows, not images
+    if "Anomaly" not in script:
+        assert ("rows" in introduction and "image" not in introduction) if kind == "csv" \
+            else "images" in introduction
     at = click(at, "Train")
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     assert any("Trained 2 epochs" in s.value for s in at.success)
     assert not non_finite_shown(at)
     assert any(b.label == "Hyperparameters (JSON)" for b in at.get("download_button"))
+
+
+def test_a_conditional_vae_offers_the_tables_own_classes_by_name():
+    at = upload("pages/3_Variational_Autoencoder.py", "wine.csv", wine_csv(), "cultivar")
+    at.checkbox(key="vae_conditional").check().run()
+    at = click(at, "Train")
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    label = at.selectbox(key="vae_grid_label")
+    assert label.options == ["cultivar 0", "cultivar 1", "cultivar 2"]  # not the digits 0–9
+    label.set_value(2).run()
+    assert any("as the class cultivar 2" in c.value for c in at.caption)
 
 
 def test_a_bad_upload_is_one_sentence_not_a_traceback():

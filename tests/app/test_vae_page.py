@@ -36,7 +36,7 @@ def test_conditional_vae_generates_a_chosen_digit():
     assert not at.exception, at.exception
     at = at.selectbox(key="vae_grid_label").set_value(7).run()
     assert not at.exception
-    assert any("as the digit 7" in c.value for c in at.caption)
+    assert any("as the class 7" in c.value for c in at.caption)
 
 
 def test_a_diverging_vae_shows_an_error_with_advice_and_no_numbers():
