@@ -213,7 +213,8 @@ def model_controls(presets: dict[str, Any], X: np.ndarray, prefix: str, link: Pa
         c1, c2 = grid_area.columns(2, vertical_alignment="bottom")
         widget(c1, "code_size")
         widget(c2, "n_layers", on_change=_refresh_layers, args=(prefix,))
-        c1, c2 = grid_area.columns(2, vertical_alignment="bottom")
+        # widths typed for six or more layers ("1000, 500, 250, 125, 64, 32") need the room
+        c1, c2 = grid_area.columns([1, 2], vertical_alignment="bottom")
         widget(c1, "first_layer", on_change=_refresh_layers, args=(prefix,))
         c2.text_input(key=f"{prefix}hidden_layers", persist_state="session",
                       on_change=_count_layers, args=(prefix,),
