@@ -60,7 +60,7 @@ with live:
         vae = result.estimator
         loss_chart(vae.history_)
         st.caption(f"Losses per {noun}: reconstruction summed over {data.feature_noun}s, KL "
-                   "summed over code dimensions, loss = reconstruction + β·KL (β = {vae.beta:g}).")
+                   f"summed over code dimensions, loss = reconstruction + β·KL (β = {vae.beta:g}).")
 
 with below:
     st.subheader("3 · The latent map: click a point, or anywhere, to decode it")

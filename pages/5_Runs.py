@@ -43,10 +43,10 @@ if table.empty:
 
 event = st.dataframe(table.reset_index(), key="runs_table", on_select="rerun",
                      selection_mode="multi-row", hide_index=True, column_config={
+                         **{name: param_label(name) for name in table},
                          "id": st.column_config.NumberColumn("run", format="%d"),
                          "dataset_name": "dataset", "epochs_done": "epochs done",
-                         "seconds": st.column_config.NumberColumn(format="%.1f"),
-                         **{name: param_label(name) for name in table}})
+                         "seconds": st.column_config.NumberColumn(format="%.1f")})
 ticked = [int(table.index[i]) for i in event.selection.rows]
 if ticked:  # the user's own selection replaces a link's (``?compare=3,4``)
     st.query_params.pop("compare", None)

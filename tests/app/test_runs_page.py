@@ -42,6 +42,11 @@ def test_runs_page_lists_the_store_and_compares_two_runs(two_runs):
     assert not at.exception
     table = at.dataframe[0].value
     assert list(table["id"]) == [2, 1] and set(table["code_size"]) == {2, 3}
+    headers = {name: config.get("label", name) for name, config in
+               json.loads(at.dataframe[0].proto.columns).items()}
+    assert headers["id"] == "run" and headers["dataset_name"] == "dataset"
+    assert headers["epochs_done"] == "epochs done" and headers["code_size"] == "Code size"
+    assert headers["rescale"] == "Min–max scaling"
     at = select(at, [0, 1])
     assert not at.exception and not at.error
     charts = {c.key: json.loads(c.proto.spec) for c in at.get("plotly_chart")}

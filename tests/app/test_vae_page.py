@@ -23,6 +23,7 @@ def test_tiny_training_shows_split_losses_grid_samples_and_diagnostics():
         str(d) for d in range(10)]
     assert all(t.get("name") and not t["name"].startswith("trace") for t in traces)
     assert at.metric[0].label.startswith("Held-out −ELBO")
+    assert any("loss = reconstruction + β·KL (β = 1)." in c.value for c in at.caption)
     assert float(at.metric[0].value) > 0
     assert "vae = VariationalAutoencoder(" in at.code[0].value
 
