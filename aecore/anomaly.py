@@ -19,9 +19,9 @@ from sklearn.neighbors import NearestNeighbors
 from aecore.data import Dataset
 from aecore.spec import counted
 
-SOURCES = {"one-class": "Images: one class is normal",
-           "hold-out": "Images: one class is the anomaly",
-           "breast-cancer": "Tabular: breast cancer (benign normal)"}  # the page's set-ups
+SOURCES = {"one-class": "This dataset: one class is normal",
+           "hold-out": "This dataset: one class is the anomaly",
+           "breast-cancer": "Breast cancer table (benign normal)"}  # the page's set-ups
 MAX_CONTAMINATION = 0.2  # most anomalies the page mixes into training rows
 # One line on each of the detector's anomaly scores (aecore.spec.SCORES; its ``score``)
 SCORE_EXPLANATIONS = {
@@ -164,8 +164,9 @@ def image_setup(data: Dataset, mode: str, digit: int, contamination: float = 0.0
                                  data.x_train[anomalous(data.y_train)], contamination, seed)
     x_val, x_test, y_val, y_test = _labelled_halves(
         data.x_test, anomalous(data.y_test).astype(int), seed)
-    what = (f"normal = {digit}, anomalies = every other class" if mode == "one-class"
-            else f"normal = every class but {digit}, anomalies = {digit}")
+    name = data.label_name(digit)
+    what = (f"normal = {name}, anomalies = every other class" if mode == "one-class"
+            else f"normal = every class but {name}, anomalies = {name}")
     return AnomalySetup(x_train, flags, x_val, y_val, x_test, y_test, data.image_shape,
                         f"{data.name}: {what}")
 

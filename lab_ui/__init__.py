@@ -31,6 +31,7 @@ from lab_ui.data_picker import dataset_picker, open_page
 from lab_ui.exports import export_section
 from lab_ui.layout import wrapping_area
 from lab_ui.link import PAGE_FILES, RESULT_KEYS, PageLink, link_query
+from lab_ui.text import plain_text
 
 __all__ = ["RESULT_KEYS", "PageLink", "TrainingSection", "column_grid", "dataset_picker",
            "export_section", "format_showing", "latent_frame", "log_scale_toggle", "loss_chart",
@@ -234,7 +235,7 @@ def model_controls(presets: dict[str, Any], X: np.ndarray, prefix: str, link: Pa
         if dense:
             _check_layer_count(values["hidden_layers"], state[f"{prefix}n_layers"])
     except ValueError as err:
-        st.error(str(err))
+        st.error(plain_text(str(err)))
         return None
     st.caption(f"Network: {estimator.summary(X.shape[1])}")
     return estimator
@@ -519,7 +520,7 @@ class TrainingSection:
             try:
                 fit_in_worker(result, on_epoch=panel.on_epoch, should_stop=should_stop)
             except (RuntimeError, ValueError) as err:  # the worker crashed, or refused the data
-                state[self._failure] = str(err)
+                state[self._failure] = plain_text(str(err))
             finally:  # a Stop ends the script run with an exception: the run is kept all the same
                 self._record(result)
         st.rerun()
@@ -593,7 +594,7 @@ def open_run(store: RunStore, run_id: int) -> None:
         config = RunConfig.from_dict(store.get(run_id).config)
         result = reopen(store, run_id)
     except ValueError as err:
-        st.error(f"Run {run_id} cannot be opened: {err}")
+        st.error(f"Run {run_id} cannot be opened: {plain_text(str(err))}")
         return
     TrainingSection(RESULT_KEYS[config.page]).adopt(result, run_id)
     st.switch_page(PAGE_FILES[config.page], query_params=link_query(config))

@@ -19,6 +19,7 @@ from aecore.uploads import (
     upload_key,
 )
 from lab_ui.link import PageLink
+from lab_ui.text import plain_text
 
 OWN = "own"  # the picker's entry for the user's own upload
 OWN_KEY = "own_dataset_key"  # session state: the dataset key of the user's last upload
@@ -74,13 +75,14 @@ def dataset_picker(link: PageLink) -> Dataset:
             with st.spinner(f"Loading {DATASETS[key].title}…"):
                 data = load_dataset(key)
     except ValueError as err:
-        st.sidebar.error(str(err))
-        st.error(str(err))
+        st.sidebar.error(plain_text(str(err)))
+        st.error(plain_text(str(err)))
         st.stop()
     shape = (f"of {data.image_shape[0]}×{data.image_shape[1]} pixels" if data.is_image
              else f"of {data.input_dim} features")
     noun = data.sample_noun
-    st.sidebar.caption(f"{data.source}. {counted(len(data.x_train), 'training ' + noun)} and "
+    st.sidebar.caption(f"{plain_text(data.source)}. "
+                       f"{counted(len(data.x_train), 'training ' + noun)} and "
                        f"{counted(len(data.x_test), 'held-out ' + noun)} {shape}.")
     return data
 

@@ -9,7 +9,6 @@ CLI speak the same language. A value that is not valid here is ignored with a wa
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -18,8 +17,8 @@ import streamlit as st
 
 from aecore.runconfig import RunConfig, as_text, page_settings
 from aecore.spec import PARAMS, match_choice
+from lab_ui.text import code_span, plain_text
 
-SHOWN_CHARACTERS = 80  # of a link's value in a warning; a link can hold any length
 _UNSEEN = object()  # a warned widget's value before the page has drawn it
 
 
@@ -76,7 +75,7 @@ class PageLink:
         try:
             st.session_state[key] = parse(text)
         except ValueError as err:
-            _warn(f"{_code(f'{name}={text}')}: {err}", key)
+            _warn(f"{code_span(f'{name}={text}')}: {plain_text(str(err))}", key)
             return False
         return True
 
@@ -116,7 +115,7 @@ class PageLink:
         for name, value in values.items():
             text = st.session_state["_link_pending"].pop(name, None)
             if text is not None and not _parses_to(parse, name, text, value):
-                _warn(self._ending(f"{_code(f'{name}={text}')}: this page keeps {name} at "
+                _warn(self._ending(f"{code_span(f'{name}={text}')}: this page keeps {name} at "
                                    f"{as_text(value)}", name))
 
     def _ending(self, sentence: str, name: str) -> str:
@@ -138,7 +137,7 @@ class PageLink:
         widget; the others stay while the page is open."""
         state = st.session_state
         for name in state["_link_pending"]:
-            _warn(self._ending(f"{_code(name)}: this page has no setting of that name", name))
+            _warn(self._ending(f"{code_span(name)}: this page has no setting of that name", name))
         state["_link_pending"] = {}
         state["_link_warnings"] = [w for w in state["_link_warnings"] if w.holds(state)]
         values = {name: self._shows[name](state[key]) for name, key in self._keys.items()
@@ -171,16 +170,6 @@ class _Warning:
 
 def _warn(text: str, key: str | None = None) -> None:
     st.session_state["_link_warnings"].append(_Warning(text, key))
-
-
-def _code(text: str) -> str:
-    """``text`` as a Markdown code span that shows it as typed, backticks included
-    (CommonMark: fence it with one more backtick than its longest run, padded by spaces),
-    cut to :data:`SHOWN_CHARACTERS` characters."""
-    if len(text) > SHOWN_CHARACTERS:
-        text = text[:SHOWN_CHARACTERS - 1] + "…"
-    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
-    return f"{fence} {text} {fence}" if "`" in text else f"{fence}{text}{fence}"
 
 
 def _parses_to(parse: Callable[[str, str], Any], name: str, text: str, value: Any) -> bool:
@@ -216,5 +205,5 @@ def linked_runs(known: Iterable[int]) -> list[int]:
     ids = [int(name) for name in names if name.isdigit() and int(name) in known]
     missing = [name for name in names if not (name.isdigit() and int(name) in known)]
     if missing:
-        st.warning(f"Not in the run store, so not compared: {', '.join(missing)}.")
+        st.warning(f"Not in the run store, so not compared: {plain_text(', '.join(missing))}.")
     return list(dict.fromkeys(ids))

@@ -17,6 +17,7 @@ from aecore.runs import store_dir
 from aecore.spec import PARAMS, counted, number_text
 from lab_ui import session_job, wait_for_interrupted_training
 from lab_ui.link import MAX_COMPARED
+from lab_ui.text import plain_text
 
 # What the values box proposes for each hyperparameter (the user edits it freely).
 SUGGESTED_VALUES = {"code_size": "1, 2, 4, 8, 16, 32", "epochs": "5, 10, 20, 40",
@@ -61,7 +62,7 @@ def sweep_section(autoencoder: Any, data: Dataset, n_train: int) -> None:
     try:
         values = parse_values(param, text)
     except ValueError as err:
-        st.error(str(err))
+        st.error(plain_text(str(err)))
     unfit = {} if autoencoder is None else unfit_values(autoencoder, param, values, x_train)
     for value, why in unfit.items():
         st.info(f"{PARAMS[param].label} {value} will not train with this network: {why}")
@@ -105,7 +106,7 @@ def _run(config: RunConfig, param: str, values: list, slot: Any) -> None:
     try:
         sweep = Sweep(config, param, values, n_jobs=N_JOBS)
     except ValueError as err:  # e.g. a Ray address set on a machine without Ray
-        slot.error(str(err))
+        slot.error(plain_text(str(err)))
         return
     st.session_state[_KEY], st.session_state[_STOP_CLICKED] = sweep, False
     with session_job() as should_stop:
@@ -114,7 +115,7 @@ def _run(config: RunConfig, param: str, values: list, slot: Any) -> None:
                       should_stop=should_stop)
         except ValueError as err:  # the dataset could not be loaded
             st.session_state.pop(_KEY)
-            slot.error(str(err))
+            slot.error(plain_text(str(err)))
             return
     st.rerun()
 

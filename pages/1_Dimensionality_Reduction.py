@@ -28,6 +28,7 @@ from lab_ui import (
 )
 from lab_ui.layout import wrapping_area
 from lab_ui.sweep_section import sweep_requested, sweep_section
+from lab_ui.text import plain_text
 
 st.set_page_config(page_title="Dimensionality reduction · Autoencoder Lab", layout="wide")
 SHOWN_SELECTED = 12  # images of selected points drawn at most
@@ -108,7 +109,7 @@ with below:
         with st.spinner("Scoring the four maps…"):
             maps, scores = result.comparison(baselines)
     except ValueError as err:  # too few held-out rows to map or score (a small upload)
-        st.info(f"The maps are not compared: {err}")
+        st.info(f"The maps are not compared: {plain_text(str(err))}")
     else:
         selected: list[int] = []
         drawings = hover_drawings(x_eval, data.image_shape)
@@ -171,7 +172,7 @@ with below:
         with st.spinner("Training the classifiers…"):
             accuracy = result.few_label_accuracy
     except ValueError as err:  # one class (an upload without labels), or too few rows
-        st.info(str(err))
+        st.info(plain_text(str(err)))
     else:
         st.plotly_chart(plots.accuracy_by_labels(accuracy), key="few_labels")
         st.caption(f"Accuracy on the {held_out}; each labelled subset is "

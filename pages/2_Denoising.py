@@ -23,6 +23,7 @@ from lab_ui import (
     training_subset_slider,
 )
 from lab_ui.layout import wrapping_area
+from lab_ui.text import plain_text
 
 st.set_page_config(page_title="Denoising · Autoencoder Lab", layout="wide")
 
@@ -132,7 +133,7 @@ with below:
         try:
             result.robustness(on_progress=lambda f, text: progress.progress(f, text=text))
         except ValueError as err:  # a denoiser at another noise level diverged
-            st.error(str(err))
+            st.error(plain_text(str(err)))
     if result.computed("robustness"):
         st.plotly_chart(plots.matrix_heatmap(result.robustness(), "Held-out PSNR"),
                         key="robustness")
@@ -149,7 +150,7 @@ with below:
         try:
             own = image_from_bytes(upload.getvalue(), data.image_shape)
         except ValueError as err:
-            st.error(str(err))
+            st.error(plain_text(str(err)))
         else:
             own_noisy = corrupt(own, result.noise, result.level, result.noise_seed)
             st.plotly_chart(before_after(own_noisy, denoiser.reconstruct(own_noisy), own,

@@ -21,6 +21,7 @@ from lab_ui import (
     training_subset_slider,
 )
 from lab_ui.layout import wrapping_area
+from lab_ui.text import plain_text
 
 st.set_page_config(page_title="Variational autoencoder · Autoencoder Lab", layout="wide")
 
@@ -83,7 +84,7 @@ with below:
         right.plotly_chart(plots.image_rows([x_eval[[i]], decoded], data.display_shape,
                                             [noun, "decoded μ"], height_per_row=130),
                            key="vae_clicked")
-        right.caption(f"Point #{i}, label {y_eval[i]}")
+        right.caption(f"Point #{i}, label {plain_text(data.label_name(int(y_eval[i])))}")
     elif picked is not None:
         z = np.array([[picked["x"], picked["y"]]], dtype="float32")
         label = (right.selectbox("Decode as class", data.labels, 0, format_func=data.label_name,
@@ -131,7 +132,8 @@ with below:
     c1.plotly_chart(plots.image_rows([samples[:8], samples[8:]], data.display_shape, ["", ""]),
                     key="vae_samples")
     c1.caption("16 codes drawn from the prior N(0, I), decoded" +
-               (f" as the class {data.label_name(label)}." if label is not None else "."))
+               (f" as the class {plain_text(data.label_name(label))}." if label is not None
+                else "."))
     a = c2.number_input(f"From held-out {noun} #", 0, len(x_eval) - 1, 0, key="vae_from")
     b = c2.number_input(f"To held-out {noun} #", 0, len(x_eval) - 1, 1, key="vae_to")
     steps = 11  # t = 0, 0.1, …, 1: captions in tenths that are the t drawn
@@ -140,8 +142,9 @@ with below:
     c2.plotly_chart(plots.image_rows([path], data.display_shape, [""],
                                      captions=[f"{t:.1f}" for t in np.linspace(0, 1, steps)]),
                     key="vae_path")
-    c2.caption(f"Decoded codes on the line from {noun} #{a} (label {y_eval[a]}) to #{b} "
-               f"(label {y_eval[b]}).")
+    c2.caption(f"Decoded codes on the line from {noun} #{a} (label "
+               f"{plain_text(data.label_name(int(y_eval[a])))}) to #{b} (label "
+               f"{plain_text(data.label_name(int(y_eval[b])))}).")
 
     st.subheader("6 · Diagnostics")
     c1, c2 = wrapping_area("charts", "diagnostics").columns(2)

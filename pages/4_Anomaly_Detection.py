@@ -21,6 +21,7 @@ from lab_ui import (
     open_page,
 )
 from lab_ui.layout import wrapping_area
+from lab_ui.text import plain_text
 
 st.set_page_config(page_title="Anomaly detection · Autoencoder Lab", layout="wide")
 GALLERY = 8
@@ -43,16 +44,14 @@ with controls:
     breast_cancer = source == "breast-cancer"
     tabular = breast_cancer or not data.is_image
     if not breast_cancer:
-        classes = [int(c) for c in np.unique(data.y_train)]
-        link.apply_choice("digit", "an_digit", classes)
-        digit = st.selectbox("The class", classes, key="an_digit", persist_state="session",
-                             format_func=lambda c: data.class_names[c] if data.class_names
-                             else str(c))
+        link.apply_choice("digit", "an_digit", data.labels)
+        digit = st.selectbox("The class", data.labels, key="an_digit", persist_state="session",
+                             format_func=data.label_name)
     try:
         most = anomaly.MAX_CONTAMINATION if breast_cancer else min(
             anomaly.MAX_CONTAMINATION, anomaly.max_contamination(data, source, digit))
     except ValueError as err:  # e.g. an upload with one class
-        st.error(str(err))
+        st.error(plain_text(str(err)))
         st.stop()
     if st.session_state.get("an_contamination", 0.0) > most:  # a set-up with fewer anomalies
         st.session_state["an_contamination"] = most
@@ -64,15 +63,15 @@ with controls:
                               help="Share of anomalies mixed into the training data, as happens "
                                    "when 'normal' data are not checked by hand.")
     if most < anomaly.MAX_CONTAMINATION:
-        st.caption(f"At most {most:.0%} here: the training images hold no more of the "
-                   "anomalous class.")
+        st.caption(f"At most {most:.0%} here: the training {data.sample_noun}s hold no more "
+                   "of the anomalous class.")
     try:
         setup = (anomaly.breast_cancer_setup(contamination) if breast_cancer
                  else anomaly.image_setup(data, source, digit, contamination))
     except ValueError as err:  # too few rows of a class to split for validation and test
-        st.error(str(err))
+        st.error(plain_text(str(err)))
         st.stop()
-    st.caption(f"{setup.description}. {counted(len(setup.x_train), 'training row')} "
+    st.caption(f"{plain_text(setup.description)}. {counted(len(setup.x_train), 'training row')} "
                f"({counted(setup.train_is_anomaly.sum(), 'anomaly', 'anomalies')} mixed in), "
                f"{counted(len(setup.x_val), 'validation row')} and "
                f"{counted(len(setup.x_test), 'test row')}.")
@@ -86,21 +85,24 @@ with controls:
                               link=link, fixed=("network", "contamination", "smoothing",
                                             "neighbor_weight", "neighbor_loss", "score"))
     smoothing_param = PARAMS["smoothing"]
+    # table rows: the boxes show, disabled, what a table uses (no smoothing, the plain error)
+    # under their own keys, so that the image settings are kept for the next image set-up
+    widget_key = "an_table_{}" if tabular else "an_{}"
     st.session_state.setdefault("an_smoothing", IMAGE_DETECTOR.smoothing)
+    st.session_state["an_table_smoothing"], st.session_state["an_table_score"] = 0.0, "error"
     smoothing = st.slider(smoothing_param.label, smoothing_param.min, smoothing_param.max,
-                          step=smoothing_param.step, key="an_smoothing",
+                          step=smoothing_param.step, key=widget_key.format("smoothing"),
                           format=format_showing(smoothing_param.format,
-                                                st.session_state["an_smoothing"]),
+                                                st.session_state[widget_key.format("smoothing")]),
                           disabled=tabular, persist_state="session",
                           help=smoothing_param.help)
     st.session_state.setdefault("an_score", IMAGE_DETECTOR.score)
     score = st.selectbox(PARAMS["score"].label, list(SCORES), format_func=SCORES.get,
-                         key="an_score", disabled=tabular, persist_state="session",
-                         help=PARAMS["score"].help)
-    score = "error" if tabular else score
+                         key=widget_key.format("score"), disabled=tabular,
+                         persist_state="session", help=PARAMS["score"].help)
     st.caption(anomaly.SCORE_EXPLANATIONS[score])
     if detector is not None:
-        detector.set_params(smoothing=0.0 if tabular else smoothing, score=score)
+        detector.set_params(smoothing=smoothing, score=score)
     link.write()
 below = section.below(trains=training and detector is not None)
 
@@ -122,14 +124,14 @@ with live:
             data, "Choose what is normal and press **Train**: the error histograms of held-out "
                   "normal and anomalous points refresh every epoch.") as result:
         detector, setup = result.estimator, result.setup
-        st.caption(setup.description)
+        st.caption(plain_text(setup.description))
         loss_chart(detector.history_)
 
 with below:
     try:
         scores = result.scores(smoothing, score)
     except ValueError as err:  # e.g. a run saved before the score existed
-        st.error(str(err))
+        st.error(plain_text(str(err)))
         st.stop()
     test_scores, y_test = scores["test"], setup.y_test
 

@@ -7,6 +7,7 @@ from aecore.runs import RunStore, reopen
 from aecore.spec import param_label
 from lab_ui import column_grid, hover_drawings, log_scale_toggle, open_run, selected_points
 from lab_ui.link import MAX_COMPARED, linked_runs
+from lab_ui.text import plain_text
 
 st.set_page_config(page_title="Runs · Autoencoder Lab", layout="wide")
 SHOWN_SELECTED = 8  # samples of selected points drawn under a map at most
@@ -97,7 +98,7 @@ for column, (run_id, run) in zip(columns, runs.items(), strict=True):
             points, labels, samples, shape, names, drawings = held_out_map(str(store.folder),
                                                                            run_id)
     except ValueError as err:
-        column.error(f"Run {run_id}: {err}")
+        column.error(f"Run {run_id}: {plain_text(str(err))}")
         continue
     event = column.plotly_chart(plots.latent_scatter(points, labels, f"run {run_id} · {run.page}",
                                                      height=300, class_names=names,

@@ -60,11 +60,16 @@ def test_switching_the_anomaly_score_rescores_the_trained_detector():
 
 def test_tabular_breast_cancer_set_up_trains():
     at = open_page(an_source="breast-cancer", an_tab_epochs=2)
-    assert at.selectbox(key="an_score").disabled  # the ink of a table means nothing
+    score, smoothing = at.selectbox(key="an_table_score"), at.slider(key="an_table_smoothing")
+    assert score.disabled and score.value == "error"  # what a table uses: ink means nothing
+    assert smoothing.disabled and smoothing.value == 0.0
+    assert "Ink" not in " ".join(c.value for c in at.caption)
     at = click(at, "Train")
     assert not at.exception, at.exception
     assert "breast_cancer_setup" in at.code[0].value
     assert "score='error'" in at.code[0].value
+    at = at.radio(key="an_source").set_value("one-class").run()  # the image settings are kept
+    assert at.selectbox(key="an_score").value == "error+code" and not at.exception
 
 
 def test_contamination_is_capped_at_what_the_held_out_class_allows():

@@ -1,6 +1,8 @@
 """A page's settings live in its URL: a link opens the page with the same widgets, bad values
 in it are ignored with a warning, and every change is written back."""
 
+import re
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hypothesis_st
@@ -135,6 +137,16 @@ def test_a_link_value_with_backticks_is_shown_as_typed():
     at = open_link("pages/1_Dimensionality_Reduction.py", data="digits", seed="1`2", loss="``x")
     assert "- `` seed=1`2 ``: Seed must be" in at.warning[0].value
     assert "- ``` loss=``x ```: Loss must be one of" in at.warning[0].value
+
+
+@pytest.mark.parametrize("value", ["**x**", "[y](https://example.com)", "$x^2$ :red[x]", "_1_",
+                                   "www.example.com", "<https://example.com>"])
+def test_markdown_in_a_link_value_is_shown_as_typed_not_rendered(value):
+    at = open_link("pages/1_Dimensionality_Reduction.py", data="digits", loss=value)
+    message = at.warning[0].value.split(": ", 1)[1]  # after the code span of the value
+    unescaped = re.sub(r"\\(.)", r"\1", message)  # what the reader sees
+    assert unescaped == f"Loss must be one of mse, bce; got {value!r}."
+    assert not re.search(r"(?<!\\)[*_\[\]$:<`]", message.split("got ", 1)[1])
 
 
 def test_a_very_long_link_value_is_shortened_in_its_warning():

@@ -84,7 +84,9 @@ def test_a_conditional_vae_offers_the_tables_own_classes_by_name():
     label = at.selectbox(key="vae_grid_label")
     assert label.options == ["cultivar 0", "cultivar 1", "cultivar 2"]  # not the digits 0–9
     label.set_value(2).run()
-    assert any("as the class cultivar 2" in c.value for c in at.caption)
+    captions = " ".join(c.value for c in at.caption)
+    assert "as the class cultivar 2" in captions
+    assert re.search(r"from row #0 \(label cultivar \d\) to #1 \(label cultivar \d\)", captions)
 
 
 def test_a_bad_upload_is_one_sentence_not_a_traceback():

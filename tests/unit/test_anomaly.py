@@ -1,3 +1,5 @@
+import dataclasses
+
 import numpy as np
 import pytest
 from sklearn.metrics import average_precision_score, roc_auc_score
@@ -59,6 +61,14 @@ def test_one_class_and_hold_out_splits_contain_what_they_should(digits):
     assert held.y_val.sum() + held.y_test.sum() == np.sum(digits.y_test == 3)
     with pytest.raises(ValueError, match="no class 11"):
         anomaly.image_setup(digits, "one-class", 11)
+
+
+def test_a_set_up_names_its_class_by_the_datasets_class_name(digits):
+    named = dataclasses.replace(digits, class_names=tuple(f"class {i}" for i in range(10)))
+    assert anomaly.image_setup(named, "one-class", 3).description.endswith(
+        "normal = class 3, anomalies = every other class")
+    assert anomaly.image_setup(digits, "hold-out", 3).description.endswith(
+        "normal = every class but 3, anomalies = 3")  # labels that are their own names
 
 
 @pytest.mark.parametrize("share", [0.0, 0.05, 0.1, 0.2])
