@@ -392,12 +392,20 @@ def _dataset_key(args: argparse.Namespace) -> str:
         raise UserError(f"no data file {data}.") from None
     except OSError as err:
         raise UserError(f"cannot read {data}: {_sentence(err)}") from None
-    from aecore.uploads import csv_columns, likely_label_column, read_upload, save_upload
+    from aecore.uploads import (
+        csv_columns,
+        likely_label_column,
+        read_upload,
+        save_upload,
+        text_columns,
+    )
 
     try:
         label = args.label_column
         if label is None and path.suffix.lower() == ".csv":  # as the app's picker
-            label = likely_label_column(csv_columns(content, not args.no_header))
+            header = not args.no_header
+            label = likely_label_column(csv_columns(content, header),
+                                        text_columns(content, header))
         dataset = read_upload(path.name, content, label_column=label, header=not args.no_header)
         save_upload(dataset)
     except (ValueError, OSError) as err:  # UploadError is a ValueError

@@ -193,23 +193,57 @@ def csv_columns(content: bytes, header: bool = True) -> list[str]:
     return _csv_layout(_csv_text(content, "the file"), header, "the file")[0]
 
 
-def likely_label_column(columns: list[str]) -> str | None:
+def likely_label_column(columns: list[str], text: list[str] = ()) -> str | None:
     """The column a CSV's labels are most likely in, to offer first: the one whose name,
     ignoring case and surrounding spaces, comes first in :data:`LABEL_COLUMN_NAMES` ("label",
-    "labels", "class", "target", "y", …).
+    "labels", "class", "target", "y", …); else the only column holding text, since every
+    other column must hold numbers (a "cultivar" column of wine names).
 
     Parameters
     ----------
     columns : list of str
         The column names (:func:`csv_columns`).
+    text : list of str, default=()
+        The columns holding text (:func:`text_columns`).
 
     Returns
     -------
     str or None
-        That column's name as written, or None if no name is one of them.
+        That column's name as written, or None if no name is one of them and there is not
+        exactly one text column.
     """
     names = {name.strip().casefold(): name for name in reversed(columns)}  # first of a name
-    return next((names[usual] for usual in LABEL_COLUMN_NAMES if usual in names), None)
+    named = next((names[usual] for usual in LABEL_COLUMN_NAMES if usual in names), None)
+    return named or (text[0] if len(text) == 1 else None)
+
+
+def text_columns(content: bytes, header: bool = True) -> list[str]:
+    """The columns of a CSV file that hold something other than numbers, read with pandas.
+
+    Parameters
+    ----------
+    content : bytes
+        The file's contents.
+    header : bool, default=True
+        Whether the first line holds the column names (else they are ``"column 1"``, …).
+
+    Returns
+    -------
+    list of str
+        Their names (as :func:`csv_columns` gives them), in file order; empty if the file
+        cannot be read as a table (reading it as a dataset says why).
+    """
+    try:
+        text = _csv_text(content, "the file")
+        names, sep, _ = _csv_layout(text, header, "the file")
+        table = pd.read_csv(io.StringIO(text), sep=sep, header=0 if header else None,
+                            skip_blank_lines=True)
+    except (ValueError, pd.errors.ParserError, csv.Error):  # UploadError is a ValueError
+        return []
+    if table.shape[1] != len(names):
+        return []
+    return [name for name, column in zip(names, table.columns, strict=True)
+            if not pd.api.types.is_numeric_dtype(table[column])]
 
 
 def uploads_dir() -> Path:

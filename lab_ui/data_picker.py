@@ -16,6 +16,7 @@ from aecore.uploads import (
     likely_label_column,
     read_upload,
     save_upload,
+    text_columns,
     upload_key,
 )
 from lab_ui.link import PageLink
@@ -112,7 +113,8 @@ def _own_dataset() -> Dataset:
                                "names, untick the box above.")
         if state.get("_own_choices_for") != (upload.file_id, header):
             state["_own_choices_for"] = (upload.file_id, header)
-            state["own_label"] = likely_label_column(columns) or NO_LABEL
+            state["own_label"] = likely_label_column(
+                columns, text_columns(content, header)) or NO_LABEL
         label = st.sidebar.selectbox("Label column", [NO_LABEL, *columns], key="own_label",
                                      help="Colours the maps and defines the classes; the "
                                           "other columns are the features.")

@@ -159,6 +159,12 @@ def test_too_few_held_out_rows_to_compare_maps_is_a_sentence_not_a_traceback(row
     assert any("fewest labels compared is 10" in i.value for i in at.info)  # no empty chart
 
 
+def test_a_tables_only_text_column_is_offered_as_its_label_column():
+    at = upload("pages/1_Dimensionality_Reduction.py", "wine.csv", wine_csv())
+    assert at.selectbox(key="own_label").value == "cultivar"
+    assert not at.error, [e.value for e in at.error]
+
+
 def test_a_column_named_label_is_the_label_column_unless_the_user_picks_none():
     table = pd.DataFrame(np.random.default_rng(2).random((40, 3)), columns=list("abc")).assign(
         Label=np.arange(40) % 2)

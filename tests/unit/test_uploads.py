@@ -346,6 +346,23 @@ def test_likely_label_column_prefers_label_then_class_target_y_ignoring_case(col
     assert uploads.likely_label_column(columns) == expected
 
 
+@pytest.mark.parametrize(("csv_text", "expected"), [
+    ("a,cultivar,b\n1,Barolo,2\n3,Barbera,4\n", "cultivar"),  # the one text column
+    ("name,kind,b\nx,u,2\ny,v,4\n", None),  # two: which one is not clear
+    ("kind,label\nu,1\nv,2\n", "label"),  # a usual name first
+    ("1,x\n2,y\n", "column 2"),  # no header
+    ("a,b\n1,2\n", None)])
+def test_the_only_text_column_is_the_likely_label_column(csv_text, expected):
+    content = csv_text.encode()
+    header = not csv_text.startswith("1,")
+    assert uploads.likely_label_column(uploads.csv_columns(content, header),
+                                       uploads.text_columns(content, header)) == expected
+
+
+def test_text_columns_of_a_file_that_is_no_table_are_none():
+    assert uploads.text_columns(b"a,b\n1,2,3\n") == []
+
+
 def test_a_header_read_as_data_is_pointed_out_in_one_sentence():
     content = b"width,height\n" + b"1,2\n" * 6
     with pytest.raises(UploadError) as caught:
