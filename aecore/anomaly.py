@@ -22,6 +22,7 @@ from aecore.spec import counted
 SOURCES = {"one-class": "This dataset: one class is normal",
            "hold-out": "This dataset: one class is the anomaly",
            "breast-cancer": "Breast cancer table (benign normal)"}  # the page's set-ups
+BREAST_CANCER = "Breast cancer (30 features)"  # the table's name, whatever the page's dataset
 MAX_CONTAMINATION = 0.2  # most anomalies the page mixes into training rows
 # One line on each of the detector's anomaly scores (aecore.spec.SCORES; its ``score``)
 SCORE_EXPLANATIONS = {
@@ -254,7 +255,7 @@ def breast_cancer_setup(contamination: float = 0.0, seed: int = 0) -> AnomalySet
     x_train, flags = contaminate(scale(normal), scale(x_fit[y_fit == 1]), contamination, seed)
     x_val, x_test, y_val, y_test = _labelled_halves(scale(x_held), y_held, seed)
     return AnomalySetup(x_train, flags, x_val, y_val, x_test, y_test, None,
-                        "Breast cancer (30 features): normal = benign, anomalies = malignant")
+                        f"{BREAST_CANCER}: normal = benign, anomalies = malignant")
 
 
 def error_maps(x: np.ndarray, x_hat: np.ndarray, image_shape: tuple[int, int] | None = None,

@@ -180,7 +180,7 @@ def _train(args: argparse.Namespace) -> int:
     out = _out_folder(args.out)
     from aecore.devices import describe
 
-    say.line(f"Training the {config.page} page's model on {result.data.name} "
+    say.line(f"Training the {config.page} page's model on {result.dataset_name} "
              f"({counted(result.n_train, 'training ' + result.data.sample_noun)}) on {describe()}.")
 
     progress = _Progress(sys.stderr, quiet=args.quiet)
@@ -202,7 +202,7 @@ def _train(args: argparse.Namespace) -> int:
     run_config = config_of(result)
     _write_run(result.estimator, out, run_config.to_json(), scores)
     try:
-        run_id = store.add(result.estimator, run_config.to_dict(), scores, result.data.name)
+        run_id = store.add(result.estimator, run_config.to_dict(), scores, result.dataset_name)
     except (ValueError, OSError) as err:
         print(f"error: saved to {out}, but not added to the run store {store.folder}: "
               f"{_sentence(err)}", file=sys.stderr)

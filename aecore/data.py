@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.model_selection import train_test_split
 
-from aecore.spec import quoted
+from aecore.spec import label_name, quoted
 
 SPLIT_SEED = 0
 TEST_FRACTION = 0.2
@@ -90,8 +90,8 @@ class Dataset:
 
     def label_name(self, label: int) -> str:
         """Label ``label``'s class name, or the number itself where the labels are their own
-        names."""
-        return self.class_names[label] if 0 <= label < len(self.class_names) else str(label)
+        names (:func:`aecore.spec.label_name`)."""
+        return label_name(label, self.class_names)
 
     @property
     def feature_noun(self) -> str:

@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb, qualitative
 
-from aecore.spec import LOSS_TERMS, param_label
+from aecore.spec import LOSS_TERMS, label_name, param_label
 
 PALETTE = qualitative.T10
 GRAY_INK = [[0.0, "white"], [1.0, "black"]]
@@ -46,11 +46,6 @@ def label_colour(label: int) -> str:
         colour, label 9 its tenth; from label 10 on the colours repeat.
     """
     return PALETTE[int(label) % len(PALETTE)]
-
-
-def _label_name(label: int, class_names: Sequence[str]) -> str:
-    """The label's name for a legend: its class name when there is one, else the number."""
-    return class_names[label] if 0 <= label < len(class_names) else str(label)
 
 
 def hover_drawings(images: np.ndarray, image_shape: tuple[int, int]) -> list[str]:
@@ -117,7 +112,7 @@ def _class_traces(points: np.ndarray, labels: np.ndarray, class_names: Sequence[
                      hoverlabel=dict(font_family="DejaVu Sans Mono, monospace")) if drawings else {}
         traces.append(go.Scatter(
             x=xy[rows, 0], y=xy[rows, 1], mode="markers",
-            name=_label_name(int(label), class_names), customdata=rows,
+            name=label_name(int(label), class_names), customdata=rows,
             hovertemplate="label %{fullData.name}<br>point #%{customdata}"
                           + ("<br>%{text}" if drawings else "") + "<extra></extra>",
             marker=dict(size=marker_size, opacity=0.8, color=label_colour(label)), **drawn))

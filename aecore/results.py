@@ -117,6 +117,11 @@ class TrainedResult:
                 for name, values in self.estimator.history_.items()}
 
     @property
+    def dataset_name(self) -> str:
+        """The name of the data it trains on, as runs are listed: the dataset's."""
+        return self.data.name
+
+    @property
     def held_out_samples(self) -> np.ndarray:
         """The held-out points the codes and maps are of, shape (n_points, n_features): the
         dataset's :attr:`evaluation` points."""
@@ -647,6 +652,11 @@ class AnomalyResult(TrainedResult):
         test = self.scores(self.estimator.smoothing)["test"]
         return {**super().headline_scores(),
                 "AUROC": anomaly.curves(test, self.setup.y_test).roc_auc}
+
+    @property
+    def dataset_name(self) -> str:
+        """The breast-cancer table's name for that set-up, else the dataset's."""
+        return anomaly.BREAST_CANCER if self.source == "breast-cancer" else self.data.name
 
     @property
     def held_out_samples(self) -> np.ndarray:

@@ -498,7 +498,7 @@ def record(result: Any, store: RunStore | None = None,
 
     store = RunStore() if store is None else store
     scores = result.headline_scores() if scores is None else scores
-    return store.add(result.estimator, config_of(result).to_dict(), scores, result.data.name)
+    return store.add(result.estimator, config_of(result).to_dict(), scores, result.dataset_name)
 
 
 def reopen(store: RunStore, run_id: int) -> Any:

@@ -143,6 +143,12 @@ PARAMS: dict[str, Param] = {
 OTHER_PARAM_LABELS = {"rescale": "Min–max scaling", "image_shape": "Image shape"}
 
 
+def label_name(label: int, class_names: Sequence[str]) -> str:
+    """Label ``label``'s class name, or the number itself where ``class_names`` has none for
+    it (empty class names: the labels are their own names)."""
+    return class_names[label] if 0 <= label < len(class_names) else str(label)
+
+
 def param_label(name: str) -> str:
     """A hyperparameter's name as a person reads it: its widget's label (:data:`PARAMS`), or
     :data:`OTHER_PARAM_LABELS`'s; other names unchanged."""

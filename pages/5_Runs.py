@@ -4,7 +4,7 @@ import streamlit as st
 
 from aecore import plots
 from aecore.runs import RunStore, reopen
-from aecore.spec import param_label
+from aecore.spec import label_name, param_label
 from lab_ui import column_grid, hover_drawings, log_scale_toggle, open_run, selected_points
 from lab_ui.link import MAX_COMPARED, linked_runs
 from lab_ui.text import plain_text
@@ -108,7 +108,8 @@ for column, (run_id, run) in zip(columns, runs.items(), strict=True):
     shown = selected_points(event)[:SHOWN_SELECTED]
     if shown:
         column.plotly_chart(plots.image_rows([samples[shown]], shape, [""], height_per_row=70,
-                                             captions=[str(labels[i]) for i in shown]),
+                                             captions=[label_name(int(labels[i]), names)
+                                                       for i in shown]),
                             key=f"runs_selected_{run_id}")
 
 st.subheader("Hyperparameters against a score")

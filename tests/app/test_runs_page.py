@@ -91,10 +91,12 @@ def test_an_anomaly_runs_map_shows_its_own_test_rows_as_normal_and_anomalous(two
     assert not at.exception and not at.error
     charts = {c.key: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
     assert [t["name"] for t in charts["runs_map_3"]["data"]] == ["normal", "anomalous"]
+    expected_name = "Breast cancer (30 features)" if source == "breast-cancer" else "8×8 digits"
+    assert at.dataframe[0].value.set_index("id").loc[3, "dataset_name"] == expected_name
     n_points = sum(len(_plotly_array(t["customdata"])) for t in charts["runs_map_3"]["data"])
     assert n_points == len(result.setup.x_test)
     shown = charts["runs_selected_3"]["layout"]["xaxis"]["ticktext"]  # the row's own label
-    assert shown == [str(result.setup.y_test[4])]
+    assert shown == [["normal", "anomalous"][result.setup.y_test[4]]]
     height, width = result.setup.image_shape or (1, result.setup.x_test.shape[1])
     layout = charts["runs_selected_3"]["layout"]  # drawn in its own shape: a row is 1 × 30
     assert layout["yaxis"]["tickvals"] == [height / 2] and layout["xaxis"]["tickvals"] == [
