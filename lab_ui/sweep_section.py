@@ -56,8 +56,12 @@ def sweep_section(autoencoder: Any, data: Dataset, n_train: int) -> None:
     if autoencoder is not None:  # only values this network can take
         unfit = unfit_values(autoencoder, param, suggested, x_train)
         suggested = [value for value in suggested if value not in unfit]
-    text = right.text_input("Values (comma-separated)", ", ".join(map(number_text, suggested)),
-                            key=f"sweep_values_{param}")
+    key, suggestion = f"sweep_values_{param}", ", ".join(map(number_text, suggested))
+    state = st.session_state
+    if state.get(key) in (None, state.get(f"{key}_suggested")):  # not edited: the suggestion
+        state[key] = suggestion  # for this data and network (a default would not follow them)
+    state[f"{key}_suggested"] = suggestion
+    text = right.text_input("Values (comma-separated)", key=key)
     values: list = []
     try:
         values = parse_values(param, text)

@@ -79,6 +79,18 @@ def test_values_are_suggested_for_the_network_and_an_unfit_one_is_pointed_out():
     assert next(b for b in at.button if b.label == "Run the sweep").disabled
 
 
+def test_the_suggested_values_follow_the_network_until_the_user_edits_them():
+    at = open_link(PAGE, data="digits", n_train="300", hidden_layers="16", epochs="2")
+    at.selectbox(key="sweep_param").set_value("code_size").run()
+    at.text_input(key="hp_hidden_layers").set_value("8").run()
+    assert at.text_input(key="sweep_values_code_size").value == "1, 2, 4, 8"
+    assert any(c.value.startswith("4 trainings of 2 epochs") for c in at.caption)
+    assert not [i for i in at.info if "will not train" in i.value]
+    at.text_input(key="sweep_values_code_size").set_value("2, 3").run()
+    at.text_input(key="hp_hidden_layers").set_value("16").run()  # the user's values stay
+    assert at.text_input(key="sweep_values_code_size").value == "2, 3"
+
+
 def test_suggested_fractions_read_as_numbers_not_floats():
     at = open_link(PAGE, data="digits")
     at.selectbox(key="sweep_param").set_value("input_noise").run()
