@@ -20,6 +20,7 @@ from sklearn.base import clone
 from aecore.spec import (
     PARAMS,
     check_choice,
+    check_layer_widths,
     check_range,
     match_choice,
     number_text,
@@ -415,7 +416,9 @@ def parse_param(name: str, text: str) -> Any:
     """
     param = PARAMS[name]
     if name == "hidden_layers":
-        return parse_layers(text)
+        layers = parse_layers(text)
+        check_layer_widths(layers)
+        return layers
     if param.flag:
         if text.lower() not in {"true", "false", "1", "0"}:
             raise ValueError(f"{param.label} must be true or false; got {quoted(text)}.")

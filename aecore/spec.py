@@ -634,13 +634,31 @@ def max_depth(side: int) -> int:
     return depth
 
 
-def _check_layers(hidden_layers: tuple[int, ...], code_size: int) -> None:
-    """Hidden layers (before the code) within range, none narrower than the code."""
+def check_layer_widths(hidden_layers: tuple[int, ...]) -> None:
+    """Raise a ValueError unless there are at most ``PARAMS["n_layers"].max`` (8) hidden
+    layers, each of 1 to ``PARAMS["hidden_layers"].max`` (4096) nodes.
+
+    Parameters
+    ----------
+    hidden_layers : tuple of int
+        Encoder widths from input to code.
+
+    Raises
+    ------
+    ValueError
+        With a sentence naming the limit and the value.
+    """
     if len(hidden_layers) > PARAMS["n_layers"].max:
         raise ValueError(f"At most {PARAMS['n_layers'].max:g} hidden layers are supported; "
                          f"got {len(hidden_layers)}.")
     for width in hidden_layers:
         check_range("hidden_layers", width)
+
+
+def _check_layers(hidden_layers: tuple[int, ...], code_size: int) -> None:
+    """Hidden layers (before the code) within range, none narrower than the code."""
+    check_layer_widths(hidden_layers)
+    for width in hidden_layers:
         if width < code_size:
             raise ValueError(f"Every hidden layer needs at least as many nodes as the code "
                              f"({code_size}); a layer of {width} would be a tighter "

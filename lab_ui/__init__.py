@@ -157,13 +157,18 @@ def _adapt_to_new_data(first: Any, names: list[str], X: np.ndarray, prefix: str)
         st.info(f"Adapted to this data: {'; '.join(notes)}.")
 
 
+def _layers_as_typed(text: str) -> str:
+    """A link's hidden layers, checked, as the "Nodes per layer" box shows them."""
+    return ", ".join(map(str, parse_param("hidden_layers", text)))
+
+
 def _link_params(link: PageLink, prefix: str, names: Iterable[str]) -> None:
     """The hyperparameters' widgets take the link's values (and write theirs into it)."""
     for name in names:
         if name == "hidden_layers":
             key = f"{prefix}{name}"
-            if link.apply(name, key, lambda text: ", ".join(map(str, parse_layers(text))),
-                          show=lambda text: text.replace(" ", "")) and not st.session_state[key]:
+            if link.apply(name, key, _layers_as_typed, show=lambda text: text.replace(" ", "")) \
+                    and not st.session_state[key]:
                 st.session_state[f"{prefix}n_layers"] = 0  # a link with no hidden layers
             if key in st.session_state:
                 _count_layers(prefix)

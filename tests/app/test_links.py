@@ -149,6 +149,16 @@ def test_markdown_in_a_link_value_is_shown_as_typed_not_rendered(value):
     assert not re.search(r"(?<!\\)[*_\[\]$:<`]", message.split("got ", 1)[1])
 
 
+@pytest.mark.parametrize(("layers", "message"), [
+    ("1000,500,250,125,64,32,16,8,4", "At most 8 hidden layers are supported; got 9."),
+    ("99999,5", "Nodes per layer must be between 1 and 4096; got 99999.")])
+def test_hidden_layers_out_of_range_in_a_link_are_ignored_with_a_warning(layers, message):
+    at = open_link("pages/1_Dimensionality_Reduction.py", data="digits", hidden_layers=layers)
+    assert not at.exception and not at.error
+    assert message in at.warning[0].value and f"hidden_layers={layers}" in at.warning[0].value
+    assert at.session_state["hp_hidden_layers"] == "1000, 500, 250"  # the page's own
+
+
 def test_a_very_long_link_value_is_shortened_in_its_warning():
     at = open_link("pages/1_Dimensionality_Reduction.py", data="digits", seed="9" * 500)
     assert f"`seed={'9' * 74}…`" in at.warning[0].value
