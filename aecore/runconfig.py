@@ -18,6 +18,7 @@ from typing import Any
 from sklearn.base import clone
 
 from aecore.spec import (
+    CHOICE_LABELS,
     PARAMS,
     check_choice,
     check_layer_widths,
@@ -424,7 +425,7 @@ def parse_param(name: str, text: str) -> Any:
             raise ValueError(f"{param.label} must be true or false; got {quoted(text)}.")
         return text.lower() in {"true", "1"}
     if param.choices:
-        return match_choice(param.label, text, param.choices)
+        return match_choice(param.label, text, param.choices, CHOICE_LABELS.get(name))
     number = _number(param.label, text)
     check_range(name, number)
     if param.format is None:

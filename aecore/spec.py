@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, ClassVar, Self
 
@@ -19,6 +19,15 @@ ACTIVATIONS = ("relu", "selu", "elu", "tanh", "sigmoid", "gelu")
 NEIGHBOR_LOSSES = ("graph", "embedding")  # aecore.neighbors: UMAP loss on edges, or on its map
 SCORES = {"error": "Reconstruction error",  # an anomaly detector's scores (aecore.anomaly)
           "error+code": "Ink-relative error + code distance"}
+NETWORKS = {"dense": "Dense", "conv": "Convolutional"}
+# how select boxes show a hyperparameter's choices; links and configs may use either
+CHOICE_LABELS = {"loss": LOSSES, "score": SCORES, "network": NETWORKS}
+
+
+def choice_label(name: str, choice: str) -> str:
+    """Choice ``choice`` of hyperparameter ``name`` as its select box shows it
+    (:data:`CHOICE_LABELS`; e.g. "bce" → "Cross-entropy"), else unchanged."""
+    return CHOICE_LABELS.get(name, {}).get(choice, choice)
 
 
 @dataclass(frozen=True)
@@ -101,7 +110,7 @@ PARAMS: dict[str, Param] = {
     "depth": Param("Depth", "Convolution blocks; each halves the image's side (28 → 14 → 7).",
                    1, 3),
     "network": Param("Network", "Dense layers, or convolutions that see the image's "
-                          "2-D structure.", choices=("dense", "conv")),
+                          "2-D structure.", choices=tuple(NETWORKS)),
     "beta": Param("β (KL weight)", "Weight of the KL term that pulls codes toward the prior: "
                   "0 gives a plain autoencoder, larger values a smoother but blurrier latent "
                   "space.", 0.0, 10.0, step=0.1, format="%.2f"),
@@ -803,9 +812,11 @@ def check_choice(name: str, value: Any) -> None:
                          f"{quoted(value)}.")
 
 
-def match_choice(label: str, text: str, choices: Sequence[Any]) -> Any:
+def match_choice(label: str, text: str, choices: Sequence[Any],
+                 shown: Mapping[Any, str] | None = None) -> Any:
     """The choice that ``text`` names, as a person may type it: case and surrounding spaces
-    do not matter (``"Dense"`` and ``" dense"`` name ``"dense"``, ``"7"`` names 7).
+    do not matter (``"Dense"`` and ``" dense"`` name ``"dense"``, ``"7"`` names 7), and a
+    choice may be named as its select box shows it (``"Cross-entropy"`` names ``"bce"``).
 
     Parameters
     ----------
@@ -815,6 +826,8 @@ def match_choice(label: str, text: str, choices: Sequence[Any]) -> Any:
         The text, e.g. from a URL or a command line.
     choices : sequence
         The allowed values; each is compared by its text (``str``).
+    shown : mapping, optional
+        Choice → how it is shown (:data:`CHOICE_LABELS`), also accepted.
 
     Returns
     -------
@@ -828,7 +841,7 @@ def match_choice(label: str, text: str, choices: Sequence[Any]) -> Any:
     """
     wanted = str(text).strip().casefold()
     for choice in choices:
-        if str(choice).casefold() == wanted:
+        if wanted in (str(choice).casefold(), (shown or {}).get(choice, "").casefold()):
             return choice
     raise ValueError(f"{label} must be one of {', '.join(map(str, choices))}; got {quoted(text)}.")
 

@@ -25,7 +25,7 @@ from aecore.presets import adapted_to
 from aecore.results import TrainedResult
 from aecore.runconfig import RunConfig, Setting, parse_param
 from aecore.runs import RunStore, record, reopen
-from aecore.spec import LOSSES, PARAMS, loss_name, parse_layers, sandwich
+from aecore.spec import PARAMS, choice_label, loss_name, parse_layers, sandwich
 from aecore.worker import fit_in_worker, warm_up
 from lab_ui.data_picker import dataset_picker, open_page
 from lab_ui.exports import export_section
@@ -124,7 +124,7 @@ def _param_widget(container: Any, name: str, **widget_args: Any) -> Any:
         return container.checkbox(**common)
     if param.choices:
         return container.selectbox(options=list(param.choices),
-                                   format_func=lambda c: LOSSES.get(c, c), **common)
+                                   format_func=lambda c: choice_label(name, c), **common)
     if param.slider:
         return container.slider(min_value=param.min, max_value=param.max, step=param.step,
                                 format=shown, **common)

@@ -61,6 +61,7 @@ def test_convolution_settings_show_only_for_the_convolutional_network():
     at = open_page()
     keys = {w.key for w in at.number_input}
     assert "vae_filters" not in keys and "vae_depth" not in keys
+    assert at.selectbox(key="vae_network").options == ["Dense", "Convolutional"]
     at = at.selectbox(key="vae_network").set_value("conv").run()
     assert {"vae_filters", "vae_depth"} <= {w.key for w in at.number_input}
 

@@ -76,8 +76,11 @@ def test_bad_url_values_raise_sentences(name, text, message):
 
 @pytest.mark.parametrize(("name", "text", "value"), [
     ("network", "Dense", "dense"), ("loss", " MSE ", "mse"), ("activation", "TANH", "tanh"),
-    ("neighbor_loss", "Embedding", "embedding")])
-def test_choices_are_read_whatever_their_case(name, text, value):
+    ("neighbor_loss", "Embedding", "embedding"), ("loss", "Cross-entropy", "bce"),
+    ("loss", "squared ERROR", "mse"), ("network", "Convolutional", "conv"),
+    ("score", "Reconstruction error", "error")])
+def test_choices_are_read_whatever_their_case_or_as_their_select_box_shows_them(name, text,
+                                                                                value):
     assert parse_param(name, text) == value
 
 
