@@ -250,6 +250,9 @@ def _checked_params(page: str, params: Mapping[str, Any]) -> dict[str, Any]:
                              f"it has {', '.join(known)}.")
         if name == "hidden_layers" and isinstance(value, str):  # as typed, or as in a link
             value = parse_layers(value)
+        if name in PARAMS and PARAMS[name].choices and isinstance(value, str):  # as in a link
+            value = match_choice(PARAMS[name].label, value, PARAMS[name].choices,
+                                 CHOICE_LABELS.get(name))
         checked[name] = tuple(value) if isinstance(value, list) else value
     return checked
 

@@ -84,6 +84,14 @@ def test_choices_are_read_whatever_their_case_or_as_their_select_box_shows_them(
     assert parse_param(name, text) == value
 
 
+def test_a_config_names_choices_as_a_link_may():
+    config = RunConfig.from_dict({"page": "vae", "params": {"network": "Convolutional",
+                                                            "loss": "Cross-entropy"}})
+    assert config.params == {"network": "conv", "loss": "bce"}
+    with pytest.raises(ValueError, match="Network must be one of dense, conv"):
+        RunConfig.from_dict({"page": "vae", "params": {"network": "recurrent"}})
+
+
 def test_a_page_setting_choice_is_read_whatever_its_case():
     setting = page_settings("denoising")["noise"]
     assert setting.parse("Salt_And_Pepper") == "salt_and_pepper"
