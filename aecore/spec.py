@@ -603,7 +603,7 @@ class VAESpec(TrainingSpec):
                 if self.network == "conv" else f"{pixels}-{widths}")
         dropout = f" (dropout {self.encoder_dropout:g})" if self.encoder_dropout else ""
         cond = ", conditioned on the label" if self.conditional else ""
-        binary = "binarised images → " if self.dynamic_binarization else ""
+        binary = "binarised inputs → " if self.dynamic_binarization else ""
         return (f"{binary}encoder {body}{dropout} → μ, log σ² ({self.code_size}-D) → mirrored "
                 f"decoder{cond}")
 

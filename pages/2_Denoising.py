@@ -39,9 +39,10 @@ def before_after(noisy, denoised, clean, shape):
 
 
 def introduction(noun: str) -> str:
+    measured = ("in PSNR and SSIM how much better it does than a classical filter"
+                if noun == "image" else "in PSNR how much closer it comes than the noisy input")
     return (f"Corrupt {noun}s with noise, train an autoencoder to turn the **noisy** {noun}s "
-            "back into the **clean** ones, and see in PSNR and SSIM how much better it does "
-            "than a classical filter.")
+            f"back into the **clean** ones, and see {measured}.")
 
 
 link, data = open_page("denoising", "Denoising", introduction)
@@ -138,7 +139,7 @@ with below:
         st.plotly_chart(plots.matrix_heatmap(result.robustness(), "Held-out PSNR"),
                         key="robustness")
 
-    export_section(result, {"scores per image": result.per_image_scores})
+    export_section(result, {f"scores per {data.sample_noun}": result.per_image_scores})
 
     st.subheader("6 · Try your own image")
     if not data.is_image:

@@ -45,7 +45,7 @@ def test_dynamic_binarization_acts_in_training_only(digits):
     assert tiny().fit(digits.x_train[:64]).model_.binarization is None
     x = digits.x_test[:5]
     np.testing.assert_array_equal(vae.reconstruct(x), vae.reconstruct(x))  # no draws there
-    assert "binarised images → encoder" in vae.architecture(64)
+    assert "binarised inputs → encoder" in vae.architecture(64)
 
 
 def test_kl_of_known_gaussians():
