@@ -537,8 +537,9 @@ class VAEResult(TrainedResult):
                            should_stop=should_stop)
 
     @cached_property
-    def codes(self) -> np.ndarray:
-        """μ of the held-out points, shape (n_eval, code_size)."""
+    def held_out_codes(self) -> np.ndarray:
+        """μ of the held-out points, shape (n_eval, code_size); a conditional VAE is given
+        their labels."""
         return self.estimator.transform(*self.evaluation)
 
     @cached_property

@@ -66,7 +66,7 @@ with live:
 with below:
     st.subheader("3 · The latent map: click a point, or anywhere, to decode it")
     left, right = wrapping_area("widgets", "latent_map").columns([3, 1])
-    codes = code_map(result.codes, 0).points
+    codes = code_map(result.held_out_codes, 0).points
     figure = plots.latent_scatter(codes, y_eval, "Held-out codes (μ)",
                                   class_names=data.class_names,
                                   drawings=hover_drawings(x_eval, data.image_shape))
@@ -80,7 +80,7 @@ with below:
     points = selected_points(event)  # a held-out point, or none: a place of the grid
     if points:
         i = points[0]
-        decoded = vae.inverse_transform(result.codes[[i]], int(y_eval[i]))
+        decoded = vae.inverse_transform(result.held_out_codes[[i]], int(y_eval[i]))
         right.plotly_chart(plots.image_rows([x_eval[[i]], decoded], data.display_shape,
                                             [noun, "decoded μ"], height_per_row=130),
                            key="vae_clicked")

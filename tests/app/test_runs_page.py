@@ -103,6 +103,18 @@ def test_an_anomaly_runs_map_shows_its_own_test_rows_as_normal_and_anomalous(two
         width / 2]
 
 
+def test_a_conditional_vae_run_is_compared_and_exported_with_its_labels(two_runs):
+    result = result_for(RunConfig("vae", "digits", n_train=300, params=dict(
+        epochs=1, code_size=2, hidden_layers=(16,), conditional=True, seed=1)))
+    result.fit()
+    record(result, two_runs)
+    assert result.codes_table().shape == (len(result.evaluation[0]), 3)  # label, 2 codes
+    at = select(open_runs(), [0, 1])  # the VAE run (3) and reduction run 2
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    charts = {c.key: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+    assert "runs_map_3" in charts
+
+
 def test_a_run_opens_on_its_page_with_its_settings_and_model(two_runs):
     at = select(open_runs(), [0])
     next(b for b in at.button if b.label == "Open on its page").click().run()
