@@ -792,9 +792,10 @@ def parallel_coordinates(table: pd.DataFrame, score: str) -> go.Figure:
             names = sorted(text.unique())
             dimensions.append(dict(label=label, values=[names.index(v) for v in text],
                                    tickvals=list(range(len(names))), ticktext=names))
-    fig = go.Figure(go.Parcoords(dimensions=dimensions, line=dict(
+    # axis titles slanted: level, the titles of six axes at 900 px ran into one another
+    fig = go.Figure(go.Parcoords(dimensions=dimensions, labelangle=-20, line=dict(
         color=values, colorscale="Viridis", showscale=True, colorbar=dict(title=score))))
-    fig.update_layout(height=380, margin=dict(l=60, r=60, t=50, b=20))
+    fig.update_layout(height=400, margin=dict(l=60, r=60, t=70, b=20))
     return fig
 
 
