@@ -98,8 +98,11 @@ def _own_dataset() -> Dataset:
              "y (labels), or a .zip of PNG/JPEG images, one folder per label. Tables are "
              "scaled min–max per feature to [0, 1], 8-bit images divided by 255.")
     if upload is None:
-        if state.get(OWN_KEY):
-            return load_dataset(state[OWN_KEY])
+        if state.get(OWN_KEY):  # uploaded on another page: the uploader starts empty here
+            data = load_dataset(state[OWN_KEY])
+            st.sidebar.caption(f"Using {plain_text(data.name)}, uploaded earlier; upload "
+                               "another file above to replace it.")
+            return data
         st.info("Upload a CSV, NPZ or ZIP file in the sidebar to use your own data.")
         st.stop()
     content, label, header = upload.getvalue(), None, True

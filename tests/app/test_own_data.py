@@ -159,6 +159,13 @@ def test_too_few_held_out_rows_to_compare_maps_is_a_sentence_not_a_traceback(row
     assert any("fewest labels compared is 10" in i.value for i in at.info)  # no empty chart
 
 
+def test_an_upload_from_another_page_is_named_where_the_uploader_starts_empty():
+    at = upload("pages/1_Dimensionality_Reduction.py", "wine.csv", wine_csv(), "cultivar")
+    at.file_uploader(key="own_file").clear().run()  # as on the next page: no file in the box
+    assert not at.exception and not at.error
+    assert any("Using wine.csv, uploaded earlier" in c.value for c in at.sidebar.caption)
+
+
 def test_a_tables_only_text_column_is_offered_as_its_label_column():
     at = upload("pages/1_Dimensionality_Reduction.py", "wine.csv", wine_csv())
     assert at.selectbox(key="own_label").value == "cultivar"
