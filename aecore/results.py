@@ -558,7 +558,7 @@ class VAEResult(TrainedResult):
         Returns and raises as :meth:`TrainedResult.headline_scores`.
         """
         scores = super().headline_scores()
-        return scores if self.elbo is None else {**scores, "-ELBO (nats)": self.elbo}
+        return scores if self.elbo is None else {**scores, "−ELBO (nats)": self.elbo}
 
     def recipe(self) -> str:
         """Python source that reproduces this result (:func:`aecore.recipe.vae_code`)."""

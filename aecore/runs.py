@@ -39,7 +39,7 @@ import pandas as pd
 
 from aecore import persistence
 from aecore.data import data_home
-from aecore.spec import final_loss_score
+from aecore.spec import readable_score
 
 SCHEMA_VERSION = 1  # kept in the database's PRAGMA user_version
 DATABASE_FILE, MODELS_DIR, FRAMES_FILE = "runs.sqlite", "models", "frames.npz"
@@ -399,7 +399,7 @@ class RunStore:
          seconds, history) = row
         return StoredRun(id=run_id, created=created, page=page, dataset=dataset,
                          dataset_name=dataset_name, config=json.loads(config),
-                         scores={final_loss_score(name): value  # runs saved before the names
+                         scores={readable_score(name): value  # runs saved before the names
                                  for name, value in json.loads(scores).items()},  # were readable
                          status=status, epochs_done=epochs_done,
                          seconds=seconds, history=_history_from_json(history),

@@ -135,9 +135,10 @@ PARAMS: dict[str, Param] = {
     "lr_decay": Param("Cosine decay", "Lower the learning rate from its value "
                       "towards 0 along half a cosine over the epochs: big steps first, fine ones "
                       "at the end, which settles the final loss lower and steadier.", flag=True),
-    "contamination": Param("Contamination", "Expected share of anomalies in the training data: "
-                           "the detector's threshold flags this share of the training scores "
-                           "(PyOD's convention).", 0.001, 0.5, step=0.01, format="%.3f"),
+    "contamination": Param("Threshold contamination", "Expected share of anomalies in the "
+                           "training data: the detector's threshold flags this share of the "
+                           "training scores (PyOD's convention).", 0.001, 0.5, step=0.01,
+                           format="%.3f"),
     "smoothing": Param("Error smoothing σ (pixels)", "Images only. The difference between input "
                        "and reconstruction is blurred before it is squared: a stroke drawn one "
                        "pixel off then costs little, a missing or extra stroke still costs a "
@@ -779,11 +780,15 @@ def loss_name(key: str) -> str:
     return ("validation " if term != key else "") + LOSS_TERMS.get(term, term)
 
 
-def final_loss_score(name: str) -> str:
-    """A run's headline score for a loss's last value as people read it: "final val_loss" →
-    "final validation loss", "final neighbor" → "final neighbour"; other scores and names
-    already read that way are returned unchanged (runs saved with the history's keys read like
-    new ones)."""
+RENAMED_SCORES = {"-ELBO (nats)": "−ELBO (nats)"}  # as runs stored before a name changed
+
+
+def readable_score(name: str) -> str:
+    """A run's headline score as people read it: "final val_loss" → "final validation loss",
+    "final neighbor" → "final neighbour", "-ELBO (nats)" → "−ELBO (nats)" (a minus sign, as
+    the VAE page writes it); other scores and names already read that way are returned
+    unchanged (runs stored under older names read like new ones)."""
+    name = RENAMED_SCORES.get(name, name)
     term = name.removeprefix("final ")
     return name if term == name else f"final {loss_name(term)}"
 

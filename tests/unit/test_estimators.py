@@ -168,7 +168,8 @@ def test_detector_follows_pyod(digits):
     assert scores.shape == (len(digits.x_test),)
     np.testing.assert_array_equal(detector.predict(digits.x_test),
                                   (scores > detector.threshold_).astype(int))
-    with pytest.raises(ValueError, match="Contamination must be between 0.001 and 0.5; got 0.7"):
+    with pytest.raises(ValueError,
+                       match="Threshold contamination must be between 0.001 and 0.5; got 0.7"):
         clone(detector).set_params(contamination=0.7).fit(digits.x_train)
 
 

@@ -7,8 +7,8 @@ from aecore.spec import (
     PARAMS,
     AESpec,
     counted,
-    final_loss_score,
     parse_layers,
+    readable_score,
     sandwich,
     signed,
 )
@@ -120,9 +120,10 @@ def test_counted_puts_the_noun_in_the_number_it_needs():
     ("final neighbor", "final neighbour"),
     ("final val_reconstruction", "final validation reconstruction"),
     ("final validation loss", "final validation loss"), ("5-NN accuracy", "5-NN accuracy"),
-    ("final val_kl", "final validation KL")])
-def test_final_loss_scores_read_as_people_say_them_and_only_once(name, readable):
-    assert final_loss_score(name) == readable
+    ("final val_kl", "final validation KL"), ("-ELBO (nats)", "−ELBO (nats)"),
+    ("−ELBO (nats)", "−ELBO (nats)")])
+def test_scores_read_as_people_say_them_and_only_once(name, readable):
+    assert readable_score(name) == readable
 
 
 @pytest.mark.parametrize(("value", "text"), [(4.34, "+4.3"), (-1.25, "-1.2"), (-0.04, "+0.0"),
