@@ -1,8 +1,10 @@
 """Runs: every training kept in the run store; open one again, compare several, delete."""
 
+import pandas as pd
 import streamlit as st
 
 from aecore import plots
+from aecore.runconfig import PAGES
 from aecore.runs import RunStore, reopen
 from aecore.spec import label_name, param_label
 from lab_ui import column_grid, hover_drawings, log_scale_toggle, open_run, selected_points
@@ -42,12 +44,15 @@ if table.empty:
     st.info("No runs yet: train a model on any page and it appears here.")
     st.stop()
 
-event = st.dataframe(table.reset_index(), key="runs_table", on_select="rerun",
+shown = table.reset_index().assign(page=table["page"].map(PAGES).fillna(table["page"]).values,
+                                   created=pd.to_datetime(table["created"]).values)
+event = st.dataframe(shown, key="runs_table", on_select="rerun",
                      selection_mode="multi-row", hide_index=True, column_config={
                          **{name: param_label(name) for name in table},
                          "id": st.column_config.NumberColumn("run", format="%d"),
                          "dataset_name": "dataset", "epochs_done": "epochs done",
-                         "seconds": st.column_config.NumberColumn(format="%.1f")})
+                         "seconds": st.column_config.NumberColumn(format="%.1f"),
+                         "created": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
 ticked = [int(table.index[i]) for i in event.selection.rows]
 if ticked:  # the user's own selection replaces a link's (``?compare=3,4``)
     st.query_params.pop("compare", None)

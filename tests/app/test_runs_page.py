@@ -47,6 +47,8 @@ def test_runs_page_lists_the_store_and_compares_two_runs(two_runs):
     assert headers["id"] == "run" and headers["dataset_name"] == "dataset"
     assert headers["epochs_done"] == "epochs done" and headers["code_size"] == "Code size"
     assert headers["rescale"] == "Min–max scaling"
+    assert set(table["page"]) == {"Dimensionality reduction"}  # as the pages are titled
+    assert str(table["created"].dtype).startswith("datetime64")
     at = select(at, [0, 1])
     assert not at.exception and not at.error
     charts = {c.key: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
