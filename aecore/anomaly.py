@@ -28,7 +28,7 @@ MAX_CONTAMINATION = 0.2  # most anomalies the page mixes into training rows
 SCORE_EXPLANATIONS = {
     "error": "The mean squared difference between input and reconstruction (after the error "
              "smoothing): trained on normal data only, the network rebuilds anomalies badly.",
-    "error+code": "Two signs summed, each standardised on the training rows: the worst-rebuilt "
+    "error+code": "Two signs summed, each standardised on the training images: the worst-rebuilt "
                   "pixels relative to the ink drawn, and how far the code lies from the nearest "
                   "training code, which also flags anomalies the network rebuilds well (a 1 "
                   "among other digits)."}
@@ -69,6 +69,11 @@ class AnomalySetup:
     y_test: np.ndarray
     image_shape: tuple[int, int] | None  # None for tabular data
     description: str
+
+    @property
+    def sample_noun(self) -> str:
+        """What one sample is called: "image", or "row" of a table."""
+        return "image" if self.image_shape is not None else "row"
 
 
 def contaminate(x_normal: np.ndarray, x_anomalous: np.ndarray, share: float,

@@ -71,10 +71,12 @@ with controls:
     except ValueError as err:  # too few rows of a class to split for validation and test
         st.error(plain_text(str(err)))
         st.stop()
-    st.caption(f"{plain_text(setup.description)}. {counted(len(setup.x_train), 'training row')} "
+    noun = setup.sample_noun
+    st.caption(f"{plain_text(setup.description)}. "
+               f"{counted(len(setup.x_train), f'training {noun}')} "
                f"({counted(setup.train_is_anomaly.sum(), 'anomaly', 'anomalies')} mixed in), "
-               f"{counted(len(setup.x_val), 'validation row')} and "
-               f"{counted(len(setup.x_test), 'test row')}.")
+               f"{counted(len(setup.x_val), f'validation {noun}')} and "
+               f"{counted(len(setup.x_test), f'test {noun}')}.")
     st.subheader("2 · Build the detector")
     link.apply("smoothing", "an_smoothing", lambda text: parse_param("smoothing", text))
     link.apply("score", "an_score", lambda text: parse_param("score", text))
@@ -155,7 +157,7 @@ with below:
                                        **{c: number(format="%.3f") for c in table.columns[1:]}})
     st.caption("Rules from training scores: max, mean + kσ and the percentile use no labels. "
                "Best F1 and Youden's J pick the threshold on the labelled validation split. "
-               f"Every row is scored on the {counted(len(y_test), 'test row')}.")
+               f"Every rule is scored on the {counted(len(y_test), f'test {noun}')}.")
 
     st.subheader("5 · Curves and counts")
     c1, c2 = wrapping_area("charts", "curves").columns([2, 1])
