@@ -36,7 +36,8 @@ def knn_accuracy(embedding: np.ndarray, labels: np.ndarray, k: int = 5, folds: i
     Raises
     ------
     ValueError
-        If a label present has fewer than two points, or ``folds`` < 2.
+        If there are fewer than two labels (every neighbour would share the one label: a
+        meaningless 1.0), a label present has fewer than two points, or ``folds`` < 2.
 
     References
     ----------
@@ -44,7 +45,10 @@ def knn_accuracy(embedding: np.ndarray, labels: np.ndarray, k: int = 5, folds: i
        Representation and Semisupervised Learning", Neural Computation 33(11), 2021.
     """
     counts = np.unique(labels, return_counts=True)[1]  # labels absent from the points are
-    folds = min(folds, int(counts.min()) if len(labels) else 0)  # no class of their own
+    if len(counts) < 2:  # no class of their own
+        raise ValueError("k-NN accuracy needs at least two labels; these points have "
+                         f"{len(counts)}.")
+    folds = min(folds, int(counts.min()))
     if folds < 2:
         raise ValueError("k-NN accuracy needs at least two points of every label.")
     cv = StratifiedKFold(folds, shuffle=True, random_state=0)
@@ -158,13 +162,15 @@ def map_scores(x_eval: np.ndarray, y_eval: np.ndarray, points: np.ndarray) -> di
     Returns
     -------
     dict of str to float
-        ``"5-NN accuracy"`` (:func:`knn_accuracy`) and ``"trustworthiness"``
-        (:func:`trustworthiness`), both in [0, 1].
+        ``"5-NN accuracy"`` (:func:`knn_accuracy`; only where ``y_eval`` holds two labels or
+        more: unlabelled data have none) and ``"trustworthiness"`` (:func:`trustworthiness`),
+        both in [0, 1].
 
     Raises
     ------
     ValueError
         As :func:`knn_accuracy` and :func:`trustworthiness` do.
     """
-    return {"5-NN accuracy": knn_accuracy(points, y_eval),
-            "trustworthiness": trustworthiness(x_eval, points)}
+    accuracy = ({"5-NN accuracy": knn_accuracy(points, y_eval)}
+                if len(np.unique(y_eval)) > 1 else {})
+    return {**accuracy, "trustworthiness": trustworthiness(x_eval, points)}

@@ -4,6 +4,7 @@ import pytest
 from aecore.embed import code_map, pca_map, tsne_map
 from aecore.metrics import (
     knn_accuracy,
+    map_scores,
     pca_reconstruction_mse,
     reconstruction_mse,
     trustworthiness,
@@ -25,6 +26,14 @@ def test_knn_accuracy_is_one_for_separated_blobs_and_chance_for_noise(rng):
 def test_knn_accuracy_needs_two_points_per_label():
     with pytest.raises(ValueError, match="at least two points"):
         knn_accuracy(np.zeros((3, 2)), np.array([0, 0, 1]))
+
+
+def test_one_label_has_no_knn_accuracy_not_a_perfect_one(rng):
+    points = rng.normal(size=(30, 2))
+    with pytest.raises(ValueError, match="at least two labels"):
+        knn_accuracy(points, np.zeros(30, dtype=int))
+    scores = map_scores(points, np.zeros(30, dtype=int), points)
+    assert set(scores) == {"trustworthiness"}
 
 
 def test_trustworthiness_of_an_identity_map_is_one(rng):
