@@ -136,7 +136,8 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--label-column", metavar="NAME",
                         help="with a CSV file: the column holding the labels (default: the "
                              "app's choice, a column named label, class, target, y, digit or "
-                             "category in any case, if there is one; \"\" for none)")
+                             "category in any case, else the only column of text, if there is "
+                             "one; \"\" for none)")
     parser.add_argument("--no-header", action="store_true",
                         help="with a CSV file: its first row is data, not column names")
     parser.add_argument("--store", metavar="DIR",
@@ -171,7 +172,7 @@ def _train(args: argparse.Namespace) -> int:
     config = _read_config(args.config)
     say = _Say(quiet=args.quiet)
     if args.data is not None:
-        config = _on_other_data(config, _dataset_key(args), say)
+        config = _on_other_data(config, _dataset_key(args, say), say)
     store = _open_store(args.store)
     try:
         result = result_for(config)
@@ -181,7 +182,7 @@ def _train(args: argparse.Namespace) -> int:
     from aecore.devices import describe
 
     say.line(f"Training the {config.page} page's model on {result.dataset_name} "
-             f"({counted(result.n_train, 'training ' + result.data.sample_noun)}) on {describe()}.")
+             f"({result.training_samples}) on {describe()}.")
 
     progress = _Progress(sys.stderr, quiet=args.quiet)
     with _StopOnInterrupt() as stop:
@@ -243,8 +244,8 @@ def _sweep(args: argparse.Namespace) -> int:
         raise UserError(f"--jobs must be at least 1; got {args.jobs}.")
     config = _read_config(args.config)
     say = _Say(quiet=args.quiet)
-    config = _on_other_data(config, config.dataset if args.data is None else _dataset_key(args),
-                            say)
+    dataset = config.dataset if args.data is None else _dataset_key(args, say)
+    config = _on_other_data(config, dataset, say)
     store = _open_store(args.store)
     try:
         values = parse_values(args.param, args.values)
@@ -371,15 +372,17 @@ def _read_config(path: str) -> Any:
         raise UserError(f"{path}: {_sentence(err)}") from None
 
 
-def _dataset_key(args: argparse.Namespace) -> str:
-    """The dataset key ``--data`` names; a file is read as an upload and saved first."""
+def _dataset_key(args: argparse.Namespace, say: _Say) -> str:
+    """The dataset key ``--data`` names; a file is read as an upload and saved first (saying
+    which label column was guessed, if one was)."""
     from aecore.data import DATASETS, UPLOAD_KEY, builtin_key
 
     data = args.data
-    if builtin_key(data):
-        return builtin_key(data)
-    if UPLOAD_KEY.fullmatch(data):
-        return data
+    if builtin_key(data) or UPLOAD_KEY.fullmatch(data):
+        if args.label_column is not None:
+            raise UserError(f"--label-column is for a CSV file given with --data; {data} is a "
+                            "dataset of its own labels.")
+        return builtin_key(data) or data
     path = Path(data).expanduser()
     if path.suffix.lower() not in UPLOAD_SUFFIXES:
         if path.is_file():
@@ -408,6 +411,9 @@ def _dataset_key(args: argparse.Namespace) -> str:
                                         text_columns(content, header))
         dataset = read_upload(path.name, content, label_column=label, header=not args.no_header)
         save_upload(dataset)
+        if label is not None and args.label_column is None:
+            say.line(f"Labels from column {label!r} of {path.name} (guessed; give "
+                     "--label-column \"\" for none, or another column).")
     except (ValueError, OSError) as err:  # UploadError is a ValueError
         raise UserError(f"{data}: {_sentence(err)}") from None
     return dataset.key  # "upload-…", which load_dataset reopens from where save_upload put it

@@ -21,7 +21,7 @@ from aecore.data import Dataset, evaluation_points, one_per_class
 from aecore.denoise import denoising_scores, filtered_images, improvement
 from aecore.embed import Map2D, code_map
 from aecore.noise import corrupt
-from aecore.spec import loss_name
+from aecore.spec import counted, loss_name
 
 EpochCallback = Callable[[Any], None]
 GALLERY_SIZE = 8  # images in the Denoising page's before/after galleries
@@ -120,6 +120,11 @@ class TrainedResult:
     def dataset_name(self) -> str:
         """The name of the data it trains on, as runs are listed: the dataset's."""
         return self.data.name
+
+    @property
+    def training_samples(self) -> str:
+        """How many samples it is fitted on, in words: "1,437 training images"."""
+        return counted(self.n_train, f"training {self.data.sample_noun}")
 
     @property
     def held_out_samples(self) -> np.ndarray:
@@ -658,6 +663,11 @@ class AnomalyResult(TrainedResult):
     def dataset_name(self) -> str:
         """The breast-cancer table's name for that set-up, else the dataset's."""
         return anomaly.BREAST_CANCER if self.source == "breast-cancer" else self.data.name
+
+    @property
+    def training_samples(self) -> str:
+        """The set-up's training rows or images, in words (``n_train`` is not used)."""
+        return counted(len(self.setup.x_train), f"training {self.setup.sample_noun}")
 
     @property
     def held_out_samples(self) -> np.ndarray:

@@ -218,7 +218,9 @@ def likely_label_column(columns: list[str], text: list[str] = ()) -> str | None:
 
 
 def text_columns(content: bytes, header: bool = True) -> list[str]:
-    """The columns of a CSV file that hold something other than numbers, read with pandas.
+    """The columns of a CSV file that hold mostly text, read with pandas: more than half of
+    their cells are not numbers (a column of class names, not a column of numbers with a stray
+    word, which reading it as a dataset points out).
 
     Parameters
     ----------
@@ -242,8 +244,12 @@ def text_columns(content: bytes, header: bool = True) -> list[str]:
         return []
     if table.shape[1] != len(names):
         return []
+    def mostly_text(cells: pd.Series) -> bool:
+        filled = cells.dropna()  # empty cells are neither
+        return len(filled) > 0 and pd.to_numeric(filled, errors="coerce").isna().mean() > 0.5
+
     return [name for name, column in zip(names, table.columns, strict=True)
-            if not pd.api.types.is_numeric_dtype(table[column])]
+            if mostly_text(table[column])]
 
 
 def uploads_dir() -> Path:

@@ -6,6 +6,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -176,6 +177,40 @@ def test_a_csv_column_named_label_holds_the_labels_as_in_the_app_unless_told_non
     assert code == 0, err
     dataset = load_dataset(json.loads((home / "out" / "config.json").read_text())["dataset"])
     assert labels in dataset.source
+
+
+def test_a_guessed_label_column_is_said_and_a_stray_word_is_an_error_not_labels(home):
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame(rng.random((150, 4)), columns=list("abcd"))
+    named = home / "named.csv"
+    table.assign(kind=np.where(np.arange(150) % 2, "odd", "even")).to_csv(named, index=False)
+    code, _, err = _run_main("train", "--config", str(_config_file(home)), "--data", str(named),
+                             "--out", str(home / "out"))
+    assert code == 0, err
+    assert "Labels from column 'kind' of named.csv (guessed" in err
+    stray = home / "stray.csv"
+    with_word = table.astype(object)
+    with_word.loc[5, "b"] = "abc"  # line 7 of the file: after the header and rows 0–4
+    with_word.to_csv(stray, index=False)
+    code, _, err = _run_main("train", "--config", str(_config_file(home)), "--data", str(stray),
+                             "--out", str(home / "out2"))
+    assert code == 2 and "holds text such as 'abc' on line 7" in err
+
+
+def test_a_label_column_for_a_builtin_dataset_is_a_mistake(home):
+    code, _, err = _run_main("train", "--config", str(_config_file(home)), "--data", "digits",
+                             "--label-column", "y", "--out", str(home / "out"))
+    assert code == 2 and err.startswith("error: --label-column is for a CSV file")
+
+
+def test_an_anomaly_config_says_how_many_samples_it_trains_on(home):
+    config = _config_file(home, {"page": "anomaly", "dataset": "digits", "n_train": None,
+                                 "params": {"epochs": 1, "hidden_layers": [16], "code_size": 2},
+                                 "settings": {"source": "one-class", "digit": 3}})
+    code, _, err = _run_main("train", "--config", str(config), "--out", str(home / "out"))
+    assert code == 0, err
+    assert "(0 training" not in err
+    assert re.search(r"\(\d+ training images\) on ", err)
 
 
 def test_a_data_file_is_saved_as_an_upload_and_named_in_the_config(home, digits):

@@ -351,7 +351,8 @@ def test_likely_label_column_prefers_label_then_class_target_y_ignoring_case(col
     ("name,kind,b\nx,u,2\ny,v,4\n", None),  # two: which one is not clear
     ("kind,label\nu,1\nv,2\n", "label"),  # a usual name first
     ("1,x\n2,y\n", "column 2"),  # no header
-    ("a,b\n1,2\n", None)])
+    ("a,b\n1,2\n", None),
+    ("a,b\n1,2\n3,x\n5,6\n7,8\n", None)])  # a stray word in a column of numbers: an error
 def test_the_only_text_column_is_the_likely_label_column(csv_text, expected):
     content = csv_text.encode()
     header = not csv_text.startswith("1,")
