@@ -32,6 +32,11 @@ from aecore.spec import (
 PAGES = {"reduction": "Dimensionality reduction", "denoising": "Denoising",
          "vae": "Variational autoencoder", "anomaly": "Anomaly detection"}
 CONFIG_FORMAT = 1
+# hyperparameters each page keeps at its preset's value (it has no widget for them)
+PAGE_FIXED = {"reduction": ("network",),
+              "denoising": ("network", "neighbor_weight", "neighbor_loss"),  # by architecture
+              "vae": (),
+              "anomaly": ("network", "contamination", "neighbor_weight", "neighbor_loss")}
 
 
 @dataclass(frozen=True)
@@ -198,7 +203,14 @@ class RunConfig:
         n_train = values.get("n_train")
         if n_train is not None:
             n_train = int(Setting("n_train", min=1, max=10**9, integer=True).parse(n_train))
-        estimator = preset_for(page, settings).set_params(**_checked_params(page, params))
+        preset = preset_for(page, settings)
+        checked = _checked_params(page, params)
+        for name in PAGE_FIXED[page]:
+            if name in checked and checked[name] != preset.get_params()[name]:
+                raise ValueError(f"The {PAGES[page]} page keeps {name} at "
+                                 f"{as_text(preset.get_params()[name])}; got "
+                                 f"{quoted(checked[name])}.")
+        estimator = clone(preset).set_params(**checked)
         _check_ranges(estimator)
         known = page_settings(page)
         for name in settings:

@@ -10,6 +10,7 @@ from aecore.baseline_maps import maps_in_background
 from aecore.data import evaluation_points
 from aecore.presets import REDUCTION_PRESETS
 from aecore.results import ReductionResult
+from aecore.runconfig import PAGE_FIXED
 from aecore.spec import counted
 from lab_ui import (
     RESULT_KEYS,
@@ -59,7 +60,7 @@ controls, live = wrapping_area("panels", "page").columns([2, 3], gap="large")
 with controls:
     st.subheader("1 · Build the network")
     autoencoder = model_controls(REDUCTION_PRESETS, x_train, prefix="hp_", link=link,
-                                 fixed=("network",))
+                                 fixed=PAGE_FIXED["reduction"])
     link.write()
 below = section.below(trains=training and autoencoder is not None or sweep_requested())
 sweep_area = st.container()  # drawn before the last run's results, which may end the script

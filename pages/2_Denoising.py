@@ -11,6 +11,7 @@ from aecore.image_quality import psnr
 from aecore.noise import NOISES, corrupt
 from aecore.presets import DENOISERS
 from aecore.results import GALLERY_SIZE, DenoisingResult
+from aecore.runconfig import PAGE_FIXED
 from aecore.spec import counted, signed
 from lab_ui import (
     RESULT_KEYS,
@@ -75,7 +76,7 @@ with controls:
                             persist_state="session")
     denoiser = model_controls({f"{architecture} preset": DENOISERS[architecture]}, x_train,
                               prefix=f"dn_{architecture.lower()}_", link=link,
-                              fixed=("network", "neighbor_weight", "neighbor_loss"))
+                              fixed=PAGE_FIXED["denoising"])
     link.write()
 below = section.below(trains=training and denoiser is not None)
 

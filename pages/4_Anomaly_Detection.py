@@ -9,7 +9,7 @@ from sklearn.base import clone
 from aecore import anomaly, plots
 from aecore.presets import IMAGE_DETECTOR, TABULAR_DETECTOR
 from aecore.results import AnomalyResult
-from aecore.runconfig import parse_param
+from aecore.runconfig import PAGE_FIXED, parse_param
 from aecore.spec import PARAMS, SCORES, counted
 from lab_ui import (
     RESULT_KEYS,
@@ -84,8 +84,8 @@ with controls:
         image_shape=setup.image_shape)
     detector = model_controls({"Detector preset": preset}, setup.x_train,
                               prefix="an_tab_" if tabular else "an_img_",
-                              link=link, fixed=("network", "contamination", "smoothing",
-                                            "neighbor_weight", "neighbor_loss", "score"))
+                              link=link, fixed=(*PAGE_FIXED["anomaly"], "smoothing",
+                                                "score"))  # these two have their own widgets
     smoothing_param = PARAMS["smoothing"]
     # table rows: the boxes show, disabled, what a table uses (no smoothing, the plain error)
     # under their own keys, so that the image settings are kept for the next image set-up

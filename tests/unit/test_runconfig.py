@@ -10,6 +10,7 @@ from aecore.runconfig import (
     config_of,
     page_settings,
     parse_param,
+    preset_for,
     result_for,
 )
 
@@ -82,6 +83,19 @@ def test_bad_url_values_raise_sentences(name, text, message):
 def test_choices_are_read_whatever_their_case_or_as_their_select_box_shows_them(name, text,
                                                                                 value):
     assert parse_param(name, text) == value
+
+
+@pytest.mark.parametrize(("page", "params", "settings", "kept"), [
+    ("reduction", {"network": "conv"}, {}, "network at dense"),
+    ("denoising", {"neighbor_weight": 0.5}, {"architecture": "Convolutional"},
+     "neighbor_weight at 0.0"),
+    ("anomaly", {"contamination": 0.3}, {}, "contamination at 0.1")])
+def test_a_config_cannot_change_what_its_page_keeps(page, params, settings, kept):
+    with pytest.raises(ValueError, match=f"page keeps {kept}"):
+        RunConfig.from_dict({"page": page, "params": params, "settings": settings})
+    same = {name: getattr(preset_for(page, settings), name) for name in params}
+    assert RunConfig.from_dict({"page": page, "params": same, "settings": settings}).params \
+        == same  # the page's own value, as every exported config holds it, is fine
 
 
 def test_a_config_names_choices_as_a_link_may():
