@@ -833,8 +833,9 @@ def sweep_curve(table: pd.DataFrame, param: str) -> go.Figure:
     ordered = param != "seed"  # seeds have no order: markers only, no trend line between them
     mode = "lines+markers" if ordered else "markers"
     panels = {"reconstruction MSE": "Held-out reconstruction MSE"}
-    if "5-NN accuracy" in rows and rows["5-NN accuracy"].notna().any():
-        panels["5-NN accuracy"] = "5-NN accuracy of the 2-D map"
+    if "5-NN accuracy" in rows and rows["5-NN accuracy"].notna().any():  # titles on two lines:
+        panels = {"reconstruction MSE": "Held-out<br>reconstruction MSE",  # side by side at
+                  "5-NN accuracy": "5-NN accuracy<br>of the 2-D map"}  # 900 px they overlapped
     fig = make_subplots(rows=1, cols=len(panels), subplot_titles=list(panels.values()))
     stopped = rows["state"].eq("stopped").to_numpy() if "state" in rows else np.zeros(len(x), bool)
     ae_symbols = np.where(stopped, "circle-open", "circle")
@@ -853,5 +854,6 @@ def sweep_curve(table: pd.DataFrame, param: str) -> go.Figure:
     fig.update_yaxes(title_text="MSE per feature", rangemode="tozero", row=1, col=1)
     if len(panels) == 2:
         fig.update_yaxes(title_text="accuracy", range=[0, 1], row=1, col=2)
-    fig.update_layout(height=360, margin=dict(l=10, r=10, t=40, b=10), hovermode="x unified")
+    fig.update_layout(height=380, margin=dict(l=10, r=10, t=60 if len(panels) == 2 else 40,
+                                              b=10), hovermode="x unified")
     return fig

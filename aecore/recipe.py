@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-HEADER = "# Run from the project's root folder, or anywhere after `pip install -e .` there.\n"
+HEADER = ("# Save as a file in the project's root folder and run it there (python FILE.py), or\n"
+          "# anywhere after `pip install -e .` in that folder: Python finds aecore beside the\n"
+          "# script, not in the folder it is started from.\n")
 
 
 def _stop(estimator: Any, name: str) -> str:
