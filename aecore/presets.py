@@ -24,7 +24,7 @@ SEED_TUTORIAL = Autoencoder(code_size=2, hidden_layers=(400, 200, 100, 50), loss
 NEIGHBOR_AUTOENCODER = Autoencoder(neighbor_weight=0.5, neighbor_loss="embedding", epochs=150,
                                    batch_size=64, learning_rate=2e-3, lr_decay=True)
 REDUCTION_PRESETS = {"App defaults": DEFAULT_AUTOENCODER,
-                     "Seed tutorial (784-400-200-100-50-2)": SEED_TUTORIAL,
+                     "Seed tutorial (…-400-200-100-50-2)": SEED_TUTORIAL,
                      "Neighbour-preserving (UMAP loss)": NEIGHBOR_AUTOENCODER}
 
 # bench/denoising.py (BENCHMARKS.md): at Gaussian σ 0.5 on the MNIST sample, batches of 32
