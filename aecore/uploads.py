@@ -16,6 +16,7 @@ import os
 import re
 import zipfile
 import zlib
+from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 import numpy as np
@@ -193,7 +194,7 @@ def csv_columns(content: bytes, header: bool = True) -> list[str]:
     return _csv_layout(_csv_text(content, "the file"), header, "the file")[0]
 
 
-def likely_label_column(columns: list[str], text: list[str] = ()) -> str | None:
+def likely_label_column(columns: Sequence[str], text: Sequence[str] = ()) -> str | None:
     """The column a CSV's labels are most likely in, to offer first: the one whose name,
     ignoring case and surrounding spaces, comes first in :data:`LABEL_COLUMN_NAMES` ("label",
     "labels", "class", "target", "y", …); else the only column holding text, since every
