@@ -55,6 +55,8 @@ class AnomalySetup:
         Test rows, for the final scores.
     y_test : ndarray of shape (n_test,), dtype int
         1 = anomaly, 0 = normal.
+    test_classes : ndarray of shape (n_test,), dtype str
+        The class each test row came from, by name (e.g. "3", "malignant").
     image_shape : tuple of (int, int) or None
         (height, width) of an image row; None for tabular data.
     description : str
@@ -67,6 +69,7 @@ class AnomalySetup:
     y_val: np.ndarray
     x_test: np.ndarray
     y_test: np.ndarray
+    test_classes: np.ndarray
     image_shape: tuple[int, int] | None  # None for tabular data
     description: str
 
@@ -120,15 +123,17 @@ def contaminate(x_normal: np.ndarray, x_anomalous: np.ndarray, share: float,
     return x[order], flags[order]
 
 
-def _labelled_halves(x: np.ndarray, y: np.ndarray, seed: int):
-    """Split held-out data in half, stratified: validation (for rules that need labels) and
-    test; a ValueError in one sentence when there are too few held-out rows of a kind."""
+def _labelled_halves(x: np.ndarray, y: np.ndarray, classes: np.ndarray, seed: int):
+    """Split held-out rows, their anomaly labels and class names in half, stratified by label:
+    validation (for rules that need labels) and test, as ``x_val, x_test, y_val, y_test,
+    classes_val, classes_test``; a ValueError in one sentence when there are too few held-out
+    rows of a kind."""
     counts = np.bincount(y, minlength=2)
     if counts.min() < 2:
         raise ValueError(f"The held-out data have {counts[0]} normal and "
                          f"{counted(counts[1], 'anomalous row')}; splitting them into validation "
                          "and test rows needs at least two of each, so use more data.")
-    return train_test_split(x, y, test_size=0.5, random_state=seed, stratify=y)
+    return train_test_split(x, y, classes, test_size=0.5, random_state=seed, stratify=y)
 
 
 def image_setup(data: Dataset, mode: str, digit: int, contamination: float = 0.0,
@@ -168,12 +173,14 @@ def image_setup(data: Dataset, mode: str, digit: int, contamination: float = 0.0
     anomalous = _anomalous_class(data, mode, digit)
     x_train, flags = contaminate(data.x_train[~anomalous(data.y_train)],
                                  data.x_train[anomalous(data.y_train)], contamination, seed)
-    x_val, x_test, y_val, y_test = _labelled_halves(
-        data.x_test, anomalous(data.y_test).astype(int), seed)
+    class_names = np.array([data.label_name(label) for label in data.y_test])
+    x_val, x_test, y_val, y_test, _, test_classes = _labelled_halves(
+        data.x_test, anomalous(data.y_test).astype(int), class_names, seed)
     name = data.label_name(digit)
     what = (f"normal = {name}, anomalies = every other class" if mode == "one-class"
             else f"normal = every class but {name}, anomalies = {name}")
-    return AnomalySetup(x_train, flags, x_val, y_val, x_test, y_test, data.image_shape,
+    return AnomalySetup(x_train, flags, x_val, y_val, x_test, y_test, test_classes,
+                        data.image_shape,
                         f"{data.name}: {what}")
 
 
@@ -258,8 +265,9 @@ def breast_cancer_setup(contamination: float = 0.0, seed: int = 0) -> AnomalySet
         return np.clip((a - low) / np.where(high > low, high - low, 1), 0, 1).astype("float32")
 
     x_train, flags = contaminate(scale(normal), scale(x_fit[y_fit == 1]), contamination, seed)
-    x_val, x_test, y_val, y_test = _labelled_halves(scale(x_held), y_held, seed)
-    return AnomalySetup(x_train, flags, x_val, y_val, x_test, y_test, None,
+    x_val, x_test, y_val, y_test, _, test_classes = _labelled_halves(
+        scale(x_held), y_held, np.array(bunch.target_names)[1 - y_held], seed)
+    return AnomalySetup(x_train, flags, x_val, y_val, x_test, y_test, test_classes, None,
                         f"{BREAST_CANCER}: normal = benign, anomalies = malignant")
 
 
@@ -835,8 +843,9 @@ def curves(scores: np.ndarray, labels: np.ndarray) -> Curves:
                   float(auc(recall, precision)))
 
 
-def scores_table(scores: np.ndarray, labels: np.ndarray, threshold: float) -> pd.DataFrame:
-    """Anomaly scores with labels and flags at a threshold, for export.
+def scores_table(scores: np.ndarray, labels: np.ndarray, classes: np.ndarray,
+                 threshold: float) -> pd.DataFrame:
+    """Anomaly scores with labels, classes and flags at a threshold, for export.
 
     Parameters
     ----------
@@ -844,13 +853,16 @@ def scores_table(scores: np.ndarray, labels: np.ndarray, threshold: float) -> pd
         Anomaly scores (e.g. reconstruction errors).
     labels : ndarray of shape (n_rows,)
         1 for an anomaly, 0 for normal.
+    classes : ndarray of shape (n_rows,)
+        The class each row came from, by name (:attr:`AnomalySetup.test_classes`).
     threshold : float
         A score above it is flagged.
 
     Returns
     -------
     pandas.DataFrame
-        Index ``row``; columns ``anomaly_score``, ``is_anomaly``, ``flagged`` (0/1).
+        Index ``row``; columns ``anomaly_score``, ``is_anomaly`` (0/1), ``class``, ``flagged``
+        (0/1).
     """
-    return pd.DataFrame({"anomaly_score": scores, "is_anomaly": labels,
+    return pd.DataFrame({"anomaly_score": scores, "is_anomaly": labels, "class": classes,
                          "flagged": (scores > threshold).astype(int)}).rename_axis("row")

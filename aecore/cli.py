@@ -41,7 +41,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from aecore.events import StageEvent
 from aecore.spec import counted, loss_name, quoted
@@ -53,6 +53,14 @@ EXIT_FAILED, EXIT_USAGE, EXIT_ABORTED = 1, 2, 130
 
 class UserError(Exception):
     """A mistake in the command, the config or the data: reported as one ``error:`` line."""
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse with its usage mistakes in one ``error:`` line, like every other mistake here
+    (argparse prints the usage first, on a line of its own); ``--help`` still shows the usage."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"error: {message} (see {self.prog} --help)\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -69,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         0 on success, 1 for a fit that diverged or trained no epoch, 2 for a user's mistake,
         130 when aborted by Ctrl-C.
     """
-    args = _parser().parse_args(argv)  # exits 2 with argparse's usage line on a bad command
+    args = _parser().parse_args(argv)  # exits 2 with one error line on a bad command
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter
     try:
         return args.run(args)
@@ -82,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _OneLineParser(
         prog="python -m aecore",
         description="Autoencoder Lab without the app: train a run from its config, sweep one "
                     "of its hyperparameters, list runs.")
@@ -147,6 +155,12 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
 
 # ---- runs ------------------------------------------------------------------------------------
 def _runs(args: argparse.Namespace) -> int:
+    from aecore.runs import store_dir
+
+    folder = Path(args.store or store_dir()).expanduser()
+    if not folder.exists():  # listing a store that is not there does not make one
+        print(f"No runs yet in {folder}.")
+        return 0
     store = _open_store(args.store)
     table = store.table()
     if table.empty:

@@ -185,11 +185,11 @@ with below:
                                          captions=captions), key="an_gallery")
         st.caption("A = truly anomalous, N = normal; the number is the anomaly score.")
     else:
-        st.dataframe(pd.DataFrame({"score": test_scores[picks], "anomalous": y_test[picks]},
-                                  index=picks), key="an_rows")
+        st.dataframe(pd.DataFrame({"score": test_scores[picks], "anomalous": y_test[picks],
+                                   "class": setup.test_classes[picks]}, index=picks), key="an_rows")
 
-    export_section(result, {"test scores": lambda: anomaly.scores_table(test_scores, y_test,
-                                                                         threshold),
+    export_section(result, {"test scores": lambda: anomaly.scores_table(
+                                test_scores, y_test, setup.test_classes, threshold),
                             "threshold rules": lambda: table})
 
     with st.expander("Reproduce this run in Python"):

@@ -71,6 +71,20 @@ def test_a_set_up_names_its_class_by_the_datasets_class_name(digits):
         "normal = every class but 3, anomalies = 3")  # labels that are their own names
 
 
+def test_test_rows_keep_their_class_names_for_the_scores_export(digits):
+    named = dataclasses.replace(digits, class_names=tuple(f"class {i}" for i in range(10)))
+    setup = anomaly.image_setup(named, "one-class", 3)
+    is_three = setup.test_classes == "class 3"
+    assert is_three.sum() + np.sum(setup.y_test) == len(setup.y_test)  # class 3 is the normal one
+    np.testing.assert_array_equal(setup.y_test, ~is_three)
+    table = anomaly.scores_table(np.array([0.1, 0.5] * 3), np.array([0, 1] * 3),
+                                 np.array(["a", "b"] * 3), threshold=0.3)
+    assert list(table.columns) == ["anomaly_score", "is_anomaly", "class", "flagged"]
+    assert table["class"].tolist() == ["a", "b"] * 3 and table["flagged"].tolist() == [0, 1] * 3
+    cancer = anomaly.breast_cancer_setup()
+    np.testing.assert_array_equal(cancer.test_classes == "malignant", cancer.y_test == 1)
+
+
 @pytest.mark.parametrize("share", [0.0, 0.05, 0.1, 0.2])
 def test_contamination_share_is_exact(share, rng):
     x, flags = anomaly.contaminate(rng.random((380, 4)), rng.random((100, 4)), share)

@@ -151,6 +151,13 @@ def test_usage_errors_and_an_empty_store(home):
     assert code == 2 and "--config" in err
     code, out, _ = _run_main("runs")
     assert code == 0 and out.strip() == f"No runs yet in {home / 'runs'}."
+    assert not (home / "runs").exists()  # listing made no store
+    code, out, _ = _run_main("runs", "--store", str(home / "elsewhere"))
+    assert out.strip() == f"No runs yet in {home / 'elsewhere'}."
+    assert not (home / "elsewhere").exists()
+    code, _, err = _run_main("trian")
+    assert code == 2 and err.startswith("error: argument COMMAND: invalid choice: 'trian'")
+    assert len(err.strip().splitlines()) == 1
 
 
 def test_a_file_read_upload_refuses_is_an_error_line(home):
