@@ -309,6 +309,45 @@ def preset_for(page: str, settings: Mapping[str, Any], data: Any = None) -> Any:
     return clone(presets.TABULAR_DETECTOR if tabular else presets.IMAGE_DETECTOR)
 
 
+def used_params(config: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored run config's hyperparameters that its model uses, for tables that compare runs.
+
+    Parameters
+    ----------
+    config : mapping
+        A :meth:`RunConfig.to_dict` (``page``, ``params``, ``settings``).
+
+    Returns
+    -------
+    dict
+        ``config["params"]`` without those its estimator ignores given the others (a
+        convolutional network's code size, a dense one's filters: ``unused_params()``); all of
+        them where the page's estimator does not take them (a config from an older version).
+    """
+    params = dict(config.get("params", {}))
+    try:
+        estimator = preset_for(config["page"], config.get("settings", {})).set_params(**params)
+    except (KeyError, TypeError, ValueError):
+        return params
+    ignored = estimator.unused_params()
+    return {name: value for name, value in params.items() if name not in ignored}
+
+
+def setting_labels() -> list[str]:
+    """Every page setting's label ("Noise level", "Set-up"…), each once, in the pages' order:
+    the columns :func:`labelled_settings` gives."""
+    return list(dict.fromkeys(setting.label for page in PAGES
+                              for setting in page_settings(page).values()))
+
+
+def labelled_settings(config: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored run config's page settings by their labels, e.g. ``{"Noise": "gaussian",
+    "Noise level": 0.5}``; a setting this version does not know keeps its name."""
+    known = page_settings(config["page"]) if config.get("page") in PAGES else {}
+    return {known[name].label if name in known else name: value
+            for name, value in config.get("settings", {}).items()}
+
+
 def config_of(result: Any) -> RunConfig:
     """The config that :func:`result_for` turns back into ``result``'s training.
 

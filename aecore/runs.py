@@ -367,15 +367,22 @@ class RunStore:
         pandas.DataFrame
             Index ``id``; columns ``created``, ``page``, ``dataset_name``, ``status``,
             ``epochs_done``, ``seconds``, then one per score name, then one per hyperparameter
-            in ``config["params"]`` (both in the order they first appear, oldest run first).
-            A missing score or hyperparameter is NaN; a list or tuple hyperparameter is shown
-            as text, ``(400, 200, 100)`` as ``"400-200-100"``. A hyperparameter whose name is
+            in ``config["params"]``, then one per page setting by its label ("Noise level";
+            :func:`aecore.runconfig.labelled_settings`), each in the order they first appear,
+            oldest run first. A missing score, hyperparameter or setting is NaN, and so is a
+            hyperparameter the run's model does not use (a convolutional network's code size:
+            :func:`aecore.runconfig.used_params`); a list or tuple hyperparameter is shown as
+            text, ``(400, 200, 100)`` as ``"400-200-100"``. A hyperparameter whose name is
             already a column is named ``"<name> (param)"``. With no runs, an empty table with
             the base columns.
         """
+        from aecore.runconfig import labelled_settings, used_params
+
         runs = self.runs()
         score_names = _first_seen(run.scores for run in reversed(runs))
         param_names = _first_seen(run.config.get("params", {}) for run in reversed(runs))
+        settings = {run.id: labelled_settings(run.config) for run in runs}
+        setting_names = _first_seen(settings[run.id] for run in reversed(runs))
         taken = {"id", *BASE_COLUMNS, *score_names}
         param_columns = {name: f"{name} (param)" if name in taken else name
                          for name in param_names}
@@ -383,11 +390,12 @@ class RunStore:
         for run in runs:
             record: dict[str, Any] = {"id": run.id, **{c: getattr(run, c) for c in BASE_COLUMNS}}
             record.update({name: run.scores.get(name, math.nan) for name in score_names})
-            params = run.config.get("params", {})
+            params = used_params(run.config)
             record.update({column: _shown(params[name]) if name in params else math.nan
                            for name, column in param_columns.items()})
+            record.update({name: settings[run.id].get(name, math.nan) for name in setting_names})
             records.append(record)
-        columns = ["id", *BASE_COLUMNS, *score_names, *param_columns.values()]
+        columns = ["id", *BASE_COLUMNS, *score_names, *param_columns.values(), *setting_names]
         if not records:
             empty = {"id": "int64", "created": "str", "page": "str", "dataset_name": "str",
                      "status": "str", "epochs_done": "int64", "seconds": "float64"}

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from aecore import plots
-from aecore.runconfig import PAGES
+from aecore.runconfig import PAGES, setting_labels
 from aecore.runs import RunStore, reopen
 from aecore.spec import label_name, param_label
 from lab_ui import column_grid, hover_drawings, log_scale_toggle, open_run, selected_points
@@ -89,6 +89,13 @@ st.plotly_chart(plots.runs_loss_curves({f"run {i}": run.history for i, run in ru
 st.subheader("Scores")
 compared = table.loc[selected]
 scores = [c for c in compared.columns if any(c in run.scores for run in runs.values())]
+differing = [c for c in ("dataset_name", *setting_labels())
+             if c in compared and compared[c].dropna().astype(str).nunique() > 1]
+if differing:
+    st.warning("These runs differ in " + ", ".join(
+        f"{'dataset' if c == 'dataset_name' else c.lower()} ("
+        + ", ".join(f"run {i}: {plain_text(str(v))}" for i, v in compared[c].dropna().items())
+        + ")" for c in differing) + ", so their scores are not like for like.")
 st.dataframe(compared[scores].T.rename(columns=lambda i: f"run {i}"), key="runs_scores",
              height=35 * (len(scores) + 1) + 3)  # every score (by default 10 rows, then scroll)
 
@@ -120,8 +127,8 @@ for column, (run_id, run) in zip(columns, runs.items(), strict=True):
 st.subheader("Hyperparameters against a score")
 score = st.selectbox("Score", scores, key="runs_score")
 params = sorted({name for run in runs.values() for name in run.config["params"]}
-                & set(compared.columns))
+                & set(compared.columns)) + [c for c in setting_labels() if c in compared]
 st.plotly_chart(plots.parallel_coordinates(compared[[*params, score]], score),
                 key="runs_parcoords")
-st.caption("One line per run that has this score; axes show the hyperparameters that all "
-           "these runs have and that differ between them.")
+st.caption("One line per run that has this score; axes show the hyperparameters and page "
+           "settings that all these runs have (and use) and that differ between them.")

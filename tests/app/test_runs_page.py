@@ -93,6 +93,8 @@ def test_an_anomaly_runs_map_shows_its_own_test_rows_as_normal_and_anomalous(two
     assert not at.exception and not at.error
     charts = {c.key: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
     assert [t["name"] for t in charts["runs_map_3"]["data"]] == ["normal", "anomalous"]
+    differs = [w.value for w in at.warning if "differ in" in w.value]
+    assert bool(differs) == (source == "breast-cancer"), differs  # its own dataset
     expected_name = "Breast cancer (30 features)" if source == "breast-cancer" else "8×8 digits"
     assert at.dataframe[0].value.set_index("id").loc[3, "dataset_name"] == expected_name
     n_points = sum(len(_plotly_array(t["customdata"])) for t in charts["runs_map_3"]["data"])
@@ -115,6 +117,25 @@ def test_a_conditional_vae_run_is_compared_and_exported_with_its_labels(two_runs
     assert not at.exception and not at.error, [e.value for e in at.error]
     charts = {c.key: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
     assert "runs_map_3" in charts
+
+
+def test_denoising_runs_on_different_noise_say_so_and_chart_it(two_runs):
+    for noise, level in (("gaussian", 0.5), ("speckle", 0.6)):
+        result = result_for(RunConfig("denoising", "digits", n_train=300, params=dict(
+            epochs=1, code_size=8, hidden_layers=(16,), seed=1), settings=dict(
+            architecture="Dense", noise=noise, level=level)))
+        result.fit()
+        record(result, two_runs)
+    at = select(open_runs(), [0, 1])  # runs 4 and 3
+    assert not at.exception and not at.error
+    [warning] = [w.value for w in at.warning if "differ in" in w.value]
+    assert warning == ("These runs differ in noise (run 4: speckle, run 3: gaussian), noise "
+                       "level (run 4: 0.6, run 3: 0.5), so their scores are not like for like.")
+    at = at.selectbox(key="runs_score").set_value("PSNR (dB)").run()
+    parcoords = json.loads(next(c for c in at.get("plotly_chart")
+                                if c.key == "runs_parcoords").proto.spec)
+    axes = [d["label"] for d in parcoords["data"][0]["dimensions"]]
+    assert axes == ["Noise", "Noise level", "PSNR (dB)"]
 
 
 def test_a_run_opens_on_its_page_with_its_settings_and_model(two_runs):

@@ -227,3 +227,22 @@ def test_loss_scores_read_as_people_say_them_even_in_runs_saved_with_history_key
                                                   "final neighbour": 0.5, "5-NN accuracy": 0.75}
     assert list(store.table().columns[len(BASE_COLUMNS):][:3]) == [
         "final validation loss", "final neighbour", "5-NN accuracy"]
+
+
+def test_the_table_leaves_unused_hyperparameters_blank_and_shows_page_settings(tmp_path, fitted):
+    """A convolutional denoiser has no code size and a dense one no filters; two denoising runs
+    on different noise must say so, or their PSNRs read as like for like."""
+    store = RunStore(tmp_path)
+    dense = {**_config(fitted, page="denoising"),
+             "settings": {"architecture": "Dense", "noise": "speckle", "level": 0.6}}
+    conv = {**dense, "params": {**dense["params"], "network": "conv", "filters": 8},
+            "settings": {"architecture": "Convolutional", "noise": "gaussian", "level": 0.5}}
+    dense_id, conv_id = (store.add(fitted, c, SCORES, "8×8 digits") for c in (dense, conv))
+    table = store.table()
+    assert table.loc[dense_id, "code_size"] == 2 and np.isnan(table.loc[dense_id, "filters"])
+    assert table.loc[conv_id, "filters"] == 8 and np.isnan(table.loc[conv_id, "code_size"])
+    assert table.loc[[dense_id, conv_id], "Noise"].tolist() == ["speckle", "gaussian"]
+    assert table.loc[[dense_id, conv_id], "Noise level"].tolist() == [0.6, 0.5]
+    assert list(table.columns[-3:]) == ["Architecture", "Noise", "Noise level"]
+    reduction = store.add(fitted, _config(fitted), SCORES, "8×8 digits")
+    assert store.table().loc[reduction, ["Noise", "Noise level"]].isna().all()
