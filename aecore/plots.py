@@ -534,7 +534,8 @@ def matrix_heatmap(table, title: str, unit: str = "dB") -> go.Figure:
     Returns
     -------
     plotly.graph_objects.Figure
-        A Viridis heatmap, each cell labelled with its value to one decimal.
+        A Viridis heatmap, each cell labelled with its value to one decimal, one equal
+        cell per row and column, ticked with its index or column value.
     """
     fig = go.Figure(go.Heatmap(
         z=table.to_numpy(), x=[f"{c:g}" for c in table.columns],
@@ -545,6 +546,10 @@ def matrix_heatmap(table, title: str, unit: str = "dB") -> go.Figure:
         colorbar=dict(title=unit)))
     fig.update_layout(title=title, height=340, margin=dict(l=10, r=10, t=40, b=10),
                       xaxis_title=table.columns.name, yaxis_title=table.index.name)
+    # category axes: Plotly reads "0.1" as a number and would draw cells of unequal width
+    # between ticks of its own choosing; each level is one equal, labelled cell
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(type="category")
     return fig
 
 

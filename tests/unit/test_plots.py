@@ -195,3 +195,12 @@ def test_parallel_coordinates_keep_every_run_with_the_score_by_dropping_axes_som
     assert [d["label"] for d in trace.dimensions] == ["Epochs", "Loss", "final loss"]
     assert all(len(d["values"]) == 3 and not np.isnan(d["values"]).any()
                for d in trace.dimensions)
+
+
+def test_a_matrix_heatmap_draws_one_labelled_cell_per_level_however_uneven_the_levels():
+    table = pd.DataFrame([[10.0, 12.0, 9.0], [11.0, 13.0, 10.0]], index=pd.Index(
+        [0.1, 0.7], name="train level"), columns=pd.Index([0.0, 0.1, 0.9], name="test level"))
+    fig = plots.matrix_heatmap(table, "PSNR")
+    assert fig.layout.xaxis.type == "category" and fig.layout.yaxis.type == "category"
+    assert list(fig.data[0].x) == ["0", "0.1", "0.9"] and list(fig.data[0].y) == ["0.1", "0.7"]
+    assert fig.layout.xaxis.title.text == "test level"
