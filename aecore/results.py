@@ -21,7 +21,7 @@ from aecore.data import Dataset, evaluation_points, one_per_class
 from aecore.denoise import denoising_scores, filtered_images, improvement
 from aecore.embed import Map2D, code_map
 from aecore.noise import corrupt
-from aecore.spec import counted, loss_name
+from aecore.spec import counted, label_name, loss_name
 
 EpochCallback = Callable[[Any], None]
 GALLERY_SIZE = 8  # images in the Denoising page's before/after galleries
@@ -183,13 +183,20 @@ class TrainedResult:
         Returns
         -------
         pandas.DataFrame
-            One row per point of :attr:`held_out_codes` (index ``point``): ``label``, then
+            One row per point of :attr:`held_out_codes` (index ``point``): ``label`` (the
+            number), ``class`` (its name, e.g. "Barolo": :meth:`class_names_of`), then
             ``code 1`` … ``code k``.
         """
         codes = self.held_out_codes.reshape(len(self.held_out_codes), -1)
         table = pd.DataFrame(codes, columns=[f"code {i + 1}" for i in range(codes.shape[1])])
         table.insert(0, "label", self.held_out_labels)
+        table.insert(1, "class", self.class_names_of(self.held_out_labels))
         return table.rename_axis("point")
+
+    def class_names_of(self, labels: np.ndarray) -> list[str]:
+        """The class name of each label in ``labels`` (:attr:`held_out_class_names`; a label
+        without a name is its own), for exports that a person reads."""
+        return [label_name(int(label), self.held_out_class_names) for label in labels]
 
     def is_for(self, data: Dataset) -> bool:
         """Whether this result belongs to ``data``, the dataset the page shows now.
@@ -457,14 +464,15 @@ class DenoisingResult(TrainedResult):
         Returns
         -------
         pandas.DataFrame
-            Index ``image`` (held-out point); columns ``label``, ``noisy PSNR (dB)``,
+            Index ``image`` (held-out point); columns ``label``, ``class`` (its name),
+            ``noisy PSNR (dB)``,
             ``denoised PSNR (dB)``, ``noisy SSIM``, ``denoised SSIM`` (SSIM left out for data
             that are not images).
         """
         from aecore.image_quality import psnr, ssim
 
         clean, labels = self.evaluation
-        table = pd.DataFrame({"label": labels})
+        table = pd.DataFrame({"label": labels, "class": self.class_names_of(labels)})
         for name, images in (("noisy", self.noisy_eval), ("denoised", self.denoised)):
             table[f"{name} PSNR (dB)"] = psnr(clean, images)
             if self.data.image_shape is not None:

@@ -112,7 +112,7 @@ def test_a_conditional_vae_run_is_compared_and_exported_with_its_labels(two_runs
         epochs=1, code_size=2, hidden_layers=(16,), conditional=True, seed=1)))
     result.fit()
     record(result, two_runs)
-    assert result.codes_table().shape == (len(result.evaluation[0]), 3)  # label, 2 codes
+    assert result.codes_table().shape == (len(result.evaluation[0]), 4)  # label, class, codes
     at = select(open_runs(), [0, 1])  # the VAE run (3) and reduction run 2
     assert not at.exception and not at.error, [e.value for e in at.error]
     charts = {c.key: json.loads(c.proto.spec) for c in at.get("plotly_chart")}

@@ -1,5 +1,7 @@
 """A run's config: JSON round trips, one-sentence errors, and the result it builds."""
 
+import dataclasses
+
 import pytest
 
 from aecore.results import AnomalyResult, DenoisingResult, ReductionResult, VAEResult
@@ -116,3 +118,20 @@ def test_a_page_setting_choice_is_read_whatever_its_case():
 def test_hidden_layers_may_be_written_as_in_a_link():
     config = RunConfig.from_dict({"page": "reduction", "params": {"hidden_layers": "32, 16"}})
     assert config.params["hidden_layers"] == (32, 16)
+
+
+def test_exports_name_each_points_class_beside_its_label(digits):
+    """An upload's classes ("cat", "dog") are what its user knows, not 0 and 1."""
+    named = dataclasses.replace(digits, class_names=tuple(f"class {i}" for i in range(10)))
+    params = dict(epochs=1, code_size=4, hidden_layers=(16,), seed=1)
+    reduction = result_for(RunConfig("reduction", "digits", params, n_train=200), named)
+    denoising = result_for(RunConfig("denoising", "digits", params, n_train=200,
+                                     settings=dict(architecture="Dense")), named)
+    for result in (reduction, denoising):
+        result.fit()
+    codes = reduction.codes_table()
+    assert list(codes.columns[:3]) == ["label", "class", "code 1"]
+    assert (codes["class"] == "class " + codes["label"].astype(str)).all()
+    scores = denoising.per_image_scores()
+    assert list(scores.columns[:3]) == ["label", "class", "noisy PSNR (dB)"]
+    assert (scores["class"] == "class " + scores["label"].astype(str)).all()
