@@ -119,18 +119,19 @@ def _class_traces(points: np.ndarray, labels: np.ndarray, class_names: Sequence[
     return traces
 
 
-def _map_layout(fig: go.Figure, title: str, height: int) -> go.Figure:
-    """The layout every latent map shares: title, no tick labels, a legend of labels."""
+def _map_layout(fig: go.Figure, title: str, height: int, ticks: bool = False) -> go.Figure:
+    """The layout every latent map shares: title, tick labels only with ``ticks`` (a map's
+    coordinates mean nothing unless they are the codes themselves), a legend of labels."""
     fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=40, b=10),
-                      xaxis=dict(showticklabels=False, zeroline=False),
-                      yaxis=dict(showticklabels=False, zeroline=False),
+                      xaxis=dict(showticklabels=ticks, zeroline=False),
+                      yaxis=dict(showticklabels=ticks, zeroline=False),
                       legend=dict(title_text="label", itemsizing="constant", tracegroupgap=0))
     return fig
 
 
 def latent_scatter(points: np.ndarray, labels: np.ndarray, title: str = "", height: int = 380,
                    class_names: Sequence[str] = (),
-                   drawings: Sequence[str] | None = None) -> go.Figure:
+                   drawings: Sequence[str] | None = None, ticks: bool = False) -> go.Figure:
     """A 2-D map of points coloured by label, with a legend of labels; hover shows label and
     point index, and the image where ``drawings`` are given.
 
@@ -150,6 +151,9 @@ def latent_scatter(points: np.ndarray, labels: np.ndarray, title: str = "", heig
     drawings : sequence of str or None, default=None
         Each point's image as text (:func:`hover_drawings`), shown in its hover label; about
         0.3 kB of JSON a point, so the live maps redrawn every second leave them out.
+    ticks : bool, default=False
+        Number the axes: for a map whose coordinates are the codes themselves (a 2-D VAE's,
+        where the prior's N(0, I) is the scale to read them against).
 
     Returns
     -------
@@ -159,7 +163,7 @@ def latent_scatter(points: np.ndarray, labels: np.ndarray, title: str = "", heig
         of float64 in the figure's JSON, and finer than a screen can show).
     """
     return _map_layout(go.Figure(_class_traces(points, labels, class_names, drawings=drawings)),
-                       title, height)
+                       title, height, ticks)
 
 
 def _padded_range(values: np.ndarray, pad: float) -> list[float]:
@@ -559,7 +563,8 @@ def bar(values: np.ndarray, title: str, x_title: str) -> go.Figure:
     Parameters
     ----------
     values : ndarray of shape (n_values,)
-        Bar heights, drawn at x = 0, 1, …, n_values - 1.
+        Bar heights, drawn at x = 1, 2, …, n_values (code dimensions are numbered from 1,
+        as the exports' columns ``code 1``, ``code 2``…).
     title : str
         Figure title, with the values' unit (e.g. nats).
     x_title : str
@@ -570,7 +575,7 @@ def bar(values: np.ndarray, title: str, x_title: str) -> go.Figure:
     plotly.graph_objects.Figure
         A bar chart.
     """
-    fig = go.Figure(go.Bar(x=np.arange(len(values)), y=values))
+    fig = go.Figure(go.Bar(x=list(range(1, len(values) + 1)), y=values))
     fig.update_layout(title=title, height=300, margin=dict(l=10, r=10, t=40, b=10),
                       xaxis=dict(title=x_title, tickmode="linear", dtick=1))
     return fig

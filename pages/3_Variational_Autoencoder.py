@@ -64,12 +64,14 @@ with live:
                    f"summed over code dimensions, loss = reconstruction + β·KL (β = {vae.beta:g}).")
 
 with below:
-    st.subheader("3 · The latent map: click a point, or anywhere, to decode it")
+    st.subheader("3 · The latent map: click a point" + (", or anywhere," if vae.code_size == 2
+                                                         else "") + " to decode it")
     left, right = wrapping_area("widgets", "latent_map").columns([3, 1])
     codes = code_map(result.held_out_codes, 0).points
     figure = plots.latent_scatter(codes, y_eval, "Held-out codes (μ)",
                                   class_names=data.class_names,
-                                  drawings=hover_drawings(x_eval, data.image_shape))
+                                  drawings=hover_drawings(x_eval, data.image_shape),
+                                  ticks=vae.code_size <= 2)
     if vae.code_size == 2:  # the map's coordinates are codes: any place can be decoded
         figure = plots.with_clickable_space(figure, codes)
     event = left.plotly_chart(figure, key="vae_map", on_select="rerun", selection_mode="points")
@@ -100,29 +102,32 @@ with below:
 
     st.subheader("4 · The latent grid")
     c1, c2, c3, c4 = wrapping_area("widgets", "grid").columns(4)
-    n = c1.slider("Grid size n", 3, 20, 10, key="vae_grid_n")
-    tail = c2.slider("Quantile range", 0.01, 0.45, 0.05, 0.01, key="vae_grid_q",
-                     help="The grid spans the prior's quantiles from this to 1 − this.")
-    dims = (0, 1)
-    if vae.code_size > 2:
-        dims = (c3.selectbox("Horizontal dimension", range(vae.code_size), 0, key="vae_dim_x"),
-                c4.selectbox("Vertical dimension", range(vae.code_size), 1, key="vae_dim_y"))
-        if dims[0] == dims[1]:
-            st.error("Pick two different dimensions.")
-            st.stop()
     label = None
     if vae.conditional:
         label = c3.selectbox("Generate the class", data.labels, 0, format_func=data.label_name,
                              key="vae_grid_label")
-    if vae.code_size >= 2:
-        grid = vae.latent_grid(n, dims, tail, 1 - tail, label)
-        st.plotly_chart(plots.image_rows([grid[r * n:(r + 1) * n] for r in range(n)],
-                                         data.display_shape, [""] * n, height_per_row=60),
-                        key="vae_grid")
-        st.caption(f"Code dimensions {dims[0]} (→) and {dims[1]} (↑) at the prior's "
-                   f"{tail:.0%}–{1 - tail:.0%} quantiles; other dimensions held at 0.")
-    else:
+    if vae.code_size == 1:
         st.info("A 1-D code has no grid; see the samples below.")
+    else:
+        n = c1.slider("Grid size n", 3, 20, 10, key="vae_grid_n")
+        tail = c2.slider("Quantile range", 0.01, 0.45, 0.05, 0.01, key="vae_grid_q",
+                         help="The grid spans the prior's quantiles from this to 1 − this.")
+        dims = (0, 1)
+        if vae.code_size > 2:
+            pick = (c3.selectbox("Horizontal dimension", range(vae.code_size), 0,
+                                 format_func=lambda d: f"code {d + 1}", key="vae_dim_x"),
+                    c4.selectbox("Vertical dimension", range(vae.code_size), 1,
+                                 format_func=lambda d: f"code {d + 1}", key="vae_dim_y"))
+            dims = pick if pick[0] != pick[1] else None
+        if dims is None:
+            st.error("Pick two different dimensions for the grid.")
+        else:
+            grid = vae.latent_grid(n, dims, tail, 1 - tail, label)
+            st.plotly_chart(plots.image_rows([grid[r * n:(r + 1) * n] for r in range(n)],
+                                             data.display_shape, [""] * n, height_per_row=60),
+                            key="vae_grid")
+            st.caption(f"Codes {dims[0] + 1} (→) and {dims[1] + 1} (↑) at the prior's "
+                       f"{tail:.0%}–{1 - tail:.0%} quantiles; the other codes held at 0.")
 
     st.subheader("5 · Sample and interpolate")
     c1, c2 = wrapping_area("charts", "samples").columns(2)
@@ -142,9 +147,11 @@ with below:
     c2.plotly_chart(plots.image_rows([path], data.display_shape, [""],
                                      captions=[f"{t:.1f}" for t in np.linspace(0, 1, steps)]),
                     key="vae_path")
-    c2.caption(f"Decoded codes on the line from {noun} #{a} (label "
-               f"{plain_text(data.label_name(int(y_eval[a])))}) to #{b} (label "
-               f"{plain_text(data.label_name(int(y_eval[b])))}).")
+    start_class = plain_text(data.label_name(int(y_eval[a])))
+    c2.caption(f"Decoded codes on the line from {noun} #{a} (label {start_class}) to #{b} "
+               f"(label {plain_text(data.label_name(int(y_eval[b])))})"
+               + (f", every one decoded as the class {start_class}, the first {noun}'s: the "
+                  "line moves through the style, not the class." if vae.conditional else "."))
 
     st.subheader("6 · Diagnostics")
     c1, c2 = wrapping_area("charts", "diagnostics").columns(2)

@@ -70,3 +70,33 @@ def test_the_interpolation_is_captioned_with_the_tenths_it_draws():
     at = click(open_page(dataset="digits", **{**TINY, "vae_epochs": 1}), "Train")
     ticks = chart(at, "vae_path")["layout"]["xaxis"]["ticktext"]
     assert ticks == [f"{t / 10:.1f}" for t in range(11)]
+
+
+def test_code_sizes_without_a_2d_map_show_only_what_applies_and_keep_the_page_whole():
+    at = click(open_page(dataset="digits", **{**TINY, "vae_epochs": 1}, vae_code_size=1),
+               "Train")
+    assert not at.exception
+    assert not [s for s in at.slider if s.key in ("vae_grid_n", "vae_grid_q")]  # no grid
+    assert any("1-D code has no grid" in i.value for i in at.info)
+    assert not any("or anywhere" in h.value for h in at.subheader)
+    at = click(open_page(dataset="digits", **{**TINY, "vae_epochs": 1}, vae_code_size=3),
+               "Train")
+    at = at.selectbox(key="vae_dim_y").set_value(0).run()  # the same as the horizontal one
+    assert not at.exception
+    assert any("Pick two different dimensions" in e.value for e in at.error)
+    for key in ("vae_samples", "vae_path", "vae_kl"):  # the rest of the page is still there
+        assert chart(at, key)["data"]
+    assert list(chart(at, "vae_kl")["data"][0]["x"]) == [1, 2, 3]  # as "code 1"… exports
+    at = at.selectbox(key="vae_dim_y").set_value(2).run()
+    assert any(c.value.startswith("Codes 1 (→) and 3 (↑)") for c in at.caption)
+
+
+def test_a_2d_maps_axes_are_numbered_and_a_conditional_path_names_its_class():
+    at = click(open_page(dataset="digits", **{**TINY, "vae_epochs": 1}, vae_conditional=True),
+               "Train")
+    layout = chart(at, "vae_map")["layout"]
+    assert layout["xaxis"]["showticklabels"] and layout["yaxis"]["showticklabels"]
+    assert any(h.value.startswith("3 · The latent map: click a point, or anywhere,")
+               for h in at.subheader)
+    [path] = [c.value for c in at.caption if c.value.startswith("Decoded codes on the line")]
+    assert "every one decoded as the class" in path
