@@ -4,6 +4,7 @@ and user images brought to a dataset's format. Nothing here trains (see aecore.r
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -101,7 +102,24 @@ def improvement(scores: pd.DataFrame) -> dict[str, float]:
             "over the noisy input": float(psnr_db["autoencoder"] - psnr_db["noisy input"])}
 
 
-def image_from_bytes(data: bytes, image_shape: tuple[int, int]) -> np.ndarray:
+@dataclass(frozen=True)
+class PreparedImage:
+    """An uploaded image made like the dataset's, and what was done to it.
+
+    Attributes
+    ----------
+    pixels : ndarray of shape (1, height * width), dtype float32
+        The image, pixels in [0, 1], bright ink on a dark background.
+    changes : tuple of str
+        Each change in words, e.g. "resized from 2000×50 to 28×28 (aspect ratio not kept)",
+        "made grey", "inverted (dark ink on light paper)"; empty when none was needed.
+    """
+
+    pixels: np.ndarray
+    changes: tuple[str, ...]
+
+
+def image_from_bytes(data: bytes, image_shape: tuple[int, int]) -> PreparedImage:
     """A PNG or JPEG as one flattened grey image in [0, 1], bright ink on a dark background.
 
     The image is read as an image viewer shows it (Pillow's ``ImageOps.exif_transpose`` turns
@@ -120,8 +138,8 @@ def image_from_bytes(data: bytes, image_shape: tuple[int, int]) -> np.ndarray:
 
     Returns
     -------
-    ndarray of shape (1, height * width), dtype float32
-        The image, pixels in [0, 1].
+    PreparedImage
+        The pixels, and the changes made to the file's image in words, for the user.
 
     Raises
     ------
@@ -129,12 +147,19 @@ def image_from_bytes(data: bytes, image_shape: tuple[int, int]) -> np.ndarray:
         If the file is not a readable PNG or JPEG, is animated, or has more than
         :data:`MAX_UPLOAD_PIXELS` (4096 × 4096) pixels.
     """
-    grey, _ = read_grey_image(data)
+    grey, colour = read_grey_image(data)
+    changes = ["made grey"] if colour else []
+    if grey.shape != tuple(image_shape):
+        (height, width), (to_height, to_width) = grey.shape, image_shape
+        kept = height * to_width == width * to_height
+        changes.append(f"resized from {width}×{height} to {to_width}×{to_height} pixels"
+                       + ("" if kept else " (aspect ratio not kept)"))
     resized = Image.fromarray(grey, mode="F").resize(image_shape[::-1], Image.Resampling.LANCZOS)
     pixels = np.clip(np.asarray(resized, dtype="float32"), 0.0, 1.0)
     if np.median(pixels) > 0.5:  # dark ink on light paper
         pixels = 1.0 - pixels
-    return pixels.reshape(1, -1)
+        changes.append("inverted (dark on light, where the data are bright on dark)")
+    return PreparedImage(pixels.reshape(1, -1), tuple(changes))
 
 
 _GREY_MODES = frozenset({"1", "L", "LA", "I", "I;16", "I;16B", "I;16L", "F"})

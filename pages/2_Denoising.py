@@ -113,7 +113,8 @@ with below:
     gain = result.improvement
     against_filters = (f"{signed(gain['over the best filter'])} dB against the best classical "
                        "filter and " if data.is_image else "")
-    st.caption(f"Mean over {counted(len(x_eval), 'held-out sample')}. The autoencoder is "
+    st.caption(f"Mean over {counted(len(x_eval), f'held-out {data.sample_noun}')}. The "
+               "autoencoder is "
                f"{against_filters}{signed(gain['over the noisy input'])} dB against the noisy "
                "input. PSNR stops at 100 dB: a sample identical to the clean one has infinite "
                "PSNR." + ("" if data.is_image else " Image filters and SSIM apply to images "
@@ -145,18 +146,23 @@ with below:
     st.subheader("6 · Try your own image")
     if not data.is_image:
         st.info("Your data are a table, not images: this section denoises an image.")
-    upload = st.file_uploader("A PNG or JPEG (a digit on plain paper works best)",
+    upload = st.file_uploader("A PNG or JPEG (one like the dataset's images, on plain paper, "
+                              "works best)",
                               type=["png", "jpg", "jpeg"], key="dn_upload",
                               disabled=not data.is_image)
     if upload is not None:
         try:
-            own = image_from_bytes(upload.getvalue(), data.image_shape)
+            prepared = image_from_bytes(upload.getvalue(), data.image_shape)
         except ValueError as err:
             st.error(plain_text(str(err)))
         else:
+            own = prepared.pixels
             own_noisy = corrupt(own, result.noise, result.level, result.noise_seed)
             st.plotly_chart(before_after(own_noisy, denoiser.reconstruct(own_noisy), own,
                                          data.display_shape), key="own", width=300)
+            st.caption("Your image, " + (", ".join(prepared.changes) if prepared.changes
+                                         else "as it is") + f", noised like the data "
+                       f"({NOISES[result.noise][0]} at {result.level:g}) and denoised.")
 
     with st.expander("Reproduce this run in Python"):
         st.code(result.recipe(), language="python")

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from PIL import Image
 
 from tests.e2e.harness import set_field
 
@@ -25,3 +26,9 @@ def test_denoiser_trains_live_and_refuses_a_non_image_upload(page, app_url, tmp_
     fake.write_bytes(b"this is text, not a picture")
     page.locator("input[type=file]").set_input_files(str(fake))
     page.get_by_text("not a readable PNG or JPEG").wait_for(timeout=30_000)
+
+    banner = tmp_path / "banner.png"  # a wide colour picture: the page says what it made of it
+    Image.new("RGB", (2000, 50), "white").save(banner)
+    page.locator("input[type=file]").set_input_files(str(banner))
+    page.get_by_text(re.compile(r"Your image, made grey, resized from 2000×50 to 28×28 pixels "
+                                r"\(aspect ratio not kept\), inverted")).wait_for(timeout=30_000)

@@ -97,7 +97,10 @@ def png_bytes(array: np.ndarray, fmt: str = "PNG") -> bytes:
 def test_uploaded_dark_on_light_image_is_resized_and_inverted():
     paper = np.full((56, 40), 255, dtype="uint8")
     paper[20:36, 18:22] = 0  # a dark stroke
-    image = image_from_bytes(png_bytes(paper, "JPEG"), (28, 28))
+    prepared = image_from_bytes(png_bytes(paper, "JPEG"), (28, 28))
+    image = prepared.pixels
+    assert prepared.changes == ("resized from 40×56 to 28×28 pixels (aspect ratio not kept)",
+                                "inverted (dark on light, where the data are bright on dark)")
     assert image.shape == (1, 784)
     assert image.min() >= 0 and image.max() <= 1
     assert np.median(image) < 0.1 and image.max() > 0.5  # dark background, bright ink
@@ -152,28 +155,32 @@ def test_a_phone_photo_is_turned_upright_by_its_exif_orientation():
     exif = Image.Exif()
     exif[0x0112] = 6  # rotate 90° clockwise to display
     data = _saved(Image.fromarray(_bar_image(vertical=True)), "JPEG", exif=exif.tobytes())
-    assert _is_horizontal_bar(image_from_bytes(data, (28, 28)))  # as a viewer shows it
+    assert _is_horizontal_bar(image_from_bytes(data, (28, 28)).pixels)  # as a viewer shows it
 
 
 def test_transparent_parts_are_read_as_white_paper():
     rgba = np.zeros((40, 40, 4), dtype="uint8")  # transparent black everywhere…
     rgba[18:22, 4:36] = [0, 0, 0, 255]  # …but an opaque black bar
-    pixels = image_from_bytes(_saved(Image.fromarray(rgba, "RGBA"), "PNG"), (28, 28))
+    pixels = image_from_bytes(_saved(Image.fromarray(rgba, "RGBA"), "PNG"), (28, 28)).pixels
     assert np.median(pixels) < 0.1 and pixels.max() > 0.5 and _is_horizontal_bar(pixels)
     palette = Image.fromarray(_bar_image(vertical=False)).convert("P")
     palette.info["transparency"] = 255  # the paper's palette entry is transparent
     assert _is_horizontal_bar(image_from_bytes(_saved(palette, "PNG", transparency=255),
-                                               (28, 28)))
+                                               (28, 28)).pixels)
 
 
 def test_sixteen_bit_and_cmyk_images_keep_their_grey_levels():
     grey16 = np.full((40, 40), 32768, dtype="uint16")  # mid grey
     grey16[18:22, 4:36] = 65535
-    pixels = image_from_bytes(_saved(Image.fromarray(grey16), "PNG"), (28, 28))
+    prepared = image_from_bytes(_saved(Image.fromarray(grey16), "PNG"), (28, 28))
+    pixels = prepared.pixels
+    assert "made grey" not in prepared.changes
     assert np.median(pixels) == pytest.approx(0.5, abs=0.02)  # not clipped to white
     cmyk = Image.fromarray(255 - _bar_image(vertical=False)).convert("L")
     cmyk = Image.merge("CMYK", [Image.new("L", cmyk.size, 0)] * 3 + [cmyk])  # ink in K
-    pixels = image_from_bytes(_saved(cmyk, "JPEG"), (28, 28))
+    prepared = image_from_bytes(_saved(cmyk, "JPEG"), (28, 28))
+    pixels = prepared.pixels
+    assert prepared.changes[0] == "made grey"
     assert np.median(pixels) < 0.1 and _is_horizontal_bar(pixels)
 
 
@@ -197,3 +204,12 @@ def test_conv_denoiser_blocks_convolve_at_each_resolution_before_halving():
     assert decoder == ["decoder_conv_1", "decoder_conv_1_0", "decoder_conv_0", "decoder_conv_0_0"]
     assert ConvSpec(filters=4, depth=2).architecture(784).startswith(
         "28×28 → conv 4, conv 4 ↓2 → conv 8, conv 8 ↓2 → code 7×7×8")
+
+
+def test_an_image_of_the_datas_own_size_and_kind_is_left_as_it_is():
+    ink = np.zeros((28, 28), dtype="uint8")
+    ink[10:18, 12:16] = 255
+    prepared = image_from_bytes(png_bytes(ink, "PNG"), (28, 28))
+    assert prepared.changes == () and prepared.pixels.max() == 1.0
+    assert image_from_bytes(png_bytes(np.zeros((14, 14), "uint8"), "PNG"), (28, 28)).changes == (
+        "resized from 14×14 to 28×28 pixels",)
