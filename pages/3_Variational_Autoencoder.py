@@ -24,6 +24,7 @@ from lab_ui.layout import wrapping_area
 from lab_ui.text import plain_text
 
 st.set_page_config(page_title="Variational autoencoder · Autoencoder Lab", layout="wide")
+GRID_HEIGHT = 720  # px at most: a square grid taller than its column is wide had blank bands
 
 
 
@@ -124,7 +125,8 @@ with below:
         else:
             grid = vae.latent_grid(n, dims, tail, 1 - tail, label)
             st.plotly_chart(plots.image_rows([grid[r * n:(r + 1) * n] for r in range(n)],
-                                             data.display_shape, [""] * n, height_per_row=60),
+                                             data.display_shape, [""] * n,
+                                             height_per_row=min(60, GRID_HEIGHT // n)),
                             key="vae_grid")
             st.caption(f"Codes {dims[0] + 1} (→) and {dims[1] + 1} (↑) at the prior's "
                        f"{tail:.0%}–{1 - tail:.0%} quantiles; the other codes held at 0.")
