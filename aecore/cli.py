@@ -6,7 +6,7 @@ hyperparameters, and list stored runs.
     python -m aecore train --config run.json --out runs/mine [--data mnist_sample] [--store DIR]
     python -m aecore sweep --config run.json --param code_size --values 1,2,4,8 [--data KEY]
                            [--jobs 2] [--out DIR] [--store DIR]
-    python -m aecore runs [--store DIR]
+    python -m aecore runs [--store DIR] [--csv]
 
 ``train`` reads a :class:`aecore.runconfig.RunConfig` (the JSON the app's hyperparameter export
 gives), trains exactly what the page trains (:func:`aecore.runconfig.result_for`), writes the
@@ -127,9 +127,13 @@ def _parser() -> argparse.ArgumentParser:
     sweep.set_defaults(run=_sweep)
 
     runs = commands.add_parser("runs", help="list the stored runs",
-                               description="Print the run store's table, newest run first.")
+                               description="List the run store's runs, newest first: one line "
+                                           "each with its scores, or with --csv the whole table "
+                                           "(hyperparameters and page settings too).")
     runs.add_argument("--store", metavar="DIR",
                       help="run store folder (default: $AECORE_RUNS_DIR, else the app's)")
+    runs.add_argument("--csv", action="store_true",
+                      help="print every column as CSV, for a spreadsheet or pandas")
     runs.set_defaults(run=_runs)
     return parser
 
@@ -155,19 +159,38 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
 
 # ---- runs ------------------------------------------------------------------------------------
 def _runs(args: argparse.Namespace) -> int:
-    from aecore.runs import store_dir
+    from aecore.runs import DATABASE_FILE, store_dir
 
     folder = Path(args.store or store_dir()).expanduser()
-    if not folder.exists():  # listing a store that is not there does not make one
-        print(f"No runs yet in {folder}.")
+    if folder.is_dir() and not (folder / DATABASE_FILE).is_file() or not folder.exists():
+        print(f"No runs yet in {folder}.")  # listing a folder does not make a store in it
         return 0
     store = _open_store(args.store)
-    table = store.table()
-    if table.empty:
+    if args.csv:
+        print(store.table().to_csv(), end="")
+    elif not store.runs():
         print(f"No runs yet in {store.folder}.")
     else:
-        print(table.to_string())
+        print("\n".join(_runs_summary(store)))
     return 0
+
+
+def _runs_summary(store: Any) -> list[str]:
+    """One line per run that reads in a terminal, newest first: its id, when, which page, data,
+    how it ended, then its scores ("PSNR (dB) 10.91 · SSIM 0.024") unpadded at the end, where a
+    long list wraps without widening every line; the wide table is --csv's."""
+    from aecore.runconfig import PAGES
+
+    rows = [("run", "created", "page", "dataset", "status", "epochs", "seconds", "scores")]
+    rows += [(str(run.id), run.created[:16].replace("T", " "), PAGES.get(run.page, run.page),
+              run.dataset_name, run.status, str(run.epochs_done), f"{run.seconds:.1f}",
+              " · ".join(f"{name} {value:.4g}" for name, value in run.scores.items()))
+             for run in store.runs()]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    numbers = {0, 5, 6}  # run, epochs, seconds: right-aligned
+    return ["  ".join(cell.rjust(width) if i in numbers else cell.ljust(width)
+                      for i, (cell, width) in enumerate(zip(row, widths, strict=False)))
+            + "  " + row[-1] for row in rows]
 
 
 def _open_store(folder: str | None) -> Any:

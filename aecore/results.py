@@ -459,12 +459,13 @@ class DenoisingResult(TrainedResult):
                 "SSIM": float(row["SSIM"])}
 
     def per_image_scores(self) -> pd.DataFrame:
-        """PSNR (dB) and SSIM of each held-out image, noisy and denoised, for export.
+        """PSNR (dB) and SSIM of each held-out sample, noisy and denoised, for export.
 
         Returns
         -------
         pandas.DataFrame
-            Index ``image`` (held-out point); columns ``label``, ``class`` (its name),
+            Index ``image``, or ``row`` for a table (the held-out sample); columns ``label``,
+            ``class`` (its name),
             ``noisy PSNR (dB)``,
             ``denoised PSNR (dB)``, ``noisy SSIM``, ``denoised SSIM`` (SSIM left out for data
             that are not images).
@@ -477,7 +478,7 @@ class DenoisingResult(TrainedResult):
             table[f"{name} PSNR (dB)"] = psnr(clean, images)
             if self.data.image_shape is not None:
                 table[f"{name} SSIM"] = ssim(clean, images, self.data.image_shape)
-        return table.rename_axis("image")
+        return table.rename_axis(self.data.sample_noun)
 
     @cached_property
     def improvement(self) -> dict[str, float]:

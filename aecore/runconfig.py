@@ -55,6 +55,9 @@ class Setting:
         Whether a numeric setting is a whole number.
     optional : bool, default=False
         Whether it may be None (absent).
+    choice_names : tuple of str, default=()
+        How the page names each of ``choices`` ("Gaussian" for "gaussian"), for tables; empty
+        when the choices are their own names.
     """
 
     label: str
@@ -63,6 +66,16 @@ class Setting:
     max: float = 1.0
     integer: bool = False
     optional: bool = False
+    choice_names: tuple[str, ...] = ()
+
+    def shown(self, value: Any) -> Any:
+        """A stored value as a table shows it: a choice by its name, a whole number as an int
+        (a JSON round trip may have made it 3.0); anything it does not know unchanged."""
+        if value in self.choices and self.choice_names:
+            return self.choice_names[self.choices.index(value)]
+        if self.integer and isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value
 
     def parse(self, value: Any) -> Any:
         """``value`` (as JSON or a URL gives it) as this setting's type, checked.
@@ -93,7 +106,8 @@ def _page_settings() -> dict[str, dict[str, Setting]]:
     return {
         "reduction": {},
         "denoising": {"architecture": Setting("Architecture", tuple(DENOISERS)),
-                      "noise": Setting("Noise", tuple(NOISES)),
+                      "noise": Setting("Noise", tuple(NOISES), choice_names=tuple(
+                          title.split(" (")[0] for title, _ in NOISES.values())),
                       "level": Setting("Noise level"),
                       "noise_seed": Setting("Noise seed", max=2**31 - 1, integer=True)},
         "vae": {},
@@ -163,6 +177,13 @@ class RunConfig:
                 "params": {k: list(v) if isinstance(v, tuple) else _plain(v)
                            for k, v in self.params.items()},
                 "settings": {k: _plain(v) for k, v in self.settings.items()}}
+
+    @property
+    def data_slug(self) -> str:
+        """The data it trains on, for file names: the dataset's key, or "breast-cancer" for
+        that anomaly set-up (which ignores the dataset)."""
+        return ("breast-cancer" if self.settings.get("source") == "breast-cancer"
+                else self.dataset)
 
     def to_json(self) -> str:
         """:meth:`to_dict` as indented JSON text."""
@@ -341,11 +362,15 @@ def setting_labels() -> list[str]:
 
 
 def labelled_settings(config: Mapping[str, Any]) -> dict[str, Any]:
-    """A stored run config's page settings by their labels, e.g. ``{"Noise": "gaussian",
-    "Noise level": 0.5}``; a setting this version does not know keeps its name."""
+    """A stored run config's page settings by their labels, as a table shows them, e.g.
+    ``{"Noise": "Gaussian", "Noise level": 0.5}`` (:meth:`Setting.shown`); a setting this
+    version does not know keeps its name and value."""
     known = page_settings(config["page"]) if config.get("page") in PAGES else {}
-    return {known[name].label if name in known else name: value
-            for name, value in config.get("settings", {}).items()}
+    shown = {}
+    for name, value in config.get("settings", {}).items():
+        setting = known.get(name)
+        shown[setting.label if setting else name] = setting.shown(value) if setting else value
+    return shown
 
 
 def config_of(result: Any) -> RunConfig:

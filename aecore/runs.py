@@ -27,7 +27,7 @@ import shutil
 import sqlite3
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -371,7 +371,8 @@ class RunStore:
             :func:`aecore.runconfig.labelled_settings`), each in the order they first appear,
             oldest run first. A missing score, hyperparameter or setting is NaN, and so is a
             hyperparameter the run's model does not use (a convolutional network's code size:
-            :func:`aecore.runconfig.used_params`); a list or tuple hyperparameter is shown as
+            :func:`aecore.runconfig.used_params`); a column of whole numbers with blanks is
+            ``Int64`` (3, not 3.0); a list or tuple hyperparameter is shown as
             text, ``(400, 200, 100)`` as ``"400-200-100"``. A hyperparameter whose name is
             already a column is named ``"<name> (param)"``. With no runs, an empty table with
             the base columns.
@@ -400,7 +401,12 @@ class RunStore:
             empty = {"id": "int64", "created": "str", "page": "str", "dataset_name": "str",
                      "status": "str", "epochs_done": "int64", "seconds": "float64"}
             return pd.DataFrame({c: pd.Series(dtype=t) for c, t in empty.items()}).set_index("id")
-        return pd.DataFrame.from_records(records, columns=columns).set_index("id")
+        table = pd.DataFrame.from_records(records, columns=columns).set_index("id")
+        for column in [*param_columns.values(), *setting_names]:  # ints stay ints beside blanks
+            values = table[column]
+            if pd.api.types.is_float_dtype(values) and (values.dropna() % 1 == 0).all():
+                table[column] = values.astype("Int64")
+        return table
 
     def _stored_run(self, row: tuple) -> StoredRun:
         (run_id, created, page, dataset, dataset_name, config, scores, status, epochs_done,
@@ -507,6 +513,45 @@ def record(result: Any, store: RunStore | None = None,
     store = RunStore() if store is None else store
     scores = result.headline_scores() if scores is None else scores
     return store.add(result.estimator, config_of(result).to_dict(), scores, result.dataset_name)
+
+
+def unlike_conditions(runs: Mapping[int, StoredRun]) -> dict[str, dict[int, Any]]:
+    """What differs between runs besides the hyperparameters being compared, so that their
+    losses and scores are not like for like: the page, the data, the page settings (noise,
+    set-up…) and the reconstruction loss.
+
+    Parameters
+    ----------
+    runs : mapping of int to StoredRun
+        The runs compared, by id.
+
+    Returns
+    -------
+    dict of str to dict of int to object
+        For each condition on which runs differ, in the order page, dataset, reconstruction
+        loss, then the page settings by label: run id → its value, for the runs that have it
+        (a setting of another page is absent). Two uploads with the same file name but other
+        contents differ, and are told apart by their keys ("fruit.npz (upload-3f2a…)").
+    """
+    from aecore.runconfig import PAGES, labelled_settings
+
+    conditions: dict[str, dict[int, Any]] = {"page": {}, "dataset": {}, "reconstruction loss": {}}
+    for run_id, run in runs.items():
+        conditions["page"][run_id] = PAGES.get(run.page, run.page)
+        conditions["dataset"][run_id] = run.dataset_name
+        if isinstance(run.config.get("params", {}).get("loss"), str):
+            conditions["reconstruction loss"][run_id] = run.config["params"]["loss"].upper()
+        for label, value in labelled_settings(run.config).items():
+            if value is not None:
+                conditions.setdefault(label, {})[run_id] = value
+    # an upload is known by its contents (its key), a built-in dataset or set-up by its name
+    data = {i: runs[i].dataset if runs[i].dataset.startswith("upload-") else name
+            for i, name in conditions["dataset"].items()}
+    if len(set(data.values())) > len(set(conditions["dataset"].values())):
+        conditions["dataset"] = {i: f"{name} ({runs[i].dataset})"
+                                 for i, name in conditions["dataset"].items()}
+    return {name: values for name, values in conditions.items()
+            if len({str(value) for value in values.values()}) > 1}
 
 
 def reopen(store: RunStore, run_id: int) -> Any:

@@ -26,7 +26,7 @@ def export_section(result: TrainedResult, tables: dict[str, Callable[[], pd.Data
         table, written as CSV with its index.
     """
     config = config_of(result)
-    stem = f"{config.page}-{config.dataset}"
+    stem = f"{config.page}-{config.data_slug}"
     st.subheader("Export")
     files = {
         "Model (.keras)": (f"{stem}-model.keras", lambda: result.keras_file,

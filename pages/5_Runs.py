@@ -5,7 +5,7 @@ import streamlit as st
 
 from aecore import plots
 from aecore.runconfig import PAGES, setting_labels
-from aecore.runs import RunStore, reopen
+from aecore.runs import RunStore, reopen, unlike_conditions
 from aecore.spec import label_name, param_label
 from lab_ui import column_grid, hover_drawings, log_scale_toggle, open_run, selected_points
 from lab_ui.link import MAX_COMPARED, linked_runs
@@ -89,13 +89,13 @@ st.plotly_chart(plots.runs_loss_curves({f"run {i}": run.history for i, run in ru
 st.subheader("Scores")
 compared = table.loc[selected]
 scores = [c for c in compared.columns if any(c in run.scores for run in runs.values())]
-differing = [c for c in ("dataset_name", *setting_labels())
-             if c in compared and compared[c].dropna().astype(str).nunique() > 1]
-if differing:
+unlike = unlike_conditions(runs)
+if unlike:
     st.warning("These runs differ in " + ", ".join(
-        f"{'dataset' if c == 'dataset_name' else c.lower()} ("
-        + ", ".join(f"run {i}: {plain_text(str(v))}" for i, v in compared[c].dropna().items())
-        + ")" for c in differing) + ", so their scores are not like for like.")
+        f"{condition.lower()} ("
+        + ", ".join(f"run {i}: {plain_text(str(value))}" for i, value in values.items()) + ")"
+        for condition, values in unlike.items())
+        + ", so their losses and scores are not like for like.")
 st.dataframe(compared[scores].T.rename(columns=lambda i: f"run {i}"), key="runs_scores",
              height=35 * (len(scores) + 1) + 3)  # every score (by default 10 rows, then scroll)
 
@@ -126,9 +126,10 @@ for column, (run_id, run) in zip(columns, runs.items(), strict=True):
 
 st.subheader("Hyperparameters against a score")
 score = st.selectbox("Score", scores, key="runs_score")
-params = sorted({name for run in runs.values() for name in run.config["params"]}
-                & set(compared.columns)) + [c for c in setting_labels() if c in compared]
-st.plotly_chart(plots.parallel_coordinates(compared[[*params, score]], score),
+scored = compared[compared[score].notna()]  # the axes are those of the runs drawn
+params = sorted({name for i in scored.index for name in runs[i].config["params"]}
+                & set(scored.columns)) + [c for c in setting_labels() if c in scored]
+st.plotly_chart(plots.parallel_coordinates(scored[[*params, score]], score),
                 key="runs_parcoords")
 st.caption("One line per run that has this score; axes show the hyperparameters and page "
            "settings that all these runs have (and use) and that differ between them.")

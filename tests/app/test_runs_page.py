@@ -93,8 +93,10 @@ def test_an_anomaly_runs_map_shows_its_own_test_rows_as_normal_and_anomalous(two
     assert not at.exception and not at.error
     charts = {c.key: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
     assert [t["name"] for t in charts["runs_map_3"]["data"]] == ["normal", "anomalous"]
-    differs = [w.value for w in at.warning if "differ in" in w.value]
-    assert bool(differs) == (source == "breast-cancer"), differs  # its own dataset
+    [differs] = [w.value for w in at.warning if "differ in" in w.value]
+    assert differs.startswith("These runs differ in page (run 3: Anomaly detection, run 2: "
+                              "Dimensionality reduction)")
+    assert ("dataset (run 3: Breast cancer" in differs) == (source == "breast-cancer")
     expected_name = "Breast cancer (30 features)" if source == "breast-cancer" else "8×8 digits"
     assert at.dataframe[0].value.set_index("id").loc[3, "dataset_name"] == expected_name
     n_points = sum(len(_plotly_array(t["customdata"])) for t in charts["runs_map_3"]["data"])
@@ -129,8 +131,9 @@ def test_denoising_runs_on_different_noise_say_so_and_chart_it(two_runs):
     at = select(open_runs(), [0, 1])  # runs 4 and 3
     assert not at.exception and not at.error
     [warning] = [w.value for w in at.warning if "differ in" in w.value]
-    assert warning == ("These runs differ in noise (run 4: speckle, run 3: gaussian), noise "
-                       "level (run 4: 0.6, run 3: 0.5), so their scores are not like for like.")
+    assert warning == ("These runs differ in noise (run 4: Speckle, run 3: Gaussian), noise "
+                       "level (run 4: 0.6, run 3: 0.5), so their losses and scores are not like "
+                       "for like.")
     at = at.selectbox(key="runs_score").set_value("PSNR (dB)").run()
     parcoords = json.loads(next(c for c in at.get("plotly_chart")
                                 if c.key == "runs_parcoords").proto.spec)

@@ -56,11 +56,12 @@ def trained(tmp_path_factory):
     train = _aecore(home, "train", "--config", str(config), "--out", str(home / "out"),
                     "--data", "Digits")
     listing = _aecore(home, "runs")
-    return home, train, listing
+    table = _aecore(home, "runs", "--csv")
+    return home, train, listing, table
 
 
 def test_train_writes_the_run_folder_and_stores_it(trained):
-    home, train, listing = trained
+    home, train, listing, table = trained
     assert train.returncode == 0, train.stderr
     assert "Traceback" not in train.stderr
     out = home / "out"
@@ -82,13 +83,17 @@ def test_train_writes_the_run_folder_and_stores_it(trained):
     assert run.dataset_name == "8×8 digits"
 
     assert listing.returncode == 0, listing.stderr
-    header, _, row = listing.stdout.splitlines()[:3]
-    assert "page" in header and "5-NN accuracy" in header and "code_size" in header
-    assert row.split()[0] == "1" and "reduction" in row and "finished" in row
+    header, row = listing.stdout.splitlines()  # one line a run, its scores at the end
+    assert header.split() == ["run", "created", "page", "dataset", "status", "epochs",
+                              "seconds", "scores"]
+    assert row.split()[0] == "1" and "Dimensionality reduction" in row and "finished" in row
+    assert f"5-NN accuracy {scores['5-NN accuracy']:.4g}" in row and "nan" not in row.lower()
+    stored = pd.read_csv(io.StringIO(table.stdout), index_col="id")  # --csv: every column
+    assert stored.loc[1, "code_size"] == 2 and stored.loc[1, "page"] == "reduction"
 
 
 def test_same_config_same_seed_gives_the_same_history_as_the_page(trained):
-    home, train, _ = trained
+    home, train, *_ = trained
     assert train.returncode == 0, train.stderr
     result = result_for(RunConfig.from_dict(CONFIG))
     result.fit()
@@ -100,7 +105,7 @@ def test_same_config_same_seed_gives_the_same_history_as_the_page(trained):
 
 
 def test_piped_progress_is_plain_lines(trained):
-    _, train, _ = trained
+    _, train, *_ = trained
     lines = train.stderr.splitlines()
     [epoch] = [line for line in lines if line.startswith("epoch ")]
     assert epoch.startswith("epoch 1/1  loss ") and " validation loss " in epoch
@@ -155,6 +160,10 @@ def test_usage_errors_and_an_empty_store(home):
     code, out, _ = _run_main("runs", "--store", str(home / "elsewhere"))
     assert out.strip() == f"No runs yet in {home / 'elsewhere'}."
     assert not (home / "elsewhere").exists()
+    (home / "documents").mkdir()  # an existing folder that holds no store is left as it was
+    code, out, _ = _run_main("runs", "--store", str(home / "documents"))
+    assert out.strip() == f"No runs yet in {home / 'documents'}."
+    assert list((home / "documents").iterdir()) == []
     code, _, err = _run_main("trian")
     assert code == 2 and err.startswith("error: argument COMMAND: invalid choice: 'trian'")
     assert len(err.strip().splitlines()) == 1

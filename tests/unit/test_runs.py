@@ -12,7 +12,7 @@ from sklearn.exceptions import NotFittedError
 
 from aecore import Autoencoder, DivergedError
 from aecore.persistence import history_table
-from aecore.runs import BASE_COLUMNS, RunStore, store_dir
+from aecore.runs import BASE_COLUMNS, RunStore, store_dir, unlike_conditions
 
 
 def _fit(digits, **params):
@@ -239,10 +239,34 @@ def test_the_table_leaves_unused_hyperparameters_blank_and_shows_page_settings(t
             "settings": {"architecture": "Convolutional", "noise": "gaussian", "level": 0.5}}
     dense_id, conv_id = (store.add(fitted, c, SCORES, "8×8 digits") for c in (dense, conv))
     table = store.table()
-    assert table.loc[dense_id, "code_size"] == 2 and np.isnan(table.loc[dense_id, "filters"])
-    assert table.loc[conv_id, "filters"] == 8 and np.isnan(table.loc[conv_id, "code_size"])
-    assert table.loc[[dense_id, conv_id], "Noise"].tolist() == ["speckle", "gaussian"]
+    assert table.loc[dense_id, "code_size"] == 2 and pd.isna(table.loc[dense_id, "filters"])
+    assert table.loc[conv_id, "filters"] == 8 and pd.isna(table.loc[conv_id, "code_size"])
+    assert table.loc[[dense_id, conv_id], "Noise"].tolist() == ["Speckle", "Gaussian"]
     assert table.loc[[dense_id, conv_id], "Noise level"].tolist() == [0.6, 0.5]
     assert list(table.columns[-3:]) == ["Architecture", "Noise", "Noise level"]
     reduction = store.add(fitted, _config(fitted), SCORES, "8×8 digits")
     assert store.table().loc[reduction, ["Noise", "Noise level"]].isna().all()
+
+
+def test_unlike_conditions_name_what_makes_scores_incomparable(tmp_path, fitted):
+    store = RunStore(tmp_path)
+    upload = {**_config(fitted, page="denoising", dataset="upload-aaaaaaaaaaaa"),
+              "settings": {"noise": "gaussian", "level": 0.5, "noise_seed": 0.0}}
+    same_name = {**upload, "dataset": "upload-bbbbbbbbbbbb"}  # another file, also fruit.npz
+    ids = [store.add(fitted, config, SCORES, "fruit.npz") for config in (upload, same_name)]
+    runs = {i: store.get(i) for i in ids}
+    assert unlike_conditions(runs) == {"dataset": {
+        ids[0]: "fruit.npz (upload-aaaaaaaaaaaa)", ids[1]: "fruit.npz (upload-bbbbbbbbbbbb)"}}
+    mse = store.add(fitted, {**_config(fitted), "params": {**fitted.get_params(), "loss": "mse"}},
+                    SCORES, "fruit.npz")
+    runs[mse] = store.get(mse)
+    unlike = unlike_conditions(runs)
+    assert unlike["page"] == {ids[0]: "Denoising", ids[1]: "Denoising",
+                              mse: "Dimensionality reduction"}
+    assert unlike["reconstruction loss"] == {ids[0]: "BCE", ids[1]: "BCE", mse: "MSE"}
+    assert "noise" not in unlike and "Noise" not in unlike  # only the denoising runs have one
+    table = store.table()
+    assert str(table["Noise seed"].dtype) == "Int64" and table["code_size"].dtype == "int64"
+    assert str(table["Noise level"].dtype) == "float64"  # 0.5 stays a fraction
+    same = {i: runs[i] for i in ids[:1]}
+    assert unlike_conditions(same) == {}
