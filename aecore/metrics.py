@@ -79,13 +79,16 @@ def trustworthiness(x: np.ndarray, embedding: np.ndarray, k: int = 5) -> float:
     Raises
     ------
     ValueError
-        From scikit-learn, if ``k`` >= n_samples / 2.
+        If ``k`` >= n_samples / 2 (scikit-learn's limit), in a sentence that counts the points.
 
     References
     ----------
     .. [1] J. Venna and S. Kaski, "Neighborhood Preservation in Nonlinear Projection Methods:
        An Experimental Study", ICANN 2001.
     """
+    if k >= len(x) / 2:
+        raise ValueError(f"Trustworthiness with {k} neighbours needs more than {2 * k} points; "
+                         f"there are {len(x)}.")
     return float(_sk_trustworthiness(x, embedding, n_neighbors=k))
 
 

@@ -168,7 +168,9 @@ with below:
                 f"{samples}, using the raw pixels, PCA with as many components as the code, or "
                 f"the code itself (the autoencoder and PCA learnt from all training {samples}, "
                 "without labels).")
-    tables = {"embeddings": lambda: result.maps_table(maps)} if maps else {}
+    # without the maps (too few held-out points to compare them) the codes alone
+    tables = ({"embeddings": lambda: result.maps_table(maps)} if maps
+              else {"codes": result.codes_table})
     try:
         with st.spinner("Training the classifiers…"):
             accuracy = result.few_label_accuracy

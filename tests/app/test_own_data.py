@@ -140,10 +140,11 @@ def test_a_header_of_numbers_is_pointed_out():
     assert not at.sidebar.warning and "40 rows" in at.sidebar.caption[0].value
 
 
-@pytest.mark.parametrize("rows", [5, 12])
+@pytest.mark.parametrize("rows", [5, 12, 40])
 def test_too_few_held_out_rows_to_compare_maps_is_a_sentence_not_a_traceback(rows):
     # 5 rows leave 1 held-out row (t-SNE needs 2), 12 leave 3 with a label seen once (k-NN
-    # accuracy needs 2 per label): the page still shows the trained model, without the maps.
+    # accuracy needs 2 per label), 40 leave 8 (trustworthiness at k = 5 needs 11): the page
+    # still shows the trained model, without the maps, and exports the codes.
     rng = np.random.default_rng(0)
     table = pd.DataFrame(rng.random((rows, 6)), columns=list("abcdef")).assign(
         label=np.arange(rows) % 2)
@@ -154,9 +155,14 @@ def test_too_few_held_out_rows_to_compare_maps_is_a_sentence_not_a_traceback(row
     assert any(re.search(r"Trained 2 epochs.* Saved as run \d+", s.value) for s in at.success)
     assert any("not compared" in i.value for i in at.info), [i.value for i in at.info]
     assert any(h.value == "4 · Reconstructions" for h in at.subheader)
-    held_out = "1 held-out row of 6 features" if rows == 5 else "3 held-out rows of 6 features"
-    assert held_out in at.sidebar.caption[0].value  # in the number the count needs
-    assert any("fewest labels compared is 10" in i.value for i in at.info)  # no empty chart
+    held_out = {5: "1 held-out row", 12: "3 held-out rows", 40: "8 held-out rows"}[rows]
+    assert f"{held_out} of 6 features" in at.sidebar.caption[0].value  # as the count needs
+    if rows == 40:
+        assert any("Trustworthiness with 5 neighbours needs more than 10 points; there are 8."
+                   in i.value for i in at.info)
+    else:
+        assert any("fewest labels compared is 10" in i.value for i in at.info)  # no empty chart
+    assert any(b.label == "Codes (CSV)" for b in at.get("download_button"))
 
 
 def test_an_upload_from_another_page_is_named_where_the_uploader_starts_empty():

@@ -40,6 +40,9 @@ def test_trustworthiness_of_an_identity_map_is_one(rng):
     x = rng.normal(size=(60, 2))
     assert trustworthiness(x, x) == pytest.approx(1.0)
     assert trustworthiness(x, rng.normal(size=(60, 2))) < 0.8
+    with pytest.raises(ValueError, match=r"^Trustworthiness with 5 neighbours needs more than "
+                                         r"10 points; there are 8\.$"):
+        trustworthiness(x[:8], x[:8])
 
 
 def test_reconstruction_mse_on_known_values():
