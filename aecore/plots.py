@@ -120,11 +120,14 @@ def _class_traces(points: np.ndarray, labels: np.ndarray, class_names: Sequence[
 
 
 def _map_layout(fig: go.Figure, title: str, height: int, ticks: bool = False) -> go.Figure:
-    """The layout every latent map shares: title, tick labels only with ``ticks`` (a map's
-    coordinates mean nothing unless they are the codes themselves), a legend of labels."""
+    """The layout every latent map shares: title, numbered axes titled "code 1" and "code 2"
+    only with ``ticks`` (a map's coordinates mean nothing unless they are the codes
+    themselves), a legend of labels."""
     fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=40, b=10),
-                      xaxis=dict(showticklabels=ticks, zeroline=False),
-                      yaxis=dict(showticklabels=ticks, zeroline=False),
+                      xaxis=dict(showticklabels=ticks, zeroline=False,
+                                 title="code 1" if ticks else None),
+                      yaxis=dict(showticklabels=ticks, zeroline=False,
+                                 title="code 2" if ticks else None),
                       legend=dict(title_text="label", itemsizing="constant", tracegroupgap=0))
     return fig
 
@@ -152,8 +155,9 @@ def latent_scatter(points: np.ndarray, labels: np.ndarray, title: str = "", heig
         Each point's image as text (:func:`hover_drawings`), shown in its hover label; about
         0.3 kB of JSON a point, so the live maps redrawn every second leave them out.
     ticks : bool, default=False
-        Number the axes: for a map whose coordinates are the codes themselves (a 2-D VAE's,
-        where the prior's N(0, I) is the scale to read them against).
+        Number the axes and title them "code 1" and "code 2": for a map whose coordinates are
+        the codes themselves (a 2-D VAE's, where the prior's N(0, I) is the scale to read them
+        against).
 
     Returns
     -------

@@ -72,7 +72,7 @@ with below:
     figure = plots.latent_scatter(codes, y_eval, "Held-out codes (μ)",
                                   class_names=data.class_names,
                                   drawings=hover_drawings(x_eval, data.image_shape),
-                                  ticks=vae.code_size <= 2)
+                                  ticks=vae.code_size == 2)
     if vae.code_size == 2:  # the map's coordinates are codes: any place can be decoded
         figure = plots.with_clickable_space(figure, codes)
     event = left.plotly_chart(figure, key="vae_map", on_select="rerun", selection_mode="points")
@@ -102,14 +102,15 @@ with below:
                          else "."))
 
     st.subheader("4 · The latent grid")
-    c1, c2, c3, c4 = wrapping_area("widgets", "grid").columns(4)
     label = None
-    if vae.conditional:
-        label = c3.selectbox("Generate the class", data.labels, 0, format_func=data.label_name,
-                             key="vae_grid_label")
+    if vae.conditional:  # a row of its own: it decodes the samples of section 5 too
+        label = wrapping_area("widgets", "grid_class").columns(4)[0].selectbox(
+            "Generate the class", data.labels, 0, format_func=data.label_name,
+            key="vae_grid_label", help="The class the grid and the samples below are decoded as.")
     if vae.code_size == 1:
         st.info("A 1-D code has no grid; see the samples below.")
     else:
+        c1, c2, c3, c4 = wrapping_area("widgets", "grid").columns(4)
         n = c1.slider("Grid size n", 3, 20, 10, key="vae_grid_n")
         tail = c2.slider("Quantile range", 0.01, 0.45, 0.05, 0.01, key="vae_grid_q",
                          help="The grid spans the prior's quantiles from this to 1 − this.")

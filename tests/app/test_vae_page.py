@@ -79,6 +79,7 @@ def test_code_sizes_without_a_2d_map_show_only_what_applies_and_keep_the_page_wh
     assert not [s for s in at.slider if s.key in ("vae_grid_n", "vae_grid_q")]  # no grid
     assert any("1-D code has no grid" in i.value for i in at.info)
     assert not any("or anywhere" in h.value for h in at.subheader)
+    assert not chart(at, "vae_map")["layout"]["yaxis"]["showticklabels"]  # y is no code here
     at = click(open_page(dataset="digits", **{**TINY, "vae_epochs": 1}, vae_code_size=3),
                "Train")
     at = at.selectbox(key="vae_dim_y").set_value(0).run()  # the same as the horizontal one
@@ -96,6 +97,8 @@ def test_a_2d_maps_axes_are_numbered_and_a_conditional_path_names_its_class():
                "Train")
     layout = chart(at, "vae_map")["layout"]
     assert layout["xaxis"]["showticklabels"] and layout["yaxis"]["showticklabels"]
+    assert (layout["xaxis"]["title"]["text"], layout["yaxis"]["title"]["text"]) == (
+        "code 1", "code 2")
     assert any(h.value.startswith("3 · The latent map: click a point, or anywhere,")
                for h in at.subheader)
     [path] = [c.value for c in at.caption if c.value.startswith("Decoded codes on the line")]
