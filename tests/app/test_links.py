@@ -213,7 +213,7 @@ PAGE_SCRIPTS = ["pages/1_Dimensionality_Reduction.py", "pages/2_Denoising.py",
                 "pages/3_Variational_Autoencoder.py", "pages/4_Anomaly_Detection.py", "app.py"]
 
 
-@settings(max_examples=12, deadline=None, derandomize=True, database=None,
+@settings(max_examples=8, deadline=None, derandomize=True, database=None,
           suppress_health_check=list(HealthCheck))
 @given(script=hypothesis_st.sampled_from(PAGE_SCRIPTS), query=hypothesis_st.dictionaries(
     hypothesis_st.sampled_from(LINK_NAMES),

@@ -54,7 +54,7 @@ def test_bad_sweep_values_say_why_and_disable_the_button():
            hypothesis_st.text(max_size=30),
            hypothesis_st.lists(hypothesis_st.floats(-1e4, 1e4, allow_nan=False), max_size=14)
            .map(lambda values: ", ".join(f"{v:g}" for v in values))))
-@settings(max_examples=10, deadline=None, derandomize=True, database=None,
+@settings(max_examples=6, deadline=None, derandomize=True, database=None,
           suppress_health_check=list(HealthCheck))
 def test_any_values_text_either_enables_the_sweep_or_says_why(param, text):
     at = open_link(PAGE, data="digits")

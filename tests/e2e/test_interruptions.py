@@ -61,13 +61,13 @@ def test_two_sessions_with_the_same_seed_training_at_once_get_identical_historie
         pages = [context.new_page() for context in contexts]
         for page in pages:
             page.set_default_timeout(90_000)
-            open_dimensionality_reduction(page, app_url, epochs=6)
+            open_dimensionality_reduction(page, app_url, epochs=3)
         for page in pages:
             page.get_by_role("button", name="Train", exact=True).click()
         for page in pages:
-            page.get_by_text("Trained 6 epochs").wait_for(timeout=180_000)
+            page.get_by_text("Trained 3 epochs").wait_for(timeout=180_000)
         first, second = (page.evaluate(LOSSES_JS) for page in pages)
-        assert first is not None and len(first[0][1]) == 6
+        assert first is not None and len(first[0][1]) == 3
         assert first == second
     finally:
         for context in contexts:
