@@ -13,7 +13,7 @@ from aecore.noise import NOISES
 from aecore.spec import PARAMS
 from tests.app.apptest import button, non_finite_shown, open_page
 
-EXAMPLES = settings(max_examples=5, deadline=None, derandomize=True, database=None,
+EXAMPLES = settings(max_examples=4, deadline=None, derandomize=True, database=None,
                     suppress_health_check=list(HealthCheck))
 DATASETS = st.sampled_from(["digits", "mnist_sample"])
 
