@@ -162,20 +162,21 @@ def _runs(args: argparse.Namespace) -> int:
     from aecore.runs import DATABASE_FILE, store_dir
 
     folder = Path(args.store or store_dir()).expanduser()
-    if folder.is_dir() and not (folder / DATABASE_FILE).is_file() or not folder.exists():
+    if not folder.exists() or (folder.is_dir() and not (folder / DATABASE_FILE).is_file()):
         print(f"No runs yet in {folder}.")  # listing a folder does not make a store in it
         return 0
     store = _open_store(args.store)
+    runs = [] if args.csv else store.runs()
     if args.csv:
         print(store.table().to_csv(), end="")
-    elif not store.runs():
+    elif not runs:
         print(f"No runs yet in {store.folder}.")
     else:
-        print("\n".join(_runs_summary(store)))
+        print("\n".join(_runs_summary(runs)))
     return 0
 
 
-def _runs_summary(store: Any) -> list[str]:
+def _runs_summary(runs: list[Any]) -> list[str]:
     """One line per run that reads in a terminal, newest first: its id, when, which page, data,
     how it ended, then its scores ("PSNR (dB) 10.91 · SSIM 0.024") unpadded at the end, where a
     long list wraps without widening every line; the wide table is --csv's."""
@@ -185,7 +186,7 @@ def _runs_summary(store: Any) -> list[str]:
     rows += [(str(run.id), run.created[:16].replace("T", " "), PAGES.get(run.page, run.page),
               run.dataset_name, run.status, str(run.epochs_done), f"{run.seconds:.1f}",
               " · ".join(f"{name} {value:.4g}" for name, value in run.scores.items()))
-             for run in store.runs()]
+             for run in runs]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     numbers = {0, 5, 6}  # run, epochs, seconds: right-aligned
     return ["  ".join(cell.rjust(width) if i in numbers else cell.ljust(width)
