@@ -179,11 +179,13 @@ with below:
         x = setup.x_test[picks]
         x_hat = detector.reconstruct(x)
         error_map = np.abs(anomaly.error_maps(x, x_hat, setup.image_shape, smoothing))
-        captions = [f"{'A' if y_test[i] else 'N'} {test_scores[i]:.4f}" for i in picks]
+        captions = [f"{setup.test_classes[i]} · {'A' if y_test[i] else 'N'} · {test_scores[i]:.4f}"
+                    for i in picks]
         st.plotly_chart(plots.image_rows([x, x_hat, error_map], setup.image_shape,
                                          ["input", "reconstruction", "error map"],
                                          captions=captions), key="an_gallery")
-        st.caption("A = truly anomalous, N = normal; the number is the anomaly score.")
+        st.caption(f"Each caption: the {noun}'s class, A = truly anomalous or N = normal, "
+                   "then its anomaly score.")
     else:
         st.dataframe(pd.DataFrame({"score": test_scores[picks], "anomalous": y_test[picks],
                                    "class": setup.test_classes[picks]}, index=picks), key="an_rows")

@@ -19,6 +19,10 @@ def test_tiny_training_shows_histogram_rules_and_curves_and_the_slider_moves_the
     assert not non_finite_shown(at)
     keys = {c.key for c in at.get("plotly_chart")}
     assert {"an_histogram", "an_curves", "an_confusion", "an_gallery"} <= keys
+    ticks = [t for axis, spec in chart(at, "an_gallery")["layout"].items()
+             if axis.startswith("xaxis") for t in spec.get("ticktext", [])]
+    classes = {t.split(" · ")[0] for t in ticks}
+    assert ticks and classes <= set("0123456789") and len(classes) > 1  # digits, not A/N only
     rules = at.dataframe[0].value
     assert {"max training error", "best F1 (validation)", "your threshold"} <= set(rules.index)
 
