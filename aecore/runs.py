@@ -3,7 +3,8 @@
 The store is a folder holding ``runs.sqlite`` (one row per run: what it was, its headline scores
 and per-epoch history) and ``models/<id>/``, each the estimator saved by
 :func:`aecore.persistence.save` plus ``frames.npz``, the probe's codes after every epoch (so the
-latent-space replay works after a restart)::
+latent-space replay works after a restart) and ``tables/``, the tables a page computed for the
+run on demand (:meth:`RunStore.save_table`: the Denoising page's robustness matrix)::
 
     store = RunStore()                       # $AECORE_RUNS_DIR, else <data home>/runs
     run_id = store.add(estimator, config, {"5-NN accuracy": 0.75}, "8×8 digits")
@@ -43,6 +44,7 @@ from aecore.spec import readable_score
 
 SCHEMA_VERSION = 1  # kept in the database's PRAGMA user_version
 DATABASE_FILE, MODELS_DIR, FRAMES_FILE = "runs.sqlite", "models", "frames.npz"
+TABLES_DIR = "tables"
 STORED_STATUSES = ("finished", "stopped")  # diverged runs have no usable model
 BASE_COLUMNS = ("created", "page", "dataset_name", "status", "epochs_done", "seconds")
 _TEMP_PREFIX = ".tmp-"
@@ -299,6 +301,54 @@ class RunStore:
             connection.executemany("DELETE FROM runs WHERE id = ?", [(i,) for i in ids])
         for run_id in ids:  # after the commit: a crash here leaves only unlisted files
             shutil.rmtree(self._models / str(run_id), ignore_errors=True)
+
+    def save_table(self, run_id: int, name: str, table: pd.DataFrame) -> None:
+        """Keep a table of numbers that a page computed for a stored run on demand (the
+        Denoising page's robustness matrix takes four trainings), so that the run reopens with
+        it; a table saved again under the same name replaces the first.
+
+        Parameters
+        ----------
+        run_id : int
+            The run.
+        name : str
+            The table's name, as :meth:`tables` returns it; letters, digits, spaces, ``-``
+            and ``_``.
+        table : pandas.DataFrame
+            Numbers, with a named index and named columns (e.g. ``train level`` × ``test
+            level``). Stored as CSV, one row per cell, so the names and number types survive
+            (pandas' JSON forms drop the columns' name).
+
+        Raises
+        ------
+        ValueError
+            If the store has no such run, or ``name`` has other characters.
+        OSError
+            If the file cannot be written (a table saved before stays as it was).
+        """
+        if not name or not all(c.isalnum() or c in " -_" for c in name):
+            raise ValueError(f"A table name has letters, digits, spaces, - and _; got {name!r}.")
+        folder = self.get(run_id).folder / TABLES_DIR
+        folder.mkdir(exist_ok=True)
+        temporary = folder / f"{_TEMP_PREFIX}{name}.csv"
+        table.stack().rename("value").to_csv(temporary)
+        temporary.replace(folder / f"{name}.csv")  # whole or not at all
+
+    def tables(self, run_id: int) -> dict[str, pd.DataFrame]:
+        """The tables saved with a run by :meth:`save_table`, by name (none: an empty dict).
+
+        Raises
+        ------
+        ValueError
+            If the store has no such run.
+        """
+        folder = self.get(run_id).folder / TABLES_DIR
+        tables = {}
+        for path in sorted(folder.glob("*.csv")):
+            if not path.name.startswith(_TEMP_PREFIX):
+                cells = pd.read_csv(path)
+                tables[path.stem] = cells.set_index(list(cells.columns[:2]))["value"].unstack()
+        return tables
 
     # ---- reading -------------------------------------------------------------------------
     def runs(self) -> list[StoredRun]:
@@ -568,7 +618,8 @@ def reopen(store: RunStore, run_id: int) -> Any:
     -------
     aecore.results.TrainedResult
         :func:`aecore.runconfig.result_for` of the run's config, holding the stored estimator
-        (with its per-epoch history and probe frames).
+        (with its per-epoch history and probe frames) and the tables saved with the run
+        (:meth:`RunStore.save_table`) as computed views (``result.memo(name, …)``).
 
     Raises
     ------
@@ -580,4 +631,7 @@ def reopen(store: RunStore, run_id: int) -> Any:
     from aecore.runconfig import RunConfig, result_for
 
     config = RunConfig.from_dict(store.get(run_id).config)
-    return dataclasses.replace(result_for(config), estimator=store.load_estimator(run_id))
+    result = dataclasses.replace(result_for(config), estimator=store.load_estimator(run_id))
+    for name, table in store.tables(run_id).items():
+        result.memo(name, lambda table=table: table)
+    return result

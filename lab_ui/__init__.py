@@ -592,6 +592,19 @@ class TrainingSection:
         return result
 
 
+def keep_with_run(result: TrainedResult, name: str) -> None:
+    """Save the table ``result`` computed on demand under ``name`` (``result.memo``) with its
+    stored run, so that reopening the run shows it; says so when it cannot be saved (a result
+    the store did not keep holds it for this session only)."""
+    run_id = result.memo(RUN_ID, lambda: None)
+    if not isinstance(run_id, int) or not result.computed(name):
+        return
+    try:
+        RunStore().save_table(run_id, name, result.memo(name, lambda: None))
+    except (OSError, ValueError) as err:
+        st.warning(f"The {name} table is not saved with run {run_id}: {plain_text(str(err))}")
+
+
 def open_run(store: RunStore, run_id: int) -> None:
     """Open a stored run on its page, with the page's widgets set to the run's values and its
     model as trained (nothing retrains); shows an error instead if it cannot be reopened."""

@@ -18,6 +18,7 @@ from lab_ui import (
     TrainingSection,
     export_section,
     format_showing,
+    keep_with_run,
     loss_chart,
     model_controls,
     open_page,
@@ -135,13 +136,15 @@ with below:
         progress = st.progress(0.0)
         try:
             result.robustness(on_progress=lambda f, text: progress.progress(f, text=text))
+            keep_with_run(result, "robustness")
         except ValueError as err:  # a denoiser at another noise level diverged
             st.error(plain_text(str(err)))
     if result.computed("robustness"):
         st.plotly_chart(plots.matrix_heatmap(result.robustness(), "Held-out PSNR"),
                         key="robustness")
 
-    export_section(result, {f"scores per {data.sample_noun}": result.per_image_scores})
+    computed = {"robustness matrix": result.robustness} if result.computed("robustness") else {}
+    export_section(result, {f"scores per {data.sample_noun}": result.per_image_scores, **computed})
 
     st.subheader("6 · Try your own image")
     if not data.is_image:

@@ -1,5 +1,6 @@
 """Helpers for the pages' AppTests: open a page with preset session state, click, read charts."""
 
+import base64
 import json
 import re
 from pathlib import Path
@@ -29,6 +30,15 @@ def button(at: AppTest, label: str):
 def chart(at: AppTest, key: str) -> dict:
     """The Plotly spec of the chart drawn with ``key``."""
     return json.loads(next(c for c in at.get("plotly_chart") if c.key == key).proto.spec)
+
+
+def plotly_array(value) -> np.ndarray:
+    """An array of a figure's JSON: a list, or Plotly's typed array {"dtype", "bdata"}."""
+    if isinstance(value, dict):
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        return array.reshape([int(n) for n in value["shape"].split(",")]) if "shape" in value \
+            else array
+    return np.asarray(value)
 
 
 NON_FINITE = re.compile(r"(?<![a-z])[+-]?(nan|inf)(?![a-z])")

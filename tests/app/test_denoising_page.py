@@ -1,12 +1,14 @@
 import io
 import json
+import re
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from aecore.image_quality import CLASSICAL_FILTERS
-from tests.app.apptest import button, click, non_finite_shown
+from aecore.runs import RunStore, reopen
+from tests.app.apptest import button, chart, click, non_finite_shown, plotly_array
 from tests.app.apptest import open_page as open_script
 
 TINY_CONV = {"dn_n_train": 300, "dn_convolutional_epochs": 2, "dn_convolutional_filters": 4,
@@ -53,6 +55,12 @@ def test_tiny_training_shows_gallery_and_scores():
     at = click(at, "Compute the robustness matrix")
     assert not at.exception, at.exception
     assert "robustness" in [c.key for c in at.get("plotly_chart")]
+    assert "Robustness matrix (CSV)" in [b.label for b in at.get("download_button")]
+    run_id = int(re.search(r"Saved as run (\d+)", at.success[0].value).group(1))
+    reopened = reopen(RunStore(), run_id)  # four trainings are not lost with the session
+    assert reopened.computed("robustness")
+    shown = plotly_array(chart(at, "robustness")["data"][0]["z"])
+    np.testing.assert_allclose(reopened.robustness().to_numpy(), shown)
 
     uploader = at.get("file_uploader")[0]
     at = uploader.set_value(("digit.png", png_bytes(), "image/png")).run()

@@ -1,16 +1,14 @@
 """The Runs page lists stored runs, compares two, opens one on its page and deletes runs."""
 
-import base64
 import json
 
-import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from aecore.data import evaluation_points, load_dataset
 from aecore.runconfig import RunConfig, result_for
 from aecore.runs import RunStore, record
-from tests.app.apptest import ROOT
+from tests.app.apptest import ROOT, plotly_array
 
 
 @pytest.fixture
@@ -73,13 +71,6 @@ def test_runs_page_lists_the_store_and_compares_two_runs(two_runs):
     assert list(scores.columns) == ["run 2", "run 1"] and "5-NN accuracy" in scores.index
 
 
-def _plotly_array(value) -> np.ndarray:
-    """An array of a figure's JSON: a list, or Plotly's typed array {"dtype", "bdata"}."""
-    if isinstance(value, dict):
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-    return np.asarray(value)
-
-
 @pytest.mark.parametrize("source", ["hold-out", "breast-cancer"])
 def test_an_anomaly_runs_map_shows_its_own_test_rows_as_normal_and_anomalous(two_runs, source):
     result = result_for(RunConfig("anomaly", "digits", params=dict(
@@ -99,7 +90,7 @@ def test_an_anomaly_runs_map_shows_its_own_test_rows_as_normal_and_anomalous(two
     assert ("dataset (run 3: Breast cancer" in differs) == (source == "breast-cancer")
     expected_name = "Breast cancer (30 features)" if source == "breast-cancer" else "8×8 digits"
     assert at.dataframe[0].value.set_index("id").loc[3, "dataset_name"] == expected_name
-    n_points = sum(len(_plotly_array(t["customdata"])) for t in charts["runs_map_3"]["data"])
+    n_points = sum(len(plotly_array(t["customdata"])) for t in charts["runs_map_3"]["data"])
     assert n_points == len(result.setup.x_test)
     shown = charts["runs_selected_3"]["layout"]["xaxis"]["ticktext"]  # the row's own label
     assert shown == [["normal", "anomalous"][result.setup.y_test[4]]]

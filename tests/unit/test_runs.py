@@ -108,6 +108,26 @@ def test_delete_removes_the_rows_and_folders(tmp_path, fitted):
     assert again not in (kept, gone)  # ids are never reused
 
 
+def test_a_table_saved_with_a_run_comes_back_with_its_names_and_numbers(tmp_path, fitted):
+    store = RunStore(tmp_path)
+    run_id = store.add(fitted, _config(fitted), SCORES, "8×8 digits")
+    assert store.tables(run_id) == {}
+    matrix = pd.DataFrame([[12.5, 9.25], [11.0, 10.75]],
+                          index=pd.Index([0.1, 0.3], name="train level"),
+                          columns=pd.Index([0.0, 0.5], name="test level"))
+    store.save_table(run_id, "robustness", matrix * 0)
+    store.save_table(run_id, "robustness", matrix)  # a second save replaces the first
+    [(name, table)] = RunStore(tmp_path).tables(run_id).items()
+    assert name == "robustness"
+    pd.testing.assert_frame_equal(table, matrix)
+    with pytest.raises(ValueError, match="letters, digits"):
+        store.save_table(run_id, "../escape", matrix)
+    with pytest.raises(ValueError, match="no run 99"):
+        store.save_table(99, "robustness", matrix)
+    store.delete([run_id])
+    assert not (tmp_path / "models" / str(run_id)).exists()
+
+
 def test_a_missing_run_is_a_value_error_naming_it(tmp_path):
     store = RunStore(tmp_path)
     with pytest.raises(ValueError, match=r"There is no run 7 in .*"):
