@@ -169,7 +169,8 @@ vae.save("my_vae")  # aecore.load("my_vae") reads it back
 
 
 def anomaly_code(dataset: str, source: str, digit: int | None, contamination: float,
-                 detector: Any, smoothing: float, score: str = "error") -> str:
+                 detector: Any, smoothing: float, score: str = "error", k: float = 3.0,
+                 share: float = 0.05) -> str:
     """A script that retrains the detector and prints the test AUROC and the rules' scores.
 
     Parameters
@@ -188,6 +189,9 @@ def anomaly_code(dataset: str, source: str, digit: int | None, contamination: fl
         σ of the error blur in pixels (see :func:`aecore.anomaly.error_maps`).
     score : str, default="error"
         The anomaly score, a key of :data:`aecore.spec.SCORES`.
+    k, share : float, default=3.0, 0.05
+        The mean + kσ rule's k and the percentile rule's share
+        (:func:`aecore.anomaly.threshold_rules`' ``k`` and ``contamination``).
 
     Returns
     -------
@@ -205,7 +209,8 @@ setup = {setup}
 detector = {constructor(detector)}
 detector.fit(setup.x_train, X_val=setup.x_val{_stop(detector, "detector")})
 scores = anomaly.split_scores(detector, setup, smoothing={smoothing!r}, score={score!r})
-rules = anomaly.threshold_rules(scores["train"], scores["val"], setup.y_val)
+rules = anomaly.threshold_rules(scores["train"], scores["val"], setup.y_val, k={k!r},
+                                contamination={share!r})
 print("test AUROC:", anomaly.curves(scores["test"], setup.y_test).roc_auc)
 print(anomaly.rules_table(rules, scores["test"], setup.y_test).to_string())
 '''

@@ -698,7 +698,8 @@ class AnomalyResult(TrainedResult):
         """(height, width) of the set-up's images; None for table rows (breast cancer)."""
         return self.setup.image_shape
 
-    def recipe(self, smoothing: float, score: str | None = None) -> str:
+    def recipe(self, smoothing: float, score: str | None = None, k: float = 3.0,
+               share: float = 0.05) -> str:
         """Python source that reproduces this result (:func:`aecore.recipe.anomaly_code`).
 
         Parameters
@@ -708,6 +709,9 @@ class AnomalyResult(TrainedResult):
         score : str or None, default=None
             The anomaly score that the script uses (:data:`aecore.spec.SCORES`); None is the
             detector's own.
+        k, share : float, default=3.0, 0.05
+            The threshold rules' k and share that the script uses
+            (:func:`aecore.anomaly.threshold_rules`).
 
         Returns
         -------
@@ -716,5 +720,5 @@ class AnomalyResult(TrainedResult):
         """
         return recipe.anomaly_code(self.data.key, self.source, self.digit, self.contamination,
                                    self.estimator, smoothing,
-                                   self.estimator.score if score is None else score)
+                                   self.estimator.score if score is None else score, k, share)
 

@@ -382,6 +382,15 @@ def selected_points(event: Any) -> list[int]:
     return list(dict.fromkeys(int(np.ravel(c)[0]) for c in picked if c is not None))
 
 
+def keep_in_range(key: str, low: float, high: float, default: float) -> None:
+    """Write widget ``key``'s value, put back into [``low``, ``high``], into session state before
+    the widget is drawn: its range follows the data, and a value kept from other data would make
+    Streamlit raise. Written on every run, since a write also overrides the value the widget
+    itself remembers from an earlier mount. A widget not drawn yet starts at ``default``."""
+    value = st.session_state.get(key, default)
+    st.session_state[key] = type(default)(min(max(value, low), high))
+
+
 def training_subset_slider(data: Dataset, key: str, link: PageLink) -> int:
     """Sidebar slider for how many training images to use (fewer train faster), linked to the
     page's URL as ``n_train``."""

@@ -3,18 +3,30 @@ the history and what the page computed. Files are made only when a button is cli
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from aecore.persistence import history_table
 from aecore.results import TrainedResult
-from aecore.runconfig import config_of
+from aecore.runconfig import RunConfig, config_of
 from lab_ui.layout import wrapping_area
 
 
-def export_section(result: TrainedResult, tables: dict[str, Callable[[], pd.DataFrame]]) -> None:
+def run_config(result: TrainedResult, scoring: dict[str, Any] | None = None) -> RunConfig:
+    """The run's config as the Hyperparameters export writes it: ``config_of(result)``, with
+    ``scoring`` (hyperparameters that only score the trained model, e.g. the anomaly page's
+    smoothing and score) as the page now uses them, so that the JSON gives what the page shows,
+    as its link does, rather than the values the model was trained with."""
+    config = config_of(result)
+    return dataclasses.replace(config, params={**config.params, **scoring}) if scoring else config
+
+
+def export_section(result: TrainedResult, tables: dict[str, Callable[[], pd.DataFrame]],
+                   scoring: dict[str, Any] | None = None) -> None:
     """An "Export" row of download buttons for ``result``.
 
     Parameters
@@ -24,8 +36,10 @@ def export_section(result: TrainedResult, tables: dict[str, Callable[[], pd.Data
     tables : dict of str to callable
         The page's own tables: file stem (e.g. ``"embeddings"``) → a function returning the
         table, written as CSV with its index.
+    scoring : dict or None, default=None
+        As :func:`run_config` takes it.
     """
-    config = config_of(result)
+    config = run_config(result, scoring)
     stem = f"{config.page}-{config.data_slug}"
     st.subheader("Export")
     files = {

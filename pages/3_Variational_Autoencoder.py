@@ -13,6 +13,7 @@ from lab_ui import (
     TrainingSection,
     export_section,
     hover_drawings,
+    keep_in_range,
     latent_frame,
     loss_chart,
     model_controls,
@@ -111,8 +112,10 @@ with below:
         st.info("A 1-D code has no grid; see the samples below.")
     else:
         c1, c2, c3, c4 = wrapping_area("widgets", "grid").columns(4)
-        n = c1.slider("Grid size n", 3, 20, 10, key="vae_grid_n")
+        # persisted, like every widget drawn only with a result (see the anomaly page's k)
+        n = c1.slider("Grid size n", 3, 20, 10, key="vae_grid_n", persist_state="session")
         tail = c2.slider("Quantile range", 0.01, 0.45, 0.05, 0.01, key="vae_grid_q",
+                         persist_state="session",
                          help="The grid spans the prior's quantiles from this to 1 − this.")
         dims = (0, 1)
         if vae.code_size > 2:
@@ -142,8 +145,12 @@ with below:
     c1.caption("16 codes drawn from the prior N(0, I), decoded" +
                (f" as the class {plain_text(data.label_name(label))}." if label is not None
                 else "."))
-    a = c2.number_input(f"From held-out {noun} #", 0, len(x_eval) - 1, 0, key="vae_from")
-    b = c2.number_input(f"To held-out {noun} #", 0, len(x_eval) - 1, 1, key="vae_to")
+    last = len(x_eval) - 1
+    keep_in_range("vae_from", 0, last, 0)  # numbers chosen on larger data
+    keep_in_range("vae_to", 0, last, 1)
+    a = c2.number_input(f"From held-out {noun} #", 0, last, key="vae_from",
+                        persist_state="session")
+    b = c2.number_input(f"To held-out {noun} #", 0, last, key="vae_to", persist_state="session")
     steps = 11  # t = 0, 0.1, …, 1: captions in tenths that are the t drawn
     path = vae.interpolate(x_eval[a], x_eval[b], steps=steps,
                            label=int(y_eval[a]) if vae.conditional else None)

@@ -16,6 +16,7 @@ from lab_ui import (
     TrainingSection,
     export_section,
     format_showing,
+    keep_in_range,
     loss_chart,
     model_controls,
     open_page,
@@ -53,9 +54,7 @@ with controls:
     except ValueError as err:  # e.g. an upload with one class
         st.error(plain_text(str(err)))
         st.stop()
-    if st.session_state.get("an_contamination", 0.0) > most:  # a set-up with fewer anomalies
-        st.session_state["an_contamination"] = most
-    st.session_state.setdefault("an_contamination", 0.0)
+    keep_in_range("an_contamination", 0.0, most, 0.0)  # a set-up with fewer anomalies: less
     contamination = st.slider("Contamination of the training data", 0.0, most, step=0.01,
                               key="an_contamination", disabled=most == 0,
                               format=format_showing("%.2f", st.session_state["an_contamination"]),
@@ -139,13 +138,20 @@ with below:
 
     st.subheader("4 · Where to draw the line")
     c1, c2 = wrapping_area("charts", "threshold").columns(2)
-    k = c1.slider("k for the mean + kσ rule", 0.5, 5.0, 3.0, 0.5, key="an_k")
+    # persisted: drawn only with a result, so after a page without one the browser would show
+    # the default while the server kept the last value
+    k = c1.slider("k for the mean + kσ rule", 0.5, 5.0, 3.0, 0.5, key="an_k",
+                  persist_state="session")
     share = c2.slider("Share flagged by the percentile rule", 0.01, 0.3,
-                      max(0.05, float(result.contamination)), 0.01, key="an_share")
+                      max(0.05, float(result.contamination)), 0.01, key="an_share",
+                      persist_state="session")
     rules = anomaly.threshold_rules(scores["train"], scores["val"], setup.y_val, k, share)
-    low, high = float(test_scores.min()), float(test_scores.max())
+    # every test score and every rule's threshold within reach (a rule from validation
+    # scores can lie below the lowest test score)
+    low = float(min(test_scores.min(), *rules.values()))
+    high = float(max(test_scores.max(), *rules.values()))
     threshold = st.slider("Your threshold on the anomaly score", low, high,
-                          float(np.clip(rules["best F1 (validation)"], low, high)),
+                          float(rules["best F1 (validation)"]),
                           (high - low) / 500, format="%.5f",
                           key=f"an_threshold_{id(detector)}_{smoothing}_{score}")
     st.plotly_chart(plots.error_histograms(test_scores[y_test == 0], test_scores[y_test == 1],
@@ -171,7 +177,8 @@ with below:
                f"{point['recall']:.2f}, false-positive rate {point['false-positive rate']:.2f}.")
 
     st.subheader("6 · Flagged examples")
-    view = st.radio("Show", anomaly.EXAMPLE_VIEWS, horizontal=True, key="an_view")
+    view = st.radio("Show", anomaly.EXAMPLE_VIEWS, horizontal=True, key="an_view",
+                    persist_state="session")
     picks = anomaly.flagged_examples(test_scores, y_test, threshold, view, GALLERY)
     if len(picks) == 0:
         st.info(f"No {view.lower()} at this threshold.")
@@ -184,15 +191,19 @@ with below:
         st.plotly_chart(plots.image_rows([x, x_hat, error_map], setup.image_shape,
                                          ["input", "reconstruction", "error map"],
                                          captions=captions), key="an_gallery")
+        blur = (f" The error map is |input − reconstruction| after the blur the score uses "
+                f"(σ = {smoothing:g} pixels), so a thin stroke the model missed shows fainter "
+                "than a wide one." if smoothing > 0 else "")
         st.caption(f"Each caption: the {noun}'s class, A = truly anomalous or N = normal, "
-                   "then its anomaly score.")
+                   f"then its anomaly score.{blur}")
     else:
         st.dataframe(pd.DataFrame({"score": test_scores[picks], "anomalous": y_test[picks],
                                    "class": setup.test_classes[picks]}, index=picks), key="an_rows")
 
     export_section(result, {"test scores": lambda: anomaly.scores_table(
                                 test_scores, y_test, setup.test_classes, threshold),
-                            "threshold rules": lambda: table})
+                            "threshold rules": lambda: table},
+                   scoring={"smoothing": smoothing, "score": score})
 
     with st.expander("Reproduce this run in Python"):
-        st.code(result.recipe(smoothing, score), language="python")
+        st.code(result.recipe(smoothing, score, k, share), language="python")

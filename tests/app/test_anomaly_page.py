@@ -1,4 +1,5 @@
-
+from lab_ui.exports import run_config
+from lab_ui.link import RESULT_KEYS
 from tests.app.apptest import chart, click, non_finite_shown
 from tests.app.apptest import open_page as open_script
 
@@ -28,6 +29,9 @@ def test_tiny_training_shows_histogram_rules_and_curves_and_the_slider_moves_the
 
     before = operating_point(at)
     slider = next(s for s in at.slider if s.label.startswith("Your threshold"))
+    rule_thresholds = rules["threshold"].drop("your threshold")
+    assert slider.min <= rule_thresholds.min() and slider.max >= rule_thresholds.max()
+    assert slider.value == rules.loc["best F1 (validation)", "threshold"]  # not clipped
     at = slider.set_value(slider.min).run()
     assert operating_point(at) != before
     assert operating_point(at)[0] > 0.9  # everything flagged: false-positive rate near 1
@@ -60,6 +64,11 @@ def test_switching_the_anomaly_score_rescores_the_trained_detector():
     assert error["data"][0]["x"] != combined["data"][0]["x"]
     assert error["layout"]["xaxis"]["title"]["text"] == "reconstruction error"
     assert "score='error'" in at.code[0].value
+    result = at.session_state[RESULT_KEYS["anomaly"]]  # as trained: the JSON follows the page
+    assert result.estimator.score == "error+code"
+    exported = run_config(result, {"smoothing": 1.0, "score": "error"})
+    assert exported.params["score"] == "error" and exported.params["epochs"] == 1
+
 
 
 def test_tabular_breast_cancer_set_up_trains():

@@ -55,9 +55,10 @@ def test_anomaly_snippet_prints_auroc_and_the_rules(digits, capsys, source):
         setup = breast_cancer_setup()
     detector = ReconstructionDetector(**{**TINY, "batch_size": 16},
                                       image_shape=setup.image_shape)
-    run_snippet(AnomalyResult(detector, digits, 0, setup, source, 3, 0.0), 1.0)
+    run_snippet(AnomalyResult(detector, digits, 0, setup, source, 3, 0.0), 1.0, None, 2.0, 0.1)
     printed = capsys.readouterr().out
     assert "test AUROC" in printed and "best F1 (validation)" in printed
+    assert "mean + 2σ" in printed and "top 10% of training" in printed  # the page's k and share
 
 
 def test_a_stopped_run_is_reproduced_up_to_the_same_epoch(digits):
