@@ -799,7 +799,11 @@ def parallel_coordinates(table: pd.DataFrame, score: str) -> go.Figure:
         if column != score and (series.isna().any() or series.astype(str).nunique() < 2):
             continue  # one a run lacks would hide its line; one value in all says nothing
         label = param_label(column)  # as the widgets say
-        if pd.api.types.is_numeric_dtype(series):
+        if pd.api.types.is_integer_dtype(series) and series.nunique() <= 12:
+            ticks = sorted(int(v) for v in series.unique())  # whole numbers: no 0.5 ticks
+            dimensions.append(dict(label=label, values=series.astype(float), tickvals=ticks,
+                                   ticktext=[str(t) for t in ticks]))
+        elif pd.api.types.is_numeric_dtype(series):
             dimensions.append(dict(label=label, values=series.astype(float)))
         else:
             text = series.astype(str)

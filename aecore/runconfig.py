@@ -58,6 +58,9 @@ class Setting:
     choice_names : tuple of str, default=()
         How the page names each of ``choices`` ("Gaussian" for "gaussian"), for tables; empty
         when the choices are their own names.
+    is_class : bool, default=False
+        Whether the value is a class label of the run's data, which tables name by the data's
+        class names (:func:`labelled_settings`).
     """
 
     label: str
@@ -67,6 +70,7 @@ class Setting:
     integer: bool = False
     optional: bool = False
     choice_names: tuple[str, ...] = ()
+    is_class: bool = False
 
     def shown(self, value: Any) -> Any:
         """A stored value as a table shows it: a choice by its name, a whole number as an int
@@ -112,7 +116,8 @@ def _page_settings() -> dict[str, dict[str, Setting]]:
                       "noise_seed": Setting("Noise seed", max=2**31 - 1, integer=True)},
         "vae": {},
         "anomaly": {"source": Setting("Set-up", tuple(SOURCES)),
-                    "digit": Setting("The class", max=2**31 - 1, integer=True, optional=True),
+                    "digit": Setting("The class", max=2**31 - 1, integer=True, optional=True,
+                                     is_class=True),
                     # not the detector's own `contamination` (the share it flags)
                     "training_contamination": Setting("Contamination of the training data",
                                                       max=MAX_CONTAMINATION)},
@@ -363,14 +368,35 @@ def setting_labels() -> list[str]:
 
 def labelled_settings(config: Mapping[str, Any]) -> dict[str, Any]:
     """A stored run config's page settings by their labels, as a table shows them, e.g.
-    ``{"Noise": "Gaussian", "Noise level": 0.5}`` (:meth:`Setting.shown`); a setting this
-    version does not know keeps its name and value."""
+    ``{"Noise": "Gaussian", "Noise level": 0.5}`` (:meth:`Setting.shown`), a class by its name
+    in an uploaded dataset ("virgo", not 2); a setting this version does not know keeps its
+    name and value."""
     known = page_settings(config["page"]) if config.get("page") in PAGES else {}
     shown = {}
     for name, value in config.get("settings", {}).items():
         setting = known.get(name)
-        shown[setting.label if setting else name] = setting.shown(value) if setting else value
+        if setting is None:
+            shown[name] = value
+        elif setting.is_class and value is not None:
+            shown[setting.label] = _class_name(str(config.get("dataset")), setting.shown(value))
+        else:
+            shown[setting.label] = setting.shown(value)
     return shown
+
+
+def _class_name(dataset: str, label: int) -> str | int:
+    """Class ``label`` of ``dataset`` by name where an upload names its classes; the label
+    itself for built-in data (their labels are their own names) or an upload no longer here."""
+    from aecore.data import UPLOAD_KEY, DatasetUnavailableError
+    from aecore.uploads import saved_class_names
+
+    if not UPLOAD_KEY.fullmatch(dataset):
+        return label
+    try:
+        names = saved_class_names(dataset)
+    except DatasetUnavailableError:
+        return label
+    return names[label] if 0 <= label < len(names) else label
 
 
 def config_of(result: Any) -> RunConfig:

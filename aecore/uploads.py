@@ -346,6 +346,27 @@ def load_upload(key: str) -> Dataset:
                                       "be read; upload the file again.") from err
 
 
+def saved_class_names(key: str) -> tuple[str, ...]:
+    """The class names of an uploaded dataset saved by :func:`save_upload`, read without its
+    data (an ``.npz`` member loads on its own); empty when its labels are their own names.
+
+    Raises
+    ------
+    ValueError
+        If ``key`` is not an upload key.
+    DatasetUnavailableError
+        If the file is not in :func:`uploads_dir` or cannot be read.
+    """
+    if not UPLOAD_KEY.fullmatch(key):
+        raise ValueError(f"{key!r} is not the key of an uploaded dataset.")
+    try:
+        with np.load(uploads_dir() / f"{key}.npz", allow_pickle=False) as saved:
+            return tuple(str(c) for c in saved["class_names"])
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
+        raise DatasetUnavailableError("That uploaded dataset is not on this machine; upload the "
+                                      "file again.") from err
+
+
 # ---------------------------------------------------------------------------------------------
 # shared checks
 # ---------------------------------------------------------------------------------------------

@@ -195,6 +195,8 @@ def test_parallel_coordinates_keep_every_run_with_the_score_by_dropping_axes_som
     assert [d["label"] for d in trace.dimensions] == ["Epochs", "Loss", "final loss"]
     assert all(len(d["values"]) == 3 and not np.isnan(d["values"]).any()
                for d in trace.dimensions)
+    epochs = trace.dimensions[0]
+    assert list(epochs["tickvals"]) == [2, 3, 4] and list(epochs["ticktext"]) == ["2", "3", "4"]
 
 
 def test_a_matrix_heatmap_draws_one_labelled_cell_per_level_however_uneven_the_levels():

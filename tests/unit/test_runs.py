@@ -290,3 +290,26 @@ def test_unlike_conditions_name_what_makes_scores_incomparable(tmp_path, fitted)
     assert str(table["Noise level"].dtype) == "float64"  # 0.5 stays a fraction
     same = {i: runs[i] for i in ids[:1]}
     assert unlike_conditions(same) == {}
+
+
+def test_an_uploads_class_is_named_in_tables_and_warnings(tmp_path, fitted):
+    """Anomaly runs on an upload store the class as its label number; tables name it."""
+    from aecore.uploads import read_upload, save_upload
+
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame(rng.normal(size=(60, 3)), columns=["a", "b", "c"]).assign(
+        species=["setosa", "versicolor", "virgo"] * 20)
+    data = read_upload("flowers.csv", table.to_csv(index=False).encode(), "species")
+    save_upload(data)
+    store = RunStore(tmp_path)
+
+    def anomaly_run(dataset, label):
+        config = {**_config(fitted, page="anomaly", dataset=dataset),
+                  "settings": {"source": "hold-out", "digit": label}}
+        return store.add(fitted, config, SCORES, "flowers.csv")
+
+    virgo, setosa = anomaly_run(data.key, 2), anomaly_run(data.key, 0)
+    gone = anomaly_run("upload-000000000000", 1)  # its file is not on this machine
+    assert store.table().loc[[virgo, setosa, gone], "The class"].tolist() == ["virgo", "setosa", 1]
+    runs = {i: store.get(i) for i in (virgo, setosa)}
+    assert unlike_conditions(runs)["The class"] == {virgo: "virgo", setosa: "setosa"}
