@@ -193,6 +193,11 @@ class TrainedResult:
         table.insert(1, "class", self.class_names_of(self.held_out_labels))
         return table.rename_axis("point")
 
+    @property
+    def held_out_captions(self) -> list[str]:
+        """A caption per held-out point for a gallery of them: its class name."""
+        return self.class_names_of(self.held_out_labels)
+
     def class_names_of(self, labels: np.ndarray) -> list[str]:
         """The class name of each label in ``labels`` (:attr:`held_out_class_names`; a label
         without a name is its own), for exports that a person reads."""
@@ -692,6 +697,13 @@ class AnomalyResult(TrainedResult):
     def held_out_class_names(self) -> tuple[str, ...]:
         """Labels 0 and 1 are "normal" and "anomalous" (not the digits 0 and 1)."""
         return ANOMALY_CLASS_NAMES
+
+    @property
+    def held_out_captions(self) -> list[str]:
+        """A caption per test row: its class and whether it is anomalous, "7 · anomalous"."""
+        return [f"{name} · {status}" for name, status in
+                zip(self.setup.test_classes, self.class_names_of(self.held_out_labels),
+                    strict=True)]
 
     @property
     def held_out_image_shape(self) -> tuple[int, int] | None:

@@ -93,7 +93,8 @@ def test_an_anomaly_runs_map_shows_its_own_test_rows_as_normal_and_anomalous(two
     n_points = sum(len(plotly_array(t["customdata"])) for t in charts["runs_map_3"]["data"])
     assert n_points == len(result.setup.x_test)
     shown = charts["runs_selected_3"]["layout"]["xaxis"]["ticktext"]  # the row's own label
-    assert shown == [["normal", "anomalous"][result.setup.y_test[4]]]
+    status = ["normal", "anomalous"][result.setup.y_test[4]]
+    assert shown == [f"{result.setup.test_classes[4]} · {status}"]  # e.g. "7 · anomalous"
     height, width = result.setup.image_shape or (1, result.setup.x_test.shape[1])
     layout = charts["runs_selected_3"]["layout"]  # drawn in its own shape: a row is 1 × 30
     assert layout["yaxis"]["tickvals"] == [height / 2] and layout["xaxis"]["tickvals"] == [
