@@ -4,12 +4,15 @@ the history and what the page computed. Files are made only when a button is cli
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from aecore.data import UPLOAD_KEY
 from aecore.persistence import history_table
 from aecore.results import TrainedResult
 from aecore.runconfig import RunConfig, config_of
@@ -23,6 +26,15 @@ def run_config(result: TrainedResult, scoring: dict[str, Any] | None = None) -> 
     as its link does, rather than the values the model was trained with."""
     config = config_of(result)
     return dataclasses.replace(config, params={**config.params, **scoring}) if scoring else config
+
+
+def file_slug(result: TrainedResult, config: RunConfig) -> str:
+    """The data in export file names: ``config.data_slug``, after an upload's own file name
+    ("flowers-upload-58e9dfec5fa8", not only the key), in letters, digits, ``-`` and ``_``."""
+    if not UPLOAD_KEY.fullmatch(config.data_slug):
+        return config.data_slug
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(result.dataset_name).stem).strip("-")[:40]
+    return f"{name}-{config.data_slug}" if name else config.data_slug
 
 
 def export_section(result: TrainedResult, tables: dict[str, Callable[[], pd.DataFrame]],
@@ -40,7 +52,7 @@ def export_section(result: TrainedResult, tables: dict[str, Callable[[], pd.Data
         As :func:`run_config` takes it.
     """
     config = run_config(result, scoring)
-    stem = f"{config.page}-{config.data_slug}"
+    stem = f"{config.page}-{file_slug(result, config)}"
     st.subheader("Export")
     files = {
         "Model (.keras)": (f"{stem}-model.keras", lambda: result.keras_file,

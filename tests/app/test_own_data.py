@@ -74,6 +74,8 @@ def test_every_page_trains_on_an_uploaded_table_and_image_zip(script, kind):
     assert any("Trained 2 epochs" in s.value for s in at.success)
     assert not non_finite_shown(at)
     assert any(b.label == "Hyperparameters (JSON)" for b in at.get("download_button"))
+    stem = "-wine-upload-" if kind == "csv" else "-digits-upload-"  # the file's name, then key
+    assert all(stem in b.proto.id for b in at.get("download_button")), at.get("download_button")
 
 
 def test_a_conditional_vae_offers_the_tables_own_classes_by_name():
