@@ -16,7 +16,8 @@ import os
 import re
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 import numpy as np
@@ -328,6 +329,26 @@ def load_upload(key: str) -> Dataset:
     DatasetUnavailableError
         If the file is not in :func:`uploads_dir` or cannot be read.
     """
+    with _saved(key) as saved:
+        shape = tuple(int(side) for side in saved["image_shape"])
+        return Dataset(saved["x_train"], saved["y_train"], saved["x_test"], saved["y_test"],
+                       image_shape=shape if shape else None, name=str(saved["name"]),
+                       source=str(saved["source"]), key=key,
+                       class_names=tuple(str(c) for c in saved["class_names"]))
+
+
+def saved_class_names(key: str) -> tuple[str, ...]:
+    """The class names of an uploaded dataset saved by :func:`save_upload`, read without its
+    data (an ``.npz`` member loads on its own); empty when its labels are their own names.
+    Raises as :func:`load_upload` does."""
+    with _saved(key) as saved:
+        return tuple(str(c) for c in saved["class_names"])
+
+
+@contextmanager
+def _saved(key: str) -> Iterator[np.lib.npyio.NpzFile]:
+    """The saved ``.npz`` of upload ``key``, open; errors as :func:`load_upload` raises them,
+    also for a member missing or unreadable while it is read."""
     if not UPLOAD_KEY.fullmatch(key):
         raise ValueError(f"{key!r} is not the key of an uploaded dataset.")
     path = uploads_dir() / f"{key}.npz"
@@ -336,35 +357,10 @@ def load_upload(key: str) -> Dataset:
                                       "file again.")
     try:
         with np.load(path, allow_pickle=False) as saved:
-            shape = tuple(int(side) for side in saved["image_shape"])
-            return Dataset(saved["x_train"], saved["y_train"], saved["x_test"], saved["y_test"],
-                           image_shape=shape if shape else None, name=str(saved["name"]),
-                           source=str(saved["source"]), key=key,
-                           class_names=tuple(str(c) for c in saved["class_names"]))
+            yield saved
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
         raise DatasetUnavailableError(f"The saved copy of that uploaded dataset ({path}) cannot "
                                       "be read; upload the file again.") from err
-
-
-def saved_class_names(key: str) -> tuple[str, ...]:
-    """The class names of an uploaded dataset saved by :func:`save_upload`, read without its
-    data (an ``.npz`` member loads on its own); empty when its labels are their own names.
-
-    Raises
-    ------
-    ValueError
-        If ``key`` is not an upload key.
-    DatasetUnavailableError
-        If the file is not in :func:`uploads_dir` or cannot be read.
-    """
-    if not UPLOAD_KEY.fullmatch(key):
-        raise ValueError(f"{key!r} is not the key of an uploaded dataset.")
-    try:
-        with np.load(uploads_dir() / f"{key}.npz", allow_pickle=False) as saved:
-            return tuple(str(c) for c in saved["class_names"])
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
-        raise DatasetUnavailableError("That uploaded dataset is not on this machine; upload the "
-                                      "file again.") from err
 
 
 # ---------------------------------------------------------------------------------------------
