@@ -638,6 +638,18 @@ class AnomalyResult(TrainedResult):
         """
         return self.estimator.anomaly_scores(self.setup.x_val, score="error")
 
+    def scoring(self, smoothing: float, score: str) -> tuple[float, str]:
+        """The smoothing and score this result is scored with, given the image settings the
+        page holds: those for images; for table rows the plain, unsmoothed error (a blur and
+        ink need images), whatever set-up the page shows now.
+
+        Returns
+        -------
+        tuple of (float, str)
+            σ of the error blur in pixels, and a key of :data:`aecore.spec.SCORES`.
+        """
+        return (smoothing, score) if self.setup.image_shape is not None else (0.0, "error")
+
     def scores(self, smoothing: float, score: str | None = None) -> dict[str, np.ndarray]:
         """Anomaly scores of the set-up's training, validation and test rows, cached per smoothing
         and score.

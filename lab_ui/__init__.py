@@ -391,6 +391,15 @@ def keep_in_range(key: str, low: float, high: float, default: float) -> None:
     st.session_state[key] = type(default)(min(max(value, low), high))
 
 
+def keep_choice(key: str, options: list[Any]) -> None:
+    """Write select box ``key``'s value into session state before the box is drawn: the same
+    value where it is one of ``options``, else the first. Written on every run, as
+    :func:`keep_in_range` does: after the options change (another dataset's classes) the browser
+    otherwise kept showing the old option's name and later sent another value."""
+    value = st.session_state.get(key)
+    st.session_state[key] = value if value in options else options[0]
+
+
 def training_subset_slider(data: Dataset, key: str, link: PageLink) -> int:
     """Sidebar slider for how many training images to use (fewer train faster), linked to the
     page's URL as ``n_train``."""

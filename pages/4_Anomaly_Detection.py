@@ -16,6 +16,7 @@ from lab_ui import (
     TrainingSection,
     export_section,
     format_showing,
+    keep_choice,
     keep_in_range,
     loss_chart,
     model_controls,
@@ -46,6 +47,7 @@ with controls:
     tabular = breast_cancer or not data.is_image
     if not breast_cancer:
         link.apply_choice("digit", "an_digit", data.labels)
+        keep_choice("an_digit", data.labels)  # after a dataset switch: a class of this one
         digit = st.selectbox("The class", data.labels, key="an_digit", persist_state="session",
                              format_func=data.label_name)
     try:
@@ -124,7 +126,10 @@ with live:
     with section.last_run(
             data, "Choose what is normal and press **Train**: the error histograms of held-out "
                   "normal and anomalous points refresh every epoch.") as result:
-        detector, setup = result.estimator, result.setup
+        detector, setup, noun = result.estimator, result.setup, result.setup.sample_noun
+        # scored as its own data allow, whichever set-up the page shows now
+        smoothing, score = result.scoring(st.session_state["an_smoothing"],
+                                          st.session_state["an_score"])
         st.caption(plain_text(setup.description))
         loss_chart(detector.history_)
 

@@ -33,8 +33,8 @@ st.title("Runs")
 st.markdown("Every training that finished or was stopped, on any page or with "
             "`python -m aecore train`, is kept here, with its hyperparameters, per-epoch losses, "
             "scores and model. Select rows to **open** a run on its page (nothing retrains), "
-            f"**compare** 2–{MAX_COMPARED} runs, or **delete** runs. Sort by a column from the "
-            "menu its header opens.")
+            f"**compare** 2–{MAX_COMPARED} runs, or **delete** runs. Click a column's header to "
+            "sort by it; its ⋮ menu sorts too.")
 
 store = RunStore()
 table = store.table()

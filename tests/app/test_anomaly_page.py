@@ -47,8 +47,13 @@ def test_changing_the_error_smoothing_rescores_the_trained_detector():
     at = at.slider(key="an_smoothing").set_value(0.0).run()
     assert not at.exception, at.exception
     assert any("Trained 1 epoch" in s.value for s in at.success)  # kept, not retrained
-    assert chart(at, "an_histogram")["data"][0]["x"] != smoothed
+    unsmoothed = chart(at, "an_histogram")["data"][0]["x"]
+    assert unsmoothed != smoothed
     assert "smoothing=0.0" in at.code[0].value
+    at = at.radio(key="an_source").set_value("breast-cancer").run()  # the image run stays...
+    assert not at.exception and not at.error, (at.exception, at.error)
+    assert chart(at, "an_histogram")["data"][0]["x"] == unsmoothed  # ...scored as before
+    assert "test images" in " ".join(c.value for c in at.caption)
 
 
 def test_switching_the_anomaly_score_rescores_the_trained_detector():
@@ -83,6 +88,8 @@ def test_tabular_breast_cancer_set_up_trains():
     assert "score='error'" in at.code[0].value
     at = at.radio(key="an_source").set_value("one-class").run()  # the image settings are kept
     assert at.selectbox(key="an_score").value == "error+code" and not at.exception
+    assert not at.error, at.error  # the table run stays, scored as a table's rows
+    assert "an_curves" in [c.key for c in at.get("plotly_chart")]
 
 
 def test_contamination_is_capped_at_what_the_held_out_class_allows():
