@@ -26,8 +26,9 @@ BREAST_CANCER = "Breast cancer (30 features)"  # the table's name, whatever the 
 MAX_CONTAMINATION = 0.2  # most anomalies the page mixes into training rows
 # One line on each of the detector's anomaly scores (aecore.spec.SCORES; its ``score``)
 SCORE_EXPLANATIONS = {
-    "error": "The mean squared difference between input and reconstruction (after the error "
-             "smoothing): trained on normal data only, the network rebuilds anomalies badly.",
+    "error": "The mean squared difference between input and reconstruction (for images, after "
+             "the error smoothing): trained on normal data only, the network rebuilds anomalies "
+             "badly.",
     "error+code": "Two signs summed, each standardised on the training images: the worst-rebuilt "
                   "pixels relative to the ink drawn, and how far the code lies from the nearest "
                   "training code, which also flags anomalies the network rebuilds well (a 1 "
