@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -527,6 +528,14 @@ def image_rows(rows: list[np.ndarray], image_shape: tuple[int, int], row_names: 
     return fig
 
 
+def _label_decimals(values: np.ndarray) -> int:
+    """Decimals that tell ``values`` apart: 1 for a spread of 1 or more, one more per tenth, ≤ 3."""
+    spread = float(np.nanmax(values) - np.nanmin(values))
+    if spread <= 0:
+        return 1
+    return int(np.clip(math.ceil(-math.log10(spread)) + 1, 1, 3))
+
+
 def matrix_heatmap(table, title: str, unit: str = "dB") -> go.Figure:
     """A labelled heatmap of a DataFrame (e.g. PSNR by train level × test level).
 
@@ -542,13 +551,15 @@ def matrix_heatmap(table, title: str, unit: str = "dB") -> go.Figure:
     Returns
     -------
     plotly.graph_objects.Figure
-        A Viridis heatmap, each cell labelled with its value to one decimal, one equal
+        A Viridis heatmap, each cell labelled with its value to one decimal, or as many more
+        (up to three) as it takes to tell apart cells whose values are that close, one equal
         cell per row and column, ticked with its index or column value.
     """
+    values = table.to_numpy(dtype=float)
     fig = go.Figure(go.Heatmap(
-        z=table.to_numpy(), x=[f"{c:g}" for c in table.columns],
+        z=values, x=[f"{c:g}" for c in table.columns],
         y=[f"{i:g}" for i in table.index], colorscale="Viridis",
-        text=table.to_numpy().round(1), texttemplate="%{text}",
+        text=values.round(_label_decimals(values)), texttemplate="%{text}",
         hovertemplate=f"{table.index.name} %{{y}}<br>{table.columns.name} %{{x}}<br>"
                       f"%{{z:.2f}} {unit}<extra></extra>",
         colorbar=dict(title=unit)))

@@ -206,3 +206,12 @@ def test_a_matrix_heatmap_draws_one_labelled_cell_per_level_however_uneven_the_l
     assert fig.layout.xaxis.type == "category" and fig.layout.yaxis.type == "category"
     assert list(fig.data[0].x) == ["0", "0.1", "0.9"] and list(fig.data[0].y) == ["0.1", "0.7"]
     assert fig.layout.xaxis.title.text == "test level"
+
+
+def test_a_matrix_heatmap_labels_close_cells_with_enough_decimals_to_tell_them_apart():
+    close = pd.DataFrame([[8.412, 8.437], [8.446, 8.471]], index=pd.Index([0.1, 0.5], name="train"),
+                         columns=pd.Index([0.1, 0.5], name="test"))
+    labels = plots.matrix_heatmap(close, "PSNR").data[0].text
+    assert labels.tolist() == [[8.412, 8.437], [8.446, 8.471]]
+    wide = close * np.array([[1, 2], [1, 2]])  # a spread of 8 dB: one decimal is enough
+    assert plots.matrix_heatmap(wide, "PSNR").data[0].text.tolist() == [[8.4, 16.9], [8.4, 16.9]]
