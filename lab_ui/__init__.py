@@ -30,7 +30,7 @@ from aecore.worker import fit_in_worker, warm_up
 from lab_ui.data_picker import dataset_picker, open_page
 from lab_ui.exports import export_section
 from lab_ui.layout import wrapping_area
-from lab_ui.link import PAGE_FILES, RESULT_KEYS, PageLink, link_query
+from lab_ui.link import RESULT_KEYS, PageLink, link_query, open_with_link
 from lab_ui.text import plain_text
 
 __all__ = ["RESULT_KEYS", "PageLink", "TrainingSection", "column_grid", "dataset_picker",
@@ -633,4 +633,4 @@ def open_run(store: RunStore, run_id: int) -> None:
         st.error(f"Run {run_id} cannot be opened: {plain_text(str(err))}")
         return
     TrainingSection(RESULT_KEYS[config.page]).adopt(result, run_id)
-    st.switch_page(PAGE_FILES[config.page], query_params=link_query(config))
+    open_with_link(config.page, link_query(config))

@@ -196,6 +196,14 @@ def link_query(config: RunConfig) -> dict[str, str]:
     return {name: as_text(value) for name, value in values.items() if value is not None}
 
 
+def open_with_link(page: str, query: dict[str, str]) -> None:
+    """Switch to ``page`` (a key of :data:`PAGE_FILES`) opened by the link ``query``: its
+    :class:`PageLink` reads the link afresh even when that page was the last one to make a link
+    (pages without links, such as the Runs page, leave that mark behind)."""
+    st.session_state.pop("_link_page", None)
+    st.switch_page(PAGE_FILES[page], query_params=query)
+
+
 def linked_runs(known: Iterable[int]) -> list[int]:
     """The runs named in the Runs page's link (``?compare=3,4,5``) that are in the store, in
     the link's order; warns once about the names that are not."""

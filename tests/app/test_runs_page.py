@@ -167,3 +167,15 @@ def test_a_compare_link_opens_the_comparison_and_names_unknown_runs(two_runs):
     assert not [b for b in at.button if b.label.startswith("Delete")]  # a link deletes nothing
     assert not at.checkbox  # no "Yes, delete" for runs the user did not tick
     assert any(f"runs {ids[0]}, {ids[1]} from the link" in c.value for c in at.caption)
+
+
+def test_a_run_opens_with_its_settings_after_its_page_was_last_used_with_others(two_runs):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
+    at = at.switch_page("pages/1_Dimensionality_Reduction.py").run()
+    at.selectbox(key="dataset").select("mnist_sample").run()
+    at.number_input(key="hp_code_size").set_value(5).run()
+    at = select(at.switch_page("pages/5_Runs.py").run(), [0])
+    next(b for b in at.button if b.label == "Open on its page").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["hp_code_size"] == 3 and at.session_state["dataset"] == "digits"
+    assert any("Saved as run 2" in s.value for s in at.success)
