@@ -24,10 +24,11 @@ from aecore.spec import counted
 LABEL_COUNTS = (10, 100, 1000)
 
 
-def feature_pipelines(autoencoder: Any, x_unlabelled: np.ndarray) -> dict[str, Pipeline]:
-    """Unfitted classifiers on three representations: raw pixels, PCA with as many components
-    as the code, and the fitted ``autoencoder``'s code (frozen, so fitting the pipeline fits
-    only the classifier)."""
+def feature_pipelines(autoencoder: Any, x_unlabelled: np.ndarray,
+                      raw: str = "raw pixels") -> dict[str, Pipeline]:
+    """Unfitted classifiers on three representations: the raw inputs (named ``raw``), PCA with
+    as many components as the code, and the fitted ``autoencoder``'s code (frozen, so fitting
+    the pipeline fits only the classifier)."""
     n_codes = autoencoder.transform(x_unlabelled[:1]).shape[1]
     n_components = min(n_codes, *x_unlabelled.shape)
     pca = PCA(n_components, random_state=0).fit(x_unlabelled)
@@ -36,7 +37,7 @@ def feature_pipelines(autoencoder: Any, x_unlabelled: np.ndarray) -> dict[str, P
         return [StandardScaler(), LogisticRegression(max_iter=1000)]
 
     return {
-        "raw pixels": make_pipeline(*classifier()),
+        raw: make_pipeline(*classifier()),
         f"PCA ({n_components} components)": make_pipeline(FrozenEstimator(pca), *classifier()),
         f"autoencoder code ({n_codes})": make_pipeline(FrozenEstimator(autoencoder),
                                                        *classifier()),
@@ -46,7 +47,7 @@ def feature_pipelines(autoencoder: Any, x_unlabelled: np.ndarray) -> dict[str, P
 def few_label_accuracy(autoencoder: Any, x_train: np.ndarray, y_train: np.ndarray,
                        x_eval: np.ndarray, y_eval: np.ndarray,
                        label_counts: tuple[int, ...] = LABEL_COUNTS,
-                       seed: int = 0) -> pd.DataFrame:
+                       seed: int = 0, raw: str = "raw pixels") -> pd.DataFrame:
     """Held-out accuracy of each representation's classifier against the number of labels.
 
     Parameters
@@ -60,6 +61,10 @@ def few_label_accuracy(autoencoder: Any, x_train: np.ndarray, y_train: np.ndarra
     label_counts : tuple of int
         Labelled training points per run; counts above ``n_train`` are dropped, and a count
         below the number of classes is raised to one point per class.
+    seed : int, default=0
+        Seed of the stratified draws of the labelled subsets.
+    raw : str, default="raw pixels"
+        The name of the raw inputs' column ("raw features" for a table's rows).
 
     Returns
     -------
@@ -80,7 +85,7 @@ def few_label_accuracy(autoencoder: Any, x_train: np.ndarray, y_train: np.ndarra
     if not counts:
         raise ValueError(f"The fewest labels compared is {min(label_counts)}, and these data "
                          f"have {counted(len(x_train), 'training sample')}.")
-    pipelines = feature_pipelines(autoencoder, x_train)
+    pipelines = feature_pipelines(autoencoder, x_train, raw)
     rows = {}
     for count in counts:
         x_few, y_few = _labelled_subset(x_train, y_train, count, seed)

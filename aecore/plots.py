@@ -722,14 +722,16 @@ def confusion(counts: np.ndarray) -> go.Figure:
     return fig
 
 
-def accuracy_by_labels(table) -> go.Figure:
+def accuracy_by_labels(table, samples: str = "images") -> go.Figure:
     """Accuracy (0–1) against the number of labelled points, one line per representation.
 
     Parameters
     ----------
     table : pandas.DataFrame
-        Held-out accuracies in [0, 1], indexed by the number of labelled training images, one
+        Held-out accuracies in [0, 1], indexed by the number of labelled training samples, one
         column per representation.
+    samples : str, default="images"
+        What the samples are, plural, for the x axis's title ("rows" for a table).
 
     Returns
     -------
@@ -740,7 +742,7 @@ def accuracy_by_labels(table) -> go.Figure:
                                 mode="lines+markers")
                      for name in table.columns])
     fig.update_layout(height=320, margin=dict(l=10, r=10, t=40, b=10),
-                      xaxis=dict(title="labelled training images", type="log",
+                      xaxis=dict(title=f"labelled training {samples}", type="log",
                                  tickvals=table.index.tolist(), minor=dict(showgrid=False)),
                       yaxis=dict(title="held-out accuracy", range=[0, 1]),
                       legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))

@@ -359,14 +359,21 @@ class ReductionResult(TrainedResult):
 
     @cached_property
     def few_label_accuracy(self) -> pd.DataFrame:
-        """Held-out accuracy of classifiers on raw pixels, PCA and the code, by label count.
+        """Held-out accuracy of classifiers on the raw inputs (pixels or a table's features), PCA
+        and the code, by label count.
 
         The table of :func:`aecore.features.few_label_accuracy`: index ``labels``, one column of
         accuracies in [0, 1] per representation.
         """
         from aecore.features import few_label_accuracy
 
-        return few_label_accuracy(self.estimator, self.x_train, self.y_train, *self.evaluation)
+        return few_label_accuracy(self.estimator, self.x_train, self.y_train, *self.evaluation,
+                                  raw=self.raw_inputs)
+
+    @property
+    def raw_inputs(self) -> str:
+        """What the raw inputs are, in words: "raw pixels", or "raw features" for a table."""
+        return "raw pixels" if self.data.is_image else "raw features"
 
     def recipe(self) -> str:
         """Python source that reproduces this result (:func:`aecore.recipe.reduction_code`)."""

@@ -2,6 +2,7 @@
 images in label folders, uploaded in the sidebar and trained for a couple of epochs."""
 
 import io
+import json
 import re
 import zipfile
 
@@ -76,6 +77,13 @@ def test_every_page_trains_on_an_uploaded_table_and_image_zip(script, kind):
     assert any(b.label == "Hyperparameters (JSON)" for b in at.get("download_button"))
     stem = "-wine-upload-" if kind == "csv" else "-digits-upload-"  # the file's name, then key
     assert all(stem in b.proto.id for b in at.get("download_button")), at.get("download_button")
+    if "Dimensionality" in script and kind == "csv":  # a table's words, and its class names
+        charts = {c.key: c.proto.spec for c in at.get("plotly_chart")}
+        few_labels = json.loads(charts["few_labels"])
+        assert few_labels["layout"]["xaxis"]["title"]["text"] == "labelled training rows"
+        assert few_labels["data"][0]["name"] == "raw features"
+        assert "cultivar 0" in charts["gallery"] and "using the raw features" in " ".join(
+            m.value for m in at.markdown)
 
 
 def test_a_conditional_vae_offers_the_tables_own_classes_by_name():
