@@ -62,6 +62,8 @@ class AnomalySetup:
         (height, width) of an image row; None for tabular data.
     description : str
         What is normal and what is anomalous, for display.
+    drawn_as_ink : bool, default=True
+        How its images are drawn (:attr:`aecore.data.Dataset.drawn_as_ink`).
     """
 
     x_train: np.ndarray
@@ -73,6 +75,7 @@ class AnomalySetup:
     test_classes: np.ndarray
     image_shape: tuple[int, int] | None  # None for tabular data
     description: str
+    drawn_as_ink: bool = True
 
     @property
     def sample_noun(self) -> str:
@@ -181,8 +184,7 @@ def image_setup(data: Dataset, mode: str, digit: int, contamination: float = 0.0
     what = (f"normal = {name}, anomalies = every other class" if mode == "one-class"
             else f"normal = every class but {name}, anomalies = {name}")
     return AnomalySetup(x_train, flags, x_val, y_val, x_test, y_test, test_classes,
-                        data.image_shape,
-                        f"{data.name}: {what}")
+                        data.image_shape, f"{data.name}: {what}", data.drawn_as_ink)
 
 
 def _anomalous_class(data: Dataset, mode: str, digit: int):

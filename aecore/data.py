@@ -94,6 +94,13 @@ class Dataset:
         return label_name(label, self.class_names)
 
     @property
+    def drawn_as_ink(self) -> bool:
+        """Whether its samples are drawn as ink, 1 black on white, as digit datasets and table
+        rows are shown, rather than as their files show them, 1 white (uploaded images: a photo
+        or a drawing of white on black should not turn into its negative)."""
+        return not (self.is_image and UPLOAD_KEY.fullmatch(self.key))
+
+    @property
     def feature_noun(self) -> str:
         """What one feature is called: "pixel" or "feature" (a table's column)."""
         return "pixel" if self.is_image else "feature"

@@ -25,6 +25,7 @@ from aecore.spec import LOSS_TERMS, label_name, param_label
 
 PALETTE = qualitative.T10
 GRAY_INK = [[0.0, "white"], [1.0, "black"]]
+GRAY_LIGHT = [[0.0, "black"], [1.0, "white"]]  # pixels as image files show them
 THUMBNAILS = 300  # digits drawn by the thumbnails view of a map (a few hundred, as in ConvNetJS)
 REPLAY_FRAMES = 60  # at most this many epochs in a replay animation (its JSON grows with each)
 HOVER_ART_SIDE = 28  # larger images are shrunk to fit this many pixels for the hover drawing
@@ -493,13 +494,15 @@ def mosaic(rows: list[np.ndarray], image_shape: tuple[int, int], pad: int = 1) -
 
 
 def image_rows(rows: list[np.ndarray], image_shape: tuple[int, int], row_names: list[str],
-               captions: list[str] | None = None, height_per_row: int = 90) -> go.Figure:
+               captions: list[str] | None = None, height_per_row: int = 90,
+               ink: bool = True) -> go.Figure:
     """A gallery: each row a set of images (e.g. originals above reconstructions).
 
     Parameters
     ----------
     rows : list of ndarray of shape (n_images, height * width)
-        Flattened images per row, pixels in [0, 1] (drawn white at 0, black at 1).
+        Flattened images per row, pixels in [0, 1] (drawn white at 0, black at 1, or the other
+        way round where ``ink`` is False).
     image_shape : tuple of (int, int)
         (height, width) of one image.
     row_names : list of str
@@ -508,6 +511,9 @@ def image_rows(rows: list[np.ndarray], image_shape: tuple[int, int], row_names: 
         One caption per column (as many as ``rows[0]`` has images), shown on the x axis.
     height_per_row : int, default=90
         Figure height per row, in pixels.
+    ink : bool, default=True
+        Draw 1 as black ink on white, as digits are shown; False draws 1 white, as an image
+        file shows it (:attr:`aecore.data.Dataset.drawn_as_ink`).
 
     Returns
     -------
@@ -516,8 +522,8 @@ def image_rows(rows: list[np.ndarray], image_shape: tuple[int, int], row_names: 
     """
     h, w = image_shape
     grid = mosaic(rows, image_shape)
-    fig = go.Figure(go.Heatmap(z=grid, colorscale=GRAY_INK, zmin=0, zmax=1, showscale=False,
-                               hovertemplate="%{z:.2f}<extra></extra>"))
+    fig = go.Figure(go.Heatmap(z=grid, colorscale=GRAY_INK if ink else GRAY_LIGHT, zmin=0,
+                               zmax=1, showscale=False, hovertemplate="%{z:.2f}<extra></extra>"))
     fig.update_yaxes(autorange="reversed", scaleanchor="x", showgrid=False, zeroline=False,
                      tickvals=[i * (h + 1) + h / 2 for i in range(len(rows))], ticktext=row_names)
     fig.update_xaxes(showgrid=False, zeroline=False, showticklabels=captions is not None,

@@ -153,6 +153,11 @@ class TrainedResult:
         return self.data.image_shape
 
     @property
+    def drawn_as_ink(self) -> bool:
+        """How its images are drawn (:attr:`aecore.data.Dataset.drawn_as_ink`)."""
+        return self.data.drawn_as_ink
+
+    @property
     def held_out_display_shape(self) -> tuple[int, int]:
         """How one of :attr:`held_out_samples` is drawn: its image shape, or a table row as a
         strip of (1, n_features) cells."""
@@ -728,6 +733,11 @@ class AnomalyResult(TrainedResult):
     def held_out_image_shape(self) -> tuple[int, int] | None:
         """(height, width) of the set-up's images; None for table rows (breast cancer)."""
         return self.setup.image_shape
+
+    @property
+    def drawn_as_ink(self) -> bool:
+        """How the set-up's images are drawn (:attr:`aecore.data.Dataset.drawn_as_ink`)."""
+        return self.setup.drawn_as_ink
 
     def recipe(self, smoothing: float, score: str | None = None, k: float = 3.0,
                share: float = 0.05) -> str:

@@ -135,7 +135,8 @@ with below:
             st.plotly_chart(plots.image_rows(
                 [x_eval[shown], autoencoder.reconstruct(x_eval[shown])], data.display_shape,
                 ["original", "reconstruction"], height_per_row=90,
-                captions=[f"#{i} · {data.label_name(y_eval[i])}" for i in shown]), key="selected_images",
+                captions=[f"#{i} · {data.label_name(y_eval[i])}" for i in shown],
+                ink=data.drawn_as_ink), key="selected_images",
                 width=max(200, 70 * len(shown) + 120))
         else:
             st.caption("Click a point in any map, or select several with the box or lasso tool "
@@ -159,15 +160,16 @@ with below:
     originals = x_eval[result.examples]
     st.plotly_chart(plots.image_rows([originals, autoencoder.reconstruct(originals)],
                                      data.display_shape, ["original", "reconstruction"],
-                                     captions=[data.label_name(y_eval[i]) for i in result.examples]),
+                                     captions=[data.label_name(y_eval[i]) for i in result.examples],
+                                     ink=data.drawn_as_ink),
                     key="gallery")
 
     st.subheader("5 · The code as features")
     st.markdown("Autoencoder codes can feed a supervised model, like PCA components. Here a "
                 "logistic regression learns the labels from only a few labelled training "
-                f"{samples}, using the {result.raw_inputs}, PCA with as many components as the code, or "
-                f"the code itself (the autoencoder and PCA learnt from all training {samples}, "
-                "without labels).")
+                f"{samples}, using the {result.raw_inputs}, PCA with as many components as the "
+                f"code, or the code itself (the autoencoder and PCA learnt from all training "
+                f"{samples}, without labels).")
     # without the maps (too few held-out points to compare them) the codes alone
     tables = ({"embeddings": lambda: result.maps_table(maps)} if maps
               else {"codes": result.codes_table})

@@ -30,12 +30,14 @@ from lab_ui.text import plain_text
 st.set_page_config(page_title="Denoising · Autoencoder Lab", layout="wide")
 
 
-def before_after(noisy, denoised, clean, shape):
-    """Noisy | denoised | clean rows, each column captioned with its PSNR before → after."""
+def before_after(noisy, denoised, clean, data):
+    """Noisy | denoised | clean rows of ``data``'s samples, each column captioned with its PSNR
+    before → after."""
     captions = [f"{a:.1f}→{b:.1f} dB" for a, b in zip(psnr(clean, noisy), psnr(clean, denoised),
                                                        strict=True)]
-    return plots.image_rows([noisy, denoised, clean], shape, ["noisy", "denoised", "clean"],
-                            captions=captions)
+    return plots.image_rows([noisy, denoised, clean], data.display_shape,
+                            ["noisy", "denoised", "clean"], captions=captions,
+                            ink=data.drawn_as_ink)
 
 
 
@@ -86,15 +88,15 @@ clean_g, noisy_g = x_eval[:GALLERY_SIZE], noisy_eval[:GALLERY_SIZE]
 with live:
     st.subheader("3 · Train it live")
     st.plotly_chart(plots.image_rows([clean_g, noisy_g], data.display_shape, ["clean", "noisy"],
-                                     captions=[f"{p:.1f} dB" for p in psnr(clean_g, noisy_g)]),
+                                     captions=[f"{p:.1f} dB" for p in psnr(clean_g, noisy_g)],
+                                     ink=data.drawn_as_ink),
                     key="preview")
     st.caption(f"Preview of the corruption on held-out {data.sample_noun}s: mean PSNR of the "
                f"noisy input {np.mean(psnr(x_eval, noisy_eval)):.1f} dB.")
     section.buttons(training, can_train=denoiser is not None)
     if training and denoiser is not None:
         section.train(DenoisingResult(denoiser, data, n_train, noise, level, noise_seed),
-                      lambda event, denoised_g: before_after(noisy_g, denoised_g, clean_g,
-                                                             data.display_shape))
+                      lambda event, denoised_g: before_after(noisy_g, denoised_g, clean_g, data))
     with section.last_run(
             data, "Choose a noise and a model, then press **Train**. The before/after gallery "
                   "beside the loss curve refreshes every epoch.") as result:
@@ -107,7 +109,7 @@ with below:
     with st.spinner(f"Scoring the held-out {data.sample_noun}s…"):
         scores = result.scores
     st.plotly_chart(before_after(result.noisy_eval[:GALLERY_SIZE], result.denoised[:GALLERY_SIZE],
-                                 x_eval[:GALLERY_SIZE], data.display_shape), key="gallery")
+                                 x_eval[:GALLERY_SIZE], data), key="gallery")
     number = st.column_config.NumberColumn
     st.dataframe(scores, column_config={"PSNR (dB)": number(format="%.2f"),
                                         "SSIM": number(format="%.3f")})
@@ -127,7 +129,8 @@ with below:
         outputs = [*result.filtered.values(), result.denoised]
         st.plotly_chart(plots.image_rows(
             [out[:GALLERY_SIZE] for out in outputs], data.display_shape,
-            [f"{m} · {scores.loc[m, 'PSNR (dB)']:.1f} dB" for m in methods]), key="filters")
+            [f"{m} · {scores.loc[m, 'PSNR (dB)']:.1f} dB" for m in methods],
+            ink=data.drawn_as_ink), key="filters")
 
     st.subheader("5 · Robustness: other noise levels")
     st.markdown("Denoisers trained at one level and tested at others. Each row trains a model like "
@@ -161,8 +164,8 @@ with below:
         else:
             own = prepared.pixels
             own_noisy = corrupt(own, result.noise, result.level, result.noise_seed)
-            st.plotly_chart(before_after(own_noisy, denoiser.reconstruct(own_noisy), own,
-                                         data.display_shape), key="own", width=300)
+            st.plotly_chart(before_after(own_noisy, denoiser.reconstruct(own_noisy), own, data),
+                            key="own", width=300)
             st.caption("Your image, " + (", ".join(prepared.changes) if prepared.changes
                                          else "as it is") + f", noised like the data "
                        f"({NOISES[result.noise][0]} at {result.level:g}) and denoised.")

@@ -86,7 +86,8 @@ with below:
         i = points[0]
         decoded = vae.inverse_transform(result.held_out_codes[[i]], int(y_eval[i]))
         right.plotly_chart(plots.image_rows([x_eval[[i]], decoded], data.display_shape,
-                                            [noun, "decoded μ"], height_per_row=130),
+                                            [noun, "decoded μ"], height_per_row=130,
+                                            ink=data.drawn_as_ink),
                            key="vae_clicked")
         right.caption(f"Point #{i}, label {plain_text(data.label_name(int(y_eval[i])))}")
     elif picked is not None:
@@ -94,7 +95,8 @@ with below:
         label = (right.selectbox("Decode as class", data.labels, 0, format_func=data.label_name,
                                  key="vae_place_label") if vae.conditional else None)
         right.plotly_chart(plots.image_rows([vae.inverse_transform(z, label)], data.display_shape,
-                                            ["decoded place"], height_per_row=130),
+                                            ["decoded place"], height_per_row=130,
+                                            ink=data.drawn_as_ink),
                            key="vae_clicked")
         right.caption(f"Code ({z[0, 0]:.2f}, {z[0, 1]:.2f})")
     else:
@@ -130,7 +132,8 @@ with below:
             grid = vae.latent_grid(n, dims, tail, 1 - tail, label)
             st.plotly_chart(plots.image_rows([grid[r * n:(r + 1) * n] for r in range(n)],
                                              data.display_shape, [""] * n,
-                                             height_per_row=min(60, GRID_HEIGHT // n)),
+                                             height_per_row=min(60, GRID_HEIGHT // n),
+                                             ink=data.drawn_as_ink),
                             key="vae_grid")
             st.caption(f"Codes {dims[0] + 1} (→) and {dims[1] + 1} (↑) at the prior's "
                        f"{tail:.0%}–{1 - tail:.0%} quantiles; the other codes held at 0.")
@@ -140,7 +143,8 @@ with below:
     if c1.button("Resample"):
         st.session_state["vae_sample_seed"] = st.session_state.get("vae_sample_seed", 0) + 1
     samples = vae.sample(16, seed=st.session_state.get("vae_sample_seed", 0), label=label)
-    c1.plotly_chart(plots.image_rows([samples[:8], samples[8:]], data.display_shape, ["", ""]),
+    c1.plotly_chart(plots.image_rows([samples[:8], samples[8:]], data.display_shape, ["", ""],
+                                     ink=data.drawn_as_ink),
                     key="vae_samples")
     c1.caption("16 codes drawn from the prior N(0, I), decoded" +
                (f" as the class {plain_text(data.label_name(label))}." if label is not None
@@ -155,7 +159,8 @@ with below:
     path = vae.interpolate(x_eval[a], x_eval[b], steps=steps,
                            label=int(y_eval[a]) if vae.conditional else None)
     c2.plotly_chart(plots.image_rows([path], data.display_shape, [""],
-                                     captions=[f"{t:.1f}" for t in np.linspace(0, 1, steps)]),
+                                     captions=[f"{t:.1f}" for t in np.linspace(0, 1, steps)],
+                                     ink=data.drawn_as_ink),
                     key="vae_path")
     start_class = plain_text(data.label_name(int(y_eval[a])))
     c2.caption(f"Decoded codes on the line from {noun} #{a} (label {start_class}) to #{b} "

@@ -195,7 +195,8 @@ with below:
                     for i in picks]
         st.plotly_chart(plots.image_rows([x, x_hat, error_map], setup.image_shape,
                                          ["input", "reconstruction", "error map"],
-                                         captions=captions), key="an_gallery")
+                                         captions=captions, ink=setup.drawn_as_ink),
+                        key="an_gallery")
         blur = (f" The error map is |input − reconstruction| after the blur the score uses "
                 f"(σ = {smoothing:g} pixels), so a thin stroke the model missed shows fainter "
                 "than a wide one." if smoothing > 0 else "")

@@ -20,13 +20,14 @@ MAPS_PER_ROW = 3  # six maps in one row are clipped at 1280 px
 def held_out_map(folder: str, run_id: int):
     """A stored run's map of held-out codes, their labels, the held-out samples themselves (a
     view of the cached dataset's arrays) and how to draw one sample (height, width), the
-    dataset's class names, the samples' hover drawings (None for table rows) and captions; runs
-    never change once stored."""
+    dataset's class names, the samples' hover drawings (None for table rows), captions and
+    whether they are drawn as ink; runs never change once stored."""
     result = reopen(RunStore(folder), run_id)
     samples = result.held_out_samples
     return (result.held_out_map().points, result.held_out_labels, samples,
             result.held_out_display_shape, result.held_out_class_names,
-            hover_drawings(samples, result.held_out_image_shape), result.held_out_captions)
+            hover_drawings(samples, result.held_out_image_shape), result.held_out_captions,
+            result.drawn_as_ink)
 
 
 st.title("Runs")
@@ -107,7 +108,7 @@ columns = column_grid(len(selected), MAPS_PER_ROW, "maps")
 for column, (run_id, run) in zip(columns, runs.items(), strict=True):
     try:
         with st.spinner(f"Loading run {run_id}…"):
-            points, labels, samples, shape, names, drawings, captions = held_out_map(
+            points, labels, samples, shape, names, drawings, captions, ink = held_out_map(
                 str(store.folder), run_id)
     except ValueError as err:
         column.error(f"Run {run_id}: {plain_text(str(err))}")
@@ -120,7 +121,7 @@ for column, (run_id, run) in zip(columns, runs.items(), strict=True):
     shown = selected_points(event)[:SHOWN_SELECTED]
     if shown:
         column.plotly_chart(plots.image_rows([samples[shown]], shape, [""], height_per_row=70,
-                                             captions=[captions[i] for i in shown]),
+                                             captions=[captions[i] for i in shown], ink=ink),
                             key=f"runs_selected_{run_id}")
 
 st.subheader("Hyperparameters against a score")

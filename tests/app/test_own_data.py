@@ -77,6 +77,13 @@ def test_every_page_trains_on_an_uploaded_table_and_image_zip(script, kind):
     assert any(b.label == "Hyperparameters (JSON)" for b in at.get("download_button"))
     stem = "-wine-upload-" if kind == "csv" else "-digits-upload-"  # the file's name, then key
     assert all(stem in b.proto.id for b in at.get("download_button")), at.get("download_button")
+    galleries = [trace for chart in at.get("plotly_chart")
+                 for trace in json.loads(chart.proto.spec)["data"]
+                 if trace["type"] == "heatmap" and trace.get("zmin") == 0 and trace.get("zmax") == 1]
+    # images as their files show them (1 white); a table's rows as ink strips
+    assert galleries or ("Anomaly" in script and kind == "csv")  # no gallery of table rows
+    assert all(trace["colorscale"][0][1] == ("black" if kind == "zip" else "white")
+               for trace in galleries)
     if "Dimensionality" in script and kind == "csv":  # a table's words, and its class names
         charts = {c.key: c.proto.spec for c in at.get("plotly_chart")}
         few_labels = json.loads(charts["few_labels"])

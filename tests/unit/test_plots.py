@@ -215,3 +215,11 @@ def test_a_matrix_heatmap_labels_close_cells_with_enough_decimals_to_tell_them_a
     assert labels.tolist() == [[8.412, 8.437], [8.446, 8.471]]
     wide = close * np.array([[1, 2], [1, 2]])  # a spread of 8 dB: one decimal is enough
     assert plots.matrix_heatmap(wide, "PSNR").data[0].text.tolist() == [[8.4, 16.9], [8.4, 16.9]]
+
+
+def test_an_image_gallery_draws_ink_black_on_white_or_pixels_as_files_show_them():
+    images = np.array([[0.0, 1.0, 0.5, 0.0]])
+    ink = plots.image_rows([images], (2, 2), ["a"]).data[0]
+    light = plots.image_rows([images], (2, 2), ["a"], ink=False).data[0]
+    assert [c[1] for c in ink.colorscale] == ["white", "black"]
+    assert [c[1] for c in light.colorscale] == ["black", "white"]

@@ -318,8 +318,10 @@ def test_saved_upload_reopens_identically(home, iris_like, kind):
     for field in ("x_train", "y_train", "x_test", "y_test"):
         np.testing.assert_array_equal(getattr(reopened, field), getattr(data, field))
         assert getattr(reopened, field).dtype == getattr(data, field).dtype
-    for field in ("image_shape", "name", "source", "key", "class_names"):
+    for field in ("image_shape", "name", "source", "key", "class_names", "drawn_as_ink"):
         assert getattr(reopened, field) == getattr(data, field)
+    assert data.drawn_as_ink == (kind == "table")  # uploaded images are drawn as files are
+    assert load_dataset("digits").drawn_as_ink
     with np.load(path, allow_pickle=False) as saved:  # no pickled objects inside
         assert saved["class_names"].dtype.kind == "U"
 
