@@ -755,6 +755,10 @@ def accuracy_by_labels(table, samples: str = "images") -> go.Figure:
     return fig
 
 
+RUN_CURVE_NAMES = {"loss": "train", "val_loss": "validation",
+                   "val_reconstruction": "validation reconstruction"}
+
+
 def runs_loss_curves(histories: dict[str, pd.DataFrame], height: int = 320,
                      log_y: bool = False) -> go.Figure:
     """Several runs' losses on one chart: one colour per run, solid for training and dashed
@@ -773,17 +777,20 @@ def runs_loss_curves(histories: dict[str, pd.DataFrame], height: int = 320,
     Returns
     -------
     plotly.graph_objects.Figure
-        Lines of ``loss`` and ``val_loss`` (when present) against the epoch, with ticks on whole
-        epochs as in :func:`loss_curves`.
+        Lines, with markers (a one-epoch run is one point), of ``loss`` and of ``val_loss``, or
+        ``val_reconstruction`` where a model validates on its reconstruction alone, against the
+        epoch, with ticks on whole epochs as in :func:`loss_curves`.
     """
     fig = go.Figure()
     for i, (name, history) in enumerate(histories.items()):
         colour = PALETTE[i % len(PALETTE)]
-        for column, dash in (("loss", "solid"), ("val_loss", "dash")):
+        # a model with more loss terms validates on its reconstruction alone (val_reconstruction)
+        validation = next((c for c in ("val_loss", "val_reconstruction") if c in history), None)
+        for column, dash in (("loss", "solid"), (validation, "dash")):
             if column in history:
-                fig.add_scatter(x=history.index, y=history[column], mode="lines",
-                                name=f"{name} · {'validation' if dash == 'dash' else 'train'}",
-                                line=dict(color=colour, dash=dash))
+                fig.add_scatter(x=history.index, y=history[column], mode="lines+markers",
+                                name=f"{name} · {RUN_CURVE_NAMES[column]}",
+                                line=dict(color=colour, dash=dash), marker=dict(size=5))
     span = max((len(history) for history in histories.values()), default=1)
     return _loss_layout(fig, span, height, log_y)
 

@@ -105,16 +105,23 @@ class TrainedResult:
         -------
         dict of str to float
             Here the last epoch's losses (``"final loss"``, ``"final validation loss"``…,
-            named by :func:`aecore.spec.loss_name`);
-            subclasses add their page's headline scores on the held-out points.
+            named by :func:`aecore.spec.loss_name`); a model whose loss is its reconstruction
+            alone gives it also as ``"final (validation) reconstruction"``, the name under which
+            models with more loss terms (a neighbour loss, a KL term) give theirs, so the Runs
+            page compares them on it. Subclasses add their page's headline scores on the
+            held-out points.
 
         Raises
         ------
         sklearn.exceptions.NotFittedError, aecore.DivergedError
             If the estimator is not fitted or diverged.
         """
-        return {f"final {loss_name(name)}": float(values[-1])
-                for name, values in self.estimator.history_.items()}
+        history = self.estimator.history_
+        finals = {name: float(values[-1]) for name, values in history.items()}
+        if "reconstruction" not in history:
+            finals |= {name.replace("loss", "reconstruction"): finals[name]
+                       for name in ("loss", "val_loss") if name in finals}
+        return {f"final {loss_name(name)}": value for name, value in finals.items()}
 
     @property
     def dataset_name(self) -> str:

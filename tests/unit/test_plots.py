@@ -223,3 +223,13 @@ def test_an_image_gallery_draws_ink_black_on_white_or_pixels_as_files_show_them(
     light = plots.image_rows([images], (2, 2), ["a"], ink=False).data[0]
     assert [c[1] for c in ink.colorscale] == ["white", "black"]
     assert [c[1] for c in light.colorscale] == ["black", "white"]
+
+
+def test_runs_loss_curves_mark_one_epoch_runs_and_a_neighbour_runs_validation():
+    plain = pd.DataFrame({"loss": [0.3], "val_loss": [0.31]}, index=[1])
+    neighbour = pd.DataFrame({"loss": [0.5, 0.4], "reconstruction": [0.2, 0.1],
+                              "val_reconstruction": [0.25, 0.2]}, index=[1, 2])
+    fig = plots.runs_loss_curves({"run 1": plain, "run 2": neighbour})
+    assert [t.name for t in fig.data] == ["run 1 · train", "run 1 · validation", "run 2 · train",
+                                          "run 2 · validation reconstruction"]
+    assert all("markers" in t.mode for t in fig.data)  # a single point is drawn
