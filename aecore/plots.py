@@ -15,6 +15,7 @@ import base64
 import io
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -414,14 +415,29 @@ def epoch_tick_step(span: int, max_ticks: int = 10) -> int:
     return step
 
 
+def log_ticks(values: np.ndarray) -> dict[str, Any]:
+    """Tick settings of a logarithmic axis over ``values`` that label every tick with its whole
+    number ("0.05", not Plotly's bare "5" beside the decade's "0.1"), and few enough to read:
+    Plotly's own choice within half a decade, 1-2-5 up to three decades, decades beyond."""
+    positive = values[np.isfinite(values) & (values > 0)]
+    decades = np.log10(positive.max() / positive.min()) if len(positive) else 0.0
+    ticks = {} if decades < 0.5 else {"dtick": "D2"} if decades <= 3 else {"dtick": 1}
+    return {"tickformat": "~g", **ticks}
+
+
 def _loss_layout(fig: go.Figure, span: int, height: int, log_y: bool) -> go.Figure:
     """The layout the loss charts share: whole-epoch ticks over ``span`` epochs, the legend in a
-    row above the plot (clear of both axis titles), a linear or logarithmic loss axis."""
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10),
+    row above the plot (clear of both axis titles), a linear or logarithmic loss axis
+    (:func:`log_ticks`)."""
+    values = np.concatenate([np.asarray(trace.y, dtype=float) for trace in fig.data] or [[]])
+    # a top margin that holds the legend's row by itself: a live chart redrawn in a narrow
+    # column was seen with its legend over the first epoch's point (Plotly's automargin lagging)
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=50, b=10),
                       xaxis=dict(title="epoch", range=[0.5, span + 0.5], tickmode="linear",
                                  tick0=0, dtick=epoch_tick_step(span)),
                       yaxis=dict(title="loss (log scale)" if log_y else "loss",
-                                 type="log" if log_y else "linear"),
+                                 type="log" if log_y else "linear",
+                                 **(log_ticks(values) if log_y else {})),
                       legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0,
                                   xanchor="left"))
     return fig

@@ -233,3 +233,14 @@ def test_runs_loss_curves_mark_one_epoch_runs_and_a_neighbour_runs_validation():
     assert [t.name for t in fig.data] == ["run 1 · train", "run 1 · validation", "run 2 · train",
                                           "run 2 · validation reconstruction"]
     assert all("markers" in t.mode for t in fig.data)  # a single point is drawn
+
+
+def test_a_log_loss_axis_labels_whole_numbers_with_few_enough_ticks():
+    one_decade = plots.loss_curves({"loss": [0.378, 0.12, 0.04]}, log_y=True).layout.yaxis
+    assert (one_decade.tickformat, one_decade.dtick) == ("~g", "D2")  # 0.05, not a bare "5"
+    narrow = plots.loss_curves({"loss": [310.0, 148.0]}, log_y=True).layout.yaxis
+    assert narrow.dtick is None  # Plotly's own ticks within half a decade
+    wide = plots.runs_loss_curves({"run 1": pd.DataFrame({"loss": [200.0, 1e-6]}, index=[1, 2])},
+                                  log_y=True).layout.yaxis
+    assert wide.dtick == 1  # one tick per decade
+    assert plots.loss_curves({"loss": [0.3]}).layout.yaxis.tickformat is None  # linear: as is
