@@ -22,6 +22,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils.validation import check_array, check_is_fitted
 
+from aecore.events import StageEvent
 from aecore.metrics import reconstruction_errors
 from aecore.spec import (
     N_CLASSES,
@@ -66,9 +67,12 @@ class _NeuralAutoencoder(TransformerMixin, BaseEstimator):
     def _build(self, spec: TrainingSpec, input_dim: int) -> Network:
         raise NotImplementedError
 
-    def _build_for(self, spec: TrainingSpec, x: np.ndarray) -> Network:
+    def _build_for(self, spec: TrainingSpec, x: np.ndarray,
+                   on_epoch: EpochCallback | None = None, started: float = 0.0) -> Network:
         """The network to train on model inputs ``x``: :meth:`_build`'s, unless the model needs
-        the training data themselves (a neighbour-preserving autoencoder's graph)."""
+        the training data themselves (a neighbour-preserving autoencoder's graph), whose making
+        is then announced to ``on_epoch`` as a :class:`aecore.events.StageEvent` (its elapsed
+        time counted from ``started``, a ``time.perf_counter`` reading)."""
         return self._build(spec, x.shape[1])
 
     def _network_from_model(self, model: keras.Model) -> Network:
@@ -96,8 +100,8 @@ class _NeuralAutoencoder(TransformerMixin, BaseEstimator):
 
         spec = self._checked_spec(x)
         with distribution_scope():  # several GPUs: variables must be created in the strategy
-            self._set_network(self._build_for(spec, x))
-            started = time.perf_counter()  # the events' clock: pretraining, then the epochs
+            started = time.perf_counter()  # the events' clock: the network, pretraining, epochs
+            self._set_network(self._build_for(spec, x, on_epoch, started))
             self.n_features_in_ = n_features
             self.log_ = TrainingLog(spec.epochs)
             try:
@@ -418,11 +422,16 @@ class Autoencoder(_NeuralAutoencoder):
             return build_conv_autoencoder(spec, input_dim)
         return build_dense_autoencoder(spec, input_dim)
 
-    def _build_for(self, spec: TrainingSpec, x: np.ndarray) -> Network:
+    def _build_for(self, spec: TrainingSpec, x: np.ndarray,
+                   on_epoch: EpochCallback | None = None, started: float = 0.0) -> Network:
         net = self._build(spec, x.shape[1])
         if not getattr(spec, "neighbor_weight", 0):
             return net
-        from aecore.neighbors import neighbor_network
+        from aecore.neighbors import NEIGHBOR_STAGES, neighbor_network
+
+        if on_epoch is not None:  # UMAP takes a while (≈ 25 s for 4,000 images) before epoch 1
+            on_epoch(StageEvent(NEIGHBOR_STAGES[spec.neighbor_loss], 0, 0, 0.0,
+                                time.perf_counter() - started))
 
         return neighbor_network(net, spec, x)
 

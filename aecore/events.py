@@ -62,7 +62,8 @@ class StageEvent:
     step : int
         Steps of ``stage`` done (e.g. that RBM's epochs), 0 when it starts.
     steps : int
-        Steps of ``stage`` in all.
+        Steps of ``stage`` in all; 0 for a stage not counted in steps (fitting UMAP's map of
+        the training images, the neighbour loss's target).
     fraction : float
         Share of the whole stage done, in [0, 1] (all the RBMs).
     elapsed : float
@@ -77,8 +78,9 @@ class StageEvent:
 
     @property
     def text(self) -> str:
-        """One line for people, e.g. "Pretraining RBM 2 of 4, epoch 7/10"."""
-        return f"{self.stage}, epoch {self.step}/{self.steps}"
+        """One line for people, e.g. "Pretraining RBM 2 of 4, epoch 7/10" (the stage alone if
+        it has no steps)."""
+        return f"{self.stage}, epoch {self.step}/{self.steps}" if self.steps else self.stage
 
 
 ProgressEvent = EpochEvent | StageEvent  # what a fit's ``on_epoch`` callback receives

@@ -343,6 +343,11 @@ def neighbor_network(net: Network, spec: AESpec, x: np.ndarray) -> Network:
     return Network(model, net.encoder, net.decoder)
 
 
+NEIGHBOR_STAGES = {  # what is made before the first epoch, for the progress text
+    "embedding": "Fitting UMAP's map of the training data (the neighbour loss's target)",
+    "graph": "Building the training data's neighbour graph (UMAP's fuzzy graph)"}
+
+
 def umap_places(x: np.ndarray, n_components: int = 2, seed: int = 0) -> np.ndarray:
     """UMAP's map of ``x`` (:func:`aecore.embed.umap_embedding`), each axis standardised to
     mean 0 and standard deviation 1, as targets for the codes (a scale the reconstruction loss

@@ -8,6 +8,7 @@ from scipy import sparse
 
 from aecore import Autoencoder, load
 from aecore.embed import umap_map
+from aecore.events import EpochEvent, StageEvent
 from aecore.metrics import knn_accuracy, trustworthiness
 
 SMALL = dict(code_size=2, hidden_layers=(64, 32), epochs=6, batch_size=64, seed=0)
@@ -87,8 +88,11 @@ def test_the_embedding_loss_pulls_codes_to_umaps_map_and_keeps_digits_apart(neig
     from aecore.neighbors import umap_places
 
     plain, _ = neighbour_pair
+    events = []
     ae = Autoencoder(neighbor_weight=0.5, neighbor_loss="embedding", **SMALL).fit(
-        digits.x_train, X_val=digits.x_test)
+        digits.x_train, X_val=digits.x_test, on_epoch=events.append)
+    assert isinstance(events[0], StageEvent) and "UMAP's map" in events[0].text  # before epoch 1
+    assert [type(e) for e in events[1:]] == [EpochEvent] * SMALL["epochs"]
     history = ae.history_
     assert history["neighbor"][-1] < history["neighbor"][0] / 2  # codes reach their places
     np.testing.assert_allclose(history["loss"], np.add(history["reconstruction"],
