@@ -74,8 +74,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 1 for a fit that diverged or trained no epoch, 2 for a user's mistake,
-        130 when aborted by Ctrl-C.
+        0 on success, 1 for a fit that diverged or trained no epoch (or output cut short by a
+        closed pipe), 2 for a user's mistake, 130 when aborted by Ctrl-C.
     """
     args = _parser().parse_args(argv)  # exits 2 with one error line on a bad command
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter
@@ -87,6 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nAborted.", file=sys.stderr)
         return EXIT_ABORTED
+    except BrokenPipeError:  # `… | head` stopped reading: end quietly, as Python's docs advise
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -105,6 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--out", required=True, metavar="DIR",
                        help="folder to write model.keras, estimator.json, history.csv, "
                             "config.json and scores.json into")
+    _add_overwrite_option(train, "a run's files")
     train.set_defaults(run=_train)
 
     sweep = commands.add_parser(
@@ -124,6 +128,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="trainings at once (default 2; about the number of cores)")
     sweep.add_argument("--out", metavar="DIR",
                        help="folder to write sweep.csv and sweep.html (the curve) into")
+    _add_overwrite_option(sweep, "a sweep's files")
     sweep.set_defaults(run=_sweep)
 
     runs = commands.add_parser("runs", help="list the stored runs",
@@ -216,7 +221,7 @@ def _train(args: argparse.Namespace) -> int:
         result = result_for(config)
     except (ValueError, OSError) as err:
         raise UserError(_sentence(err)) from None
-    out = _out_folder(args.out)
+    out = _out_folder(args.out, RUN_FILES, args.overwrite)
     from aecore.devices import describe
 
     say.line(f"Training the {config.page} page's model on {result.dataset_name} "
@@ -251,14 +256,29 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _out_folder(path: str) -> Path:
+def _add_overwrite_option(command: argparse.ArgumentParser, what: str) -> None:
+    command.add_argument("--overwrite", action="store_true",
+                         help=f"replace {what} already in --out (without it, such a folder is "
+                              "refused before any training)")
+
+
+RUN_FILES = ("model.keras", "estimator.json", "history.csv", "config.json", "scores.json")
+SWEEP_FILES = ("sweep.csv", "sweep.html")
+
+
+def _out_folder(path: str, files: Sequence[str], overwrite: bool) -> Path:
     """``--out`` as a folder path, tried now (the folder made, a file written in it, then both
-    removed again) so that a path that cannot be written is said before any training rather
-    than after it; permissions alone do not tell (root passes them for /proc, where nothing can
-    be made). The folder is created when the files are written."""
+    removed again) so that a path that cannot be written, or that holds ``files`` from an
+    earlier run while ``overwrite`` is False, is said before any training rather than after it;
+    permissions alone do not tell (root passes them for /proc, where nothing can be made). The
+    folder is created when the files are written."""
     out = Path(path).expanduser().absolute()
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out} is a file; give a folder (it is created if missing).")
+    earlier = [name for name in files if (out / name).exists()]
+    if earlier and not overwrite:
+        raise UserError(f"--out {out} already holds {', '.join(earlier)} of an earlier run; "
+                        "give another folder, or add --overwrite to replace them.")
     missing = [folder for folder in (out, *out.parents) if not folder.exists()]
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -290,7 +310,7 @@ def _sweep(args: argparse.Namespace) -> int:
         sweep = Sweep(config, args.param, values, n_jobs=args.jobs, store=store)
     except ValueError as err:
         raise UserError(_sentence(err)) from None
-    out = None if args.out is None else _out_folder(args.out)
+    out = None if args.out is None else _out_folder(args.out, SWEEP_FILES, args.overwrite)
     say.line(f"Sweeping {args.param} over {', '.join(map(str, values))} on "
              f"{load_dataset(config.dataset).name}, {args.jobs} at a time ({sweep.backend}).")
     progress = _SweepProgress(sys.stderr, args.param, quiet=args.quiet)

@@ -94,6 +94,31 @@ def test_train_writes_the_run_folder_and_stores_it(trained):
     assert stored.loc[1, "code_size"] == 2 and stored.loc[1, "page"] == "reduction"
 
 
+def test_an_out_folder_that_holds_a_run_is_refused_before_training(trained, monkeypatch):
+    home = trained[0]
+    for name in ("AECORE_HOME", "AECORE_RUNS_DIR", "AECORE_OFFLINE"):
+        monkeypatch.setenv(name, _environment(home)[name])
+    before = (home / "out" / "history.csv").read_text()
+    code, out, err = _run_main("train", "--config", str(home / "run.json"), "--out",
+                               str(home / "out"))
+    assert code == 2 and out == ""
+    assert err.strip() == (f"error: --out {home / 'out'} already holds model.keras, "
+                           "estimator.json, history.csv, config.json, scores.json of an earlier "
+                           "run; give another folder, or add --overwrite to replace them.")
+    assert (home / "out" / "history.csv").read_text() == before
+    assert len(RunStore(home / "runs").runs()) == 1
+
+
+def test_a_listing_cut_short_by_a_closed_pipe_ends_without_a_traceback(trained):
+    home = trained[0]
+    process = subprocess.Popen([sys.executable, "-m", "aecore", "runs"], cwd=home,
+                               env=_environment(home), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    process.stdout.close()  # as `| head -0` does, before anything is written
+    err = process.stderr.read()
+    assert process.wait(timeout=120) == 1 and err == ""
+
+
 def test_same_config_same_seed_gives_the_same_history_as_the_page(trained):
     home, train, *_ = trained
     assert train.returncode == 0, train.stderr
