@@ -131,11 +131,13 @@ print(denoising_scores(x_eval, noisy_eval, denoiser.reconstruct(noisy_eval), dat
 '''
 
 
-def vae_code(dataset: str, vae: Any, n_train: int) -> str:
+def vae_code(dataset: str, vae: Any, n_train: int,
+             grid: tuple[int, float, tuple[int, int]] | None = (10, 0.05, (0, 1)),
+             label: int | None = None) -> str:
     """A script that retrains the VAE, prints its held-out −ELBO, draws samples and saves it.
 
-    The −ELBO line is written only with the BCE loss, and a 10×10 latent grid only when
-    ``code_size`` ≥ 2.
+    The −ELBO line is written only with the BCE loss, and the latent grid only when ``grid`` is
+    given and ``code_size`` ≥ 2.
 
     Parameters
     ----------
@@ -145,6 +147,11 @@ def vae_code(dataset: str, vae: Any, n_train: int) -> str:
         Its hyperparameters are written out (see :func:`constructor`).
     n_train : int
         Number of training images used.
+    grid : tuple of (int, float, (int, int)) or None, default=(10, 0.05, (0, 1))
+        The page's latent grid: n per side, the quantile range's lower end q (it spans q…1 − q)
+        and the two code dimensions; None for none.
+    label : int or None, default=None
+        The class a conditional VAE's grid and samples are decoded as.
 
     Returns
     -------
@@ -153,7 +160,13 @@ def vae_code(dataset: str, vae: Any, n_train: int) -> str:
     """
     elbo = ('print("held-out -ELBO, nats per image:", vae.elbo(x_eval, y_eval))\n'
             if vae.loss == "bce" else "")
-    grid = "grid = vae.latent_grid(10)  # 100 decoded images\n" if vae.code_size >= 2 else ""
+    as_label = "" if label is None else f", label={label}"
+    if grid is not None and vae.code_size >= 2:
+        n, tail, dims = grid
+        grid = (f"grid = vae.latent_grid({n}, {tuple(dims)}, {tail:g}, {1 - tail:g}{as_label})"
+                f"  # {n * n} decoded images\n")
+    else:
+        grid = ""
     return HEADER + f'''\
 from aecore import VariationalAutoencoder
 from aecore.data import evaluation_points, load_dataset
@@ -163,7 +176,7 @@ x_train, y_train = data.x_train[:{n_train}], data.y_train[:{n_train}]
 x_eval, y_eval = evaluation_points(data)
 vae = {constructor(vae)}
 vae.fit(x_train, y_train, X_val=x_eval, y_val=y_eval{_stop(vae, "vae")})
-{elbo}{grid}samples = vae.sample(16, seed=0)
+{elbo}{grid}samples = vae.sample(16, seed=0{as_label})
 vae.save("my_vae")  # aecore.load("my_vae") reads it back
 '''
 

@@ -598,9 +598,11 @@ class VAEResult(TrainedResult):
         scores = super().headline_scores()
         return scores if self.elbo is None else {**scores, "−ELBO (nats)": self.elbo}
 
-    def recipe(self) -> str:
-        """Python source that reproduces this result (:func:`aecore.recipe.vae_code`)."""
-        return recipe.vae_code(self.data.key, self.estimator, self.n_train)
+    def recipe(self, grid: tuple[int, float, tuple[int, int]] | None = (10, 0.05, (0, 1)),
+               label: int | None = None) -> str:
+        """Python source that reproduces this result and the page's latent grid and class
+        (:func:`aecore.recipe.vae_code`)."""
+        return recipe.vae_code(self.data.key, self.estimator, self.n_train, grid, label)
 
 
 ANOMALY_CLASS_NAMES = ("normal", "anomalous")  # an anomaly set-up's labels 0 and 1

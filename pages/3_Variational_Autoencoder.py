@@ -62,8 +62,12 @@ with live:
                   "separately, next to the map of held-out codes (μ), every epoch.") as result:
         vae = result.estimator
         loss_chart(vae.history_)
+        warmup = (f", after a KL warm-up in which β grew by {vae.beta:g}/{vae.warmup_epochs} "
+                  f"per epoch (β = {vae.beta / vae.warmup_epochs:g} in epoch 1)"
+                  if vae.warmup_epochs else "")
         st.caption(f"Losses per {noun}: reconstruction summed over {data.feature_noun}s, KL "
-                   f"summed over code dimensions, loss = reconstruction + β·KL (β = {vae.beta:g}).")
+                   f"summed over code dimensions, loss = reconstruction + β·KL (β = {vae.beta:g}"
+                   f"{warmup}).")
 
 with below:
     st.subheader("3 · The latent map: click a point" + (", or anywhere," if vae.code_size == 2
@@ -105,7 +109,7 @@ with below:
                          else "."))
 
     st.subheader("4 · The latent grid")
-    label = None
+    label, grid_view = None, None
     if vae.conditional:  # a row of its own: it decodes the samples of section 5 too
         label = wrapping_area("widgets", "grid_class").columns(4)[0].selectbox(
             "Generate the class", data.labels, 0, format_func=data.label_name,
@@ -129,6 +133,7 @@ with below:
         if dims is None:
             st.error("Pick two different dimensions for the grid.")
         else:
+            grid_view = (n, tail, dims)
             grid = vae.latent_grid(n, dims, tail, 1 - tail, label)
             st.plotly_chart(plots.image_rows([grid[r * n:(r + 1) * n] for r in range(n)],
                                              data.display_shape, [""] * n,
@@ -182,4 +187,4 @@ with below:
     export_section(result, {"codes": result.codes_table})
 
     with st.expander("Reproduce this run in Python"):
-        st.code(result.recipe(), language="python")
+        st.code(result.recipe(grid_view, label), language="python")

@@ -33,11 +33,15 @@ def test_tiny_training_shows_split_losses_grid_samples_and_diagnostics():
 
 
 def test_conditional_vae_generates_a_chosen_digit():
-    at = click(open_page(**TINY, vae_conditional=True), "Train")
+    at = click(open_page(**TINY, vae_conditional=True, vae_warmup_epochs=2), "Train")
     assert not at.exception, at.exception
+    assert any("KL warm-up in which β grew by 1/2 per epoch (β = 0.5 in epoch 1)" in c.value
+               for c in at.caption)  # so epoch 1's loss adds up
     at = at.selectbox(key="vae_grid_label").set_value(7).run()
+    at = at.slider(key="vae_grid_n").set_value(5).run()
     assert not at.exception
     assert any("as the class 7" in c.value for c in at.caption)
+    assert "vae.latent_grid(5, (0, 1), 0.05, 0.95, label=7)" in at.code[0].value
 
 
 def test_a_diverging_vae_shows_an_error_with_advice_and_no_numbers():

@@ -1,5 +1,6 @@
 """Every page's "Reproduce this run" snippet runs, with the calls its result object makes."""
 
+import numpy as np
 import pytest
 
 from aecore import Autoencoder, ReconstructionDetector, VariationalAutoencoder
@@ -40,7 +41,11 @@ def test_denoising_snippet_prints_psnr_and_ssim(digits, capsys):
 def test_vae_snippet_trains_samples_and_saves(digits, capsys, tmp_path, monkeypatch, params):
     monkeypatch.chdir(tmp_path)
     vae = VariationalAutoencoder(**TINY, **params)
-    namespace = run_snippet(VAEResult(vae, digits, 300))
+    label = 7 if vae.conditional else None  # the page's grid settings and class, as shown
+    namespace = run_snippet(VAEResult(vae, digits, 300), (5, 0.09, (0, 1)), label)
+    assert namespace["grid"].shape == (25, 64)
+    np.testing.assert_allclose(namespace["vae"].latent_grid(5, (0, 1), 0.09, 0.91, label),
+                               namespace["grid"])
     assert namespace["samples"].shape == (16, 64)
     assert (tmp_path / "my_vae" / "model.keras").exists()
     assert ("-ELBO" in capsys.readouterr().out) == (vae.loss == "bce")
