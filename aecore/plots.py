@@ -594,8 +594,8 @@ def matrix_heatmap(table, title: str, unit: str = "dB") -> go.Figure:
     return fig
 
 
-def bar(values: np.ndarray, title: str, x_title: str) -> go.Figure:
-    """One bar per entry, e.g. KL per code dimension.
+def bar(values: np.ndarray, title: str, x_title: str, y_floor: float = 0.0) -> go.Figure:
+    """One bar per entry, e.g. KL per code dimension, each labelled with its value.
 
     Parameters
     ----------
@@ -606,15 +606,22 @@ def bar(values: np.ndarray, title: str, x_title: str) -> go.Figure:
         Figure title, with the values' unit (e.g. nats).
     x_title : str
         Title of the x axis.
+    y_floor : float, default=0.0
+        The y axis reaches at least this high, so that values far below it look small (KL of
+        0.005 nats drawn as tall bars would hide that the dimensions are unused).
 
     Returns
     -------
     plotly.graph_objects.Figure
-        A bar chart.
+        A bar chart from 0 to the larger of ``y_floor`` and the tallest bar (+ 10 %).
     """
-    fig = go.Figure(go.Bar(x=list(range(1, len(values) + 1)), y=values))
+    values = np.asarray(values, dtype=float)
+    top = max(y_floor, float(values.max(initial=0.0)) * 1.1)
+    fig = go.Figure(go.Bar(x=list(range(1, len(values) + 1)), y=values,
+                           texttemplate="%{y:.3g}", textposition="outside", cliponaxis=False))
     fig.update_layout(title=title, height=300, margin=dict(l=10, r=10, t=40, b=10),
-                      xaxis=dict(title=x_title, tickmode="linear", dtick=1))
+                      xaxis=dict(title=x_title, tickmode="linear", dtick=1),
+                      yaxis=dict(range=[0, top] if top > 0 else None))
     return fig
 
 

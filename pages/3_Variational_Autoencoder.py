@@ -26,6 +26,7 @@ from lab_ui.text import plain_text
 
 st.set_page_config(page_title="Variational autoencoder · Autoencoder Lab", layout="wide")
 GRID_HEIGHT = 720  # px at most: a square grid taller than its column is wide had blank bands
+KL_AXIS_FLOOR_NATS = 1.0  # a used MNIST dimension carries several nats; 0.005 should look like 0
 
 
 
@@ -175,8 +176,8 @@ with below:
 
     st.subheader("6 · Diagnostics")
     c1, c2 = wrapping_area("charts", "diagnostics").columns(2)
-    c1.plotly_chart(plots.bar(result.kl_per_dimension, "KL per code dimension (nats)", "dimension"),
-                    key="vae_kl")
+    c1.plotly_chart(plots.bar(result.kl_per_dimension, "KL per code dimension (nats)", "dimension",
+                              y_floor=KL_AXIS_FLOOR_NATS), key="vae_kl")
     c1.caption("A dimension with KL near 0 is unused: its posterior has collapsed to the prior.")
     if result.elbo is not None:
         c2.metric(f"Held-out −ELBO (nats per {noun})", f"{result.elbo:.1f}",

@@ -3,6 +3,7 @@ import io
 
 import numpy as np
 import pandas as pd
+import pytest
 from plotly.colors import hex_to_rgb
 
 from aecore import plots
@@ -244,3 +245,11 @@ def test_a_log_loss_axis_labels_whole_numbers_with_few_enough_ticks():
                                   log_y=True).layout.yaxis
     assert wide.dtick == 1  # one tick per decade
     assert plots.loss_curves({"loss": [0.3]}).layout.yaxis.tickformat is None  # linear: as is
+
+
+def test_a_bar_chart_with_a_floor_draws_tiny_values_as_tiny():
+    collapsed = plots.bar(np.array([0.004, 0.005]), "KL (nats)", "dimension", y_floor=1.0)
+    assert list(collapsed.layout.yaxis.range) == [0, 1.0]  # not 0…0.005, which looks full
+    used = plots.bar(np.array([0.004, 5.0]), "KL (nats)", "dimension", y_floor=1.0)
+    assert used.layout.yaxis.range[1] == pytest.approx(5.5)
+    assert collapsed.data[0].texttemplate == "%{y:.3g}"  # each bar says its value
