@@ -125,8 +125,10 @@ def _class_traces(points: np.ndarray, labels: np.ndarray, class_names: Sequence[
 def _map_layout(fig: go.Figure, title: str, height: int, ticks: bool = False) -> go.Figure:
     """The layout every latent map shares: title, numbered axes titled "code 1" and "code 2"
     only with ``ticks`` (a map's coordinates mean nothing unless they are the codes
-    themselves), a legend of labels."""
+    themselves), a legend of labels, drawn even for one class (Plotly hides a lone trace's, and
+    the pages tell people to click the legend)."""
     fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=40, b=10),
+                      showlegend=True,
                       xaxis=dict(showticklabels=ticks, zeroline=False,
                                  title="code 1" if ticks else None),
                       yaxis=dict(showticklabels=ticks, zeroline=False,

@@ -253,3 +253,9 @@ def test_a_bar_chart_with_a_floor_draws_tiny_values_as_tiny():
     used = plots.bar(np.array([0.004, 5.0]), "KL (nats)", "dimension", y_floor=1.0)
     assert used.layout.yaxis.range[1] == pytest.approx(5.5)
     assert collapsed.data[0].texttemplate == "%{y:.3g}"  # each bar says its value
+
+
+def test_a_map_of_one_class_still_shows_its_legend():
+    fig = plots.latent_scatter(np.zeros((3, 2)), np.zeros(3, dtype=int), class_names=("all",))
+    assert fig.layout.showlegend and [t.name for t in fig.data if t.showlegend is not False] == [
+        "all"]
