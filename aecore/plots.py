@@ -29,6 +29,7 @@ GRAY_INK = [[0.0, "white"], [1.0, "black"]]
 GRAY_LIGHT = [[0.0, "black"], [1.0, "white"]]  # pixels as image files show them
 THUMBNAILS = 300  # digits drawn by the thumbnails view of a map (a few hundred, as in ConvNetJS)
 REPLAY_FRAMES = 60  # at most this many epochs in a replay animation (its JSON grows with each)
+TABLE_ROW_HEIGHT = 30  # px per gallery row of table rows (strips of feature cells)
 HOVER_ART_SIDE = 28  # larger images are shrunk to fit this many pixels for the hover drawing
 # The Unicode braille dot (U+2800 + bit) of each pixel of a 4-row × 2-column cell.
 _BRAILLE_BITS = np.array([[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]])
@@ -528,7 +529,9 @@ def image_rows(rows: list[np.ndarray], image_shape: tuple[int, int], row_names: 
     captions : list of str or None, default=None
         One caption per column (as many as ``rows[0]`` has images), shown on the x axis.
     height_per_row : int, default=90
-        Figure height per row, in pixels.
+        Figure height per row, in pixels; at most :data:`TABLE_ROW_HEIGHT` for table rows
+        (``image_shape`` (1, n_features)), whose cells are then drawn as wide as the figure
+        allows rather than square.
     ink : bool, default=True
         Draw 1 as black ink on white, as digits are shown; False draws 1 white, as an image
         file shows it (:attr:`aecore.data.Dataset.drawn_as_ink`).
@@ -539,10 +542,13 @@ def image_rows(rows: list[np.ndarray], image_shape: tuple[int, int], row_names: 
         A grey-scale heatmap of :func:`mosaic` (1-pixel gaps) with the axes labelled.
     """
     h, w = image_shape
+    strips = h == 1  # table rows: cells need not be square, and a square cell left blank bands
+    height_per_row = min(height_per_row, TABLE_ROW_HEIGHT) if strips else height_per_row
     grid = mosaic(rows, image_shape)
     fig = go.Figure(go.Heatmap(z=grid, colorscale=GRAY_INK if ink else GRAY_LIGHT, zmin=0,
                                zmax=1, showscale=False, hovertemplate="%{z:.2f}<extra></extra>"))
-    fig.update_yaxes(autorange="reversed", scaleanchor="x", showgrid=False, zeroline=False,
+    fig.update_yaxes(autorange="reversed", scaleanchor=None if strips else "x", showgrid=False,
+                     zeroline=False,
                      tickvals=[i * (h + 1) + h / 2 for i in range(len(rows))], ticktext=row_names)
     fig.update_xaxes(showgrid=False, zeroline=False, showticklabels=captions is not None,
                      tickvals=[j * (w + 1) + w / 2 for j in range(len(rows[0]))],

@@ -259,3 +259,12 @@ def test_a_map_of_one_class_still_shows_its_legend():
     fig = plots.latent_scatter(np.zeros((3, 2)), np.zeros(3, dtype=int), class_names=("all",))
     assert fig.layout.showlegend and [t.name for t in fig.data if t.showlegend is not False] == [
         "all"]
+
+
+def test_a_gallery_of_table_rows_fills_its_height_with_strips_not_square_cells():
+    rows = [np.random.default_rng(0).random((10, 6)) for _ in range(10)]
+    strips = plots.image_rows(rows, (1, 6), [""] * 10, height_per_row=60)
+    assert strips.layout.yaxis.scaleanchor is None
+    assert strips.layout.height == 10 * plots.TABLE_ROW_HEIGHT + 40
+    images = plots.image_rows(rows, (2, 3), [""] * 10, height_per_row=60)
+    assert images.layout.yaxis.scaleanchor == "x" and images.layout.height == 640
