@@ -126,7 +126,12 @@ with live:
     with section.last_run(
             data, "Choose what is normal and press **Train**: the error histograms of held-out "
                   "normal and anomalous points refresh every epoch.") as result:
+        shown = setup
         detector, setup, noun = result.estimator, result.setup, result.setup.sample_noun
+        if setup.description != shown.description:  # kept: a breast-cancer run fits any data
+            st.info(f"This run was trained for {plain_text(setup.description)}, not for the "
+                    f"set-up above ({plain_text(shown.description)}); press **Train** to train "
+                    "one for it.")
         # scored as its own data allow, whichever set-up the page shows now
         smoothing, score = result.scoring(st.session_state["an_smoothing"],
                                           st.session_state["an_score"])

@@ -90,6 +90,8 @@ def test_tabular_breast_cancer_set_up_trains():
     assert at.selectbox(key="an_score").value == "error+code" and not at.exception
     assert not at.error, at.error  # the table run stays, scored as a table's rows
     assert "an_curves" in [c.key for c in at.get("plotly_chart")]
+    assert any(i.value.startswith("This run was trained for Breast cancer") and
+               "not for the set-up above (" in i.value and "normal = " in i.value for i in at.info)
 
 
 def test_contamination_is_capped_at_what_the_held_out_class_allows():
