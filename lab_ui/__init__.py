@@ -281,8 +281,9 @@ class LivePanel:
             The result's live view after that epoch, passed to the page's figure (None for a
             stage).
         """
-        if isinstance(event, StageEvent):
-            self.progress.progress(event.fraction, text=f"{event.text} · {event.elapsed:.1f} s")
+        if isinstance(event, StageEvent):  # a stage without steps reports once: no clock
+            clock = f" · {event.elapsed:.1f} s" if event.steps else "…"
+            self.progress.progress(event.fraction, text=event.text + clock)
             return
         losses = ", ".join(f"{loss_name(k)} {v:.4f}" if math.isfinite(v)
                            else f"{loss_name(k)} diverged" for k, v in event.logs.items())
