@@ -687,8 +687,10 @@ def operating_point(scores: np.ndarray, labels: np.ndarray, threshold: float) ->
     Returns
     -------
     dict of str to float
-        ``"threshold"``; ``"precision"`` TP / (TP + FP); ``"recall"`` TP / (TP + FN); ``"F1"``,
-        their harmonic mean; ``"false-positive rate"`` FP / (FP + TN). A ratio is 0 when its
+        ``"threshold"``; ``"precision"`` TP / (TP + FP), NaN when nothing is flagged (0/0 is
+        undefined, scikit-learn's ``zero_division=np.nan``); ``"recall"`` TP / (TP + FN);
+        ``"F1"`` 2TP / (2TP + FP + FN), their harmonic mean where both are defined;
+        ``"false-positive rate"`` FP / (FP + TN). Recall, F1 and the rate are 0 when their
         denominator is.
 
     Raises
@@ -697,9 +699,9 @@ def operating_point(scores: np.ndarray, labels: np.ndarray, threshold: float) ->
         From scikit-learn, if the lengths differ.
     """
     tn, fp, fn, tp = confusion_counts(scores, labels, threshold).ravel()
-    precision = tp / (tp + fp) if tp + fp else 0.0
+    precision = tp / (tp + fp) if tp + fp else np.nan
     recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
     return {"threshold": threshold, "precision": precision, "recall": recall, "F1": f1,
             "false-positive rate": fp / (fp + tn) if fp + tn else 0.0}
 

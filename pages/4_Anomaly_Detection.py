@@ -183,8 +183,10 @@ with below:
                                      cv.pr_auc, point), key="an_curves")
     c2.plotly_chart(plots.confusion(anomaly.confusion_counts(test_scores, y_test, threshold)),
                     key="an_confusion")
-    c2.caption(f"At your threshold: precision {point['precision']:.2f}, recall "
-               f"{point['recall']:.2f}, false-positive rate {point['false-positive rate']:.2f}.")
+    precision = (f"{point['precision']:.2f}" if np.isfinite(point["precision"])
+                 else "undefined (nothing is flagged)")
+    c2.caption(f"At your threshold: precision {precision}, recall {point['recall']:.2f}, "
+               f"false-positive rate {point['false-positive rate']:.2f}.")
 
     st.subheader("6 · Flagged examples")
     view = st.radio("Show", anomaly.EXAMPLE_VIEWS, horizontal=True, key="an_view",

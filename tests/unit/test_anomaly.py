@@ -2,7 +2,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from sklearn.metrics import average_precision_score, roc_auc_score
+from sklearn.metrics import average_precision_score, f1_score, precision_score, roc_auc_score
 
 from aecore import anomaly
 
@@ -41,6 +41,13 @@ def test_operating_point_counts_scores_above_the_threshold():
     assert point["F1"] == pytest.approx(0.8)
     everything = anomaly.operating_point(VAL_SCORES, VAL_LABELS, 0.0)
     assert everything["false-positive rate"] == 1.0 and everything["recall"] == 1.0
+    nothing = anomaly.operating_point(VAL_SCORES, VAL_LABELS, VAL_SCORES.max())  # none flagged
+    assert np.isnan(nothing["precision"])  # 0/0: undefined, not 0
+    assert nothing["recall"] == 0.0 and nothing["F1"] == 0.0
+    assert nothing["false-positive rate"] == 0.0
+    flagged = VAL_SCORES > 0.5
+    assert point["F1"] == pytest.approx(f1_score(VAL_LABELS, flagged))
+    assert point["precision"] == pytest.approx(precision_score(VAL_LABELS, flagged))
 
 
 def test_curves_agree_with_scikit_learn(rng):
