@@ -34,6 +34,34 @@ NOISES: dict[str, tuple[str, Corruption]] = {
 }
 
 
+def level_caveat(kind: str, level: float) -> str | None:
+    """Why a denoising comparison at noise ``kind`` and ``level`` measures nothing, or None.
+
+    Parameters
+    ----------
+    kind : str
+        A key of :data:`NOISES`.
+    level : float
+        As for :func:`corrupt`.
+
+    Returns
+    -------
+    str or None
+        A sentence at level 0 (no noise: the input is the clean image, whose PSNR is unbounded
+        and shown capped) and where every pixel is replaced (salt and pepper or masking at
+        level 1: nothing of the image is left); None otherwise.
+    """
+    if level <= 0:
+        return ("At level 0 there is no noise: the noisy input is the clean image (its PSNR is "
+                "unbounded, shown as the 100 dB cap), so the gains below measure nothing. Raise "
+                "the level.")
+    if kind in ("salt_and_pepper", "masking") and level >= 1:
+        return ("At level 1 every pixel is replaced, so nothing of the image is left: a "
+                "denoiser can at best draw the average image, and the gains below compare "
+                "guesses. Lower the level.")
+    return None
+
+
 def corrupt(x: np.ndarray, kind: str, level: float, seed: int = 0) -> np.ndarray:
     """Corrupt images with noise ``kind`` at ``level`` (σ or a fraction), clipped to [0, 1].
 

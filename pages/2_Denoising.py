@@ -8,7 +8,7 @@ from aecore import plots
 from aecore.data import evaluation_points
 from aecore.denoise import image_from_bytes
 from aecore.image_quality import psnr
-from aecore.noise import NOISES, corrupt
+from aecore.noise import NOISES, corrupt, level_caveat
 from aecore.presets import DENOISERS
 from aecore.results import GALLERY_SIZE, DenoisingResult
 from aecore.runconfig import PAGE_FIXED
@@ -71,6 +71,9 @@ with controls:
                       "fraction of pixels hit for salt-and-pepper and masking.")
     noise_seed = st.number_input("Noise seed", 0, 2**31 - 1, key="dn_noise_seed",
                                  persist_state="session")
+    caveat = level_caveat(noise, level)
+    if caveat:
+        st.warning(caveat)
     st.subheader("2 · Build the denoiser")
     architectures = list(DENOISERS) if data.is_image else ["Dense"]  # convolutions need images
     if st.session_state.get("dn_arch") not in architectures:  # e.g. after switching to a table

@@ -95,6 +95,14 @@ def test_noise_level_zero_shows_no_infinite_psnr():
     scores = at.dataframe[0].value
     assert scores.loc["noisy input", "PSNR (dB)"] == 100.0
     assert np.isfinite(scores.to_numpy()).all()
+    assert any("At level 0 there is no noise" in w.value for w in at.warning)  # gains are moot
+
+
+def test_a_level_that_replaces_every_pixel_is_warned_about():
+    at = open_page(dn_noise="masking", dn_level=1.0)
+    assert any("every pixel is replaced" in w.value for w in at.warning)
+    at = at.slider(key="dn_level").set_value(0.5).run()
+    assert not any("every pixel" in w.value for w in at.warning)
 
 
 @pytest.mark.parametrize("architecture, adapted", [("Convolutional", False), ("Dense", True)])

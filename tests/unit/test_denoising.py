@@ -7,7 +7,7 @@ from PIL import Image
 from aecore.data import evaluation_points, load_dataset
 from aecore.denoise import denoising_scores, image_from_bytes
 from aecore.image_quality import CLASSICAL_FILTERS, median_filter, psnr, ssim
-from aecore.noise import NOISES, corrupt
+from aecore.noise import NOISES, corrupt, level_caveat
 
 
 @pytest.fixture
@@ -213,3 +213,11 @@ def test_an_image_of_the_datas_own_size_and_kind_is_left_as_it_is():
     assert prepared.changes == () and prepared.pixels.max() == 1.0
     assert image_from_bytes(png_bytes(np.zeros((14, 14), "uint8"), "PNG"), (28, 28)).changes == (
         "resized from 14×14 to 28×28 pixels",)
+
+
+@pytest.mark.parametrize("kind", list(NOISES))
+def test_a_level_caveat_only_where_the_comparison_measures_nothing(kind):
+    assert "no noise" in level_caveat(kind, 0.0)
+    assert level_caveat(kind, 0.5) is None
+    destroyed = kind in ("salt_and_pepper", "masking")  # σ 1 Gaussian still leaves the image
+    assert (level_caveat(kind, 1.0) is not None) == destroyed
