@@ -22,7 +22,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb, qualitative
 
-from aecore.spec import LOSS_TERMS, label_name, param_label
+from aecore.spec import LOSS_TERMS, choice_label, label_name, param_label
 
 PALETTE = qualitative.T10
 GRAY_INK = [[0.0, "white"], [1.0, "black"]]
@@ -826,6 +826,9 @@ def runs_loss_curves(histories: dict[str, pd.DataFrame], height: int = 320,
     return _loss_layout(fig, span, height, log_y)
 
 
+PARCOORDS_TICKED = 12  # an axis with at most this many values ticks each of them
+
+
 def parallel_coordinates(table: pd.DataFrame, score: str) -> go.Figure:
     """Hyperparameters of runs against a score (Plotly ``parcoords``), one line per run.
 
@@ -856,17 +859,23 @@ def parallel_coordinates(table: pd.DataFrame, score: str) -> go.Figure:
         if column != score and (series.isna().any() or series.astype(str).nunique() < 2):
             continue  # one a run lacks would hide its line; one value in all says nothing
         label = param_label(column)  # as the widgets say
-        if pd.api.types.is_integer_dtype(series) and series.nunique() <= 12:
-            ticks = sorted(int(v) for v in series.unique())  # whole numbers: no 0.5 ticks
+        if pd.api.types.is_bool_dtype(series):  # a switch: off and on, no 0.2 … 0.8 ticks
+            dimensions.append(dict(label=label, values=series.astype(float), tickvals=[0, 1],
+                                   ticktext=["off", "on"]))
+        elif pd.api.types.is_numeric_dtype(series) and series.nunique() <= PARCOORDS_TICKED:
+            # each value its own tick, as written (Plotly's own ticks read "0.5" between
+            # whole numbers, and "0.01" twice on a learning rate's axis)
+            ticks = sorted(float(v) for v in series.unique())
             dimensions.append(dict(label=label, values=series.astype(float), tickvals=ticks,
-                                   ticktext=[str(t) for t in ticks]))
+                                   ticktext=[f"{t:g}" for t in ticks]))
         elif pd.api.types.is_numeric_dtype(series):
             dimensions.append(dict(label=label, values=series.astype(float)))
         else:
             text = series.astype(str)
             names = sorted(text.unique())
             dimensions.append(dict(label=label, values=[names.index(v) for v in text],
-                                   tickvals=list(range(len(names))), ticktext=names))
+                                   tickvals=list(range(len(names))),
+                                   ticktext=[choice_label(column, n) for n in names]))
     # axis titles slanted: level, the titles of six axes at 900 px ran into one another
     fig = go.Figure(go.Parcoords(dimensions=dimensions, labelangle=-20, line=dict(
         color=values, colorscale="Viridis", showscale=True, colorbar=dict(title=score))))

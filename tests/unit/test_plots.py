@@ -7,6 +7,7 @@ import pytest
 from plotly.colors import hex_to_rgb
 
 from aecore import plots
+from aecore.spec import LOSSES
 
 
 def test_latent_scatter_has_one_named_svg_trace_per_class_and_no_stray_legend_entry():
@@ -198,6 +199,16 @@ def test_parallel_coordinates_keep_every_run_with_the_score_by_dropping_axes_som
                for d in trace.dimensions)
     epochs = trace.dimensions[0]
     assert list(epochs["tickvals"]) == [2, 3, 4] and list(epochs["ticktext"]) == ["2", "3", "4"]
+    loss = trace.dimensions[1]  # choices as the select box names them, not "bce"/"mse"
+    assert list(loss["ticktext"]) == [LOSSES["bce"], LOSSES["mse"]]
+
+
+def test_parallel_coordinates_tick_switches_and_few_values_as_they_are():
+    runs = pd.DataFrame({"lr_decay": [True, False, True], "learning_rate": [0.01, 0.001, 0.012],
+                         "final loss": [0.3, 0.2, 0.1]})
+    decay, rate, _ = plots.parallel_coordinates(runs, "final loss").data[0].dimensions
+    assert list(decay["tickvals"]) == [0, 1] and list(decay["ticktext"]) == ["off", "on"]
+    assert list(rate["ticktext"]) == ["0.001", "0.01", "0.012"]  # not "0.01" twice
 
 
 def test_a_matrix_heatmap_draws_one_labelled_cell_per_level_however_uneven_the_levels():
