@@ -33,7 +33,8 @@ from lab_ui.layout import wrapping_area
 from lab_ui.link import RESULT_KEYS, PageLink, link_query, open_with_link
 from lab_ui.text import plain_text
 
-__all__ = ["RESULT_KEYS", "PageLink", "TrainingSection", "column_grid", "dataset_picker",
+__all__ = ["RESULT_KEYS", "SMALL_IMAGES_CONFIG", "PageLink", "TrainingSection", "column_grid",
+           "dataset_picker",
            "export_section", "format_showing", "latent_frame", "log_scale_toggle", "loss_chart",
            "map_view_picker", "model_controls", "open_page", "open_run", "selected_points",
            "thumbnails", "training_subset_slider"]
@@ -41,6 +42,9 @@ __all__ = ["RESULT_KEYS", "PageLink", "TrainingSection", "column_grid", "dataset
 if TYPE_CHECKING:  # importing aecore.training imports TensorFlow; pages do it when they train
     from aecore.training import EpochEvent
 
+# Plotly's config for a few images in a narrow chart: only the PNG download in its toolbar (the
+# full toolbar wrapped onto two rows over a 200-px chart's row names; zooming images is moot)
+SMALL_IMAGES_CONFIG = {"modeBarButtons": [["toImage"]], "displaylogo": False}
 FRAME_INTERVAL_S = 1.0  # at most one chart redraw a second, however short the epochs
 LOG_SCALE_KEY = "loss_log_scale"  # one choice for every loss chart, live ones included
 # a page's per-epoch figure, from the epoch's event and the result's live view

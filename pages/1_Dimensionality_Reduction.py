@@ -14,6 +14,7 @@ from aecore.runconfig import PAGE_FIXED
 from aecore.spec import counted
 from lab_ui import (
     RESULT_KEYS,
+    SMALL_IMAGES_CONFIG,
     TrainingSection,
     column_grid,
     export_section,
@@ -137,7 +138,7 @@ with below:
                 ["original", "reconstruction"], height_per_row=90,
                 captions=[f"#{i} · {data.label_name(y_eval[i])}" for i in shown],
                 ink=data.drawn_as_ink), key="selected_images",
-                width=max(200, 70 * len(shown) + 120))
+                width=max(200, 70 * len(shown) + 120), config=SMALL_IMAGES_CONFIG)
         else:
             st.caption("Click a point in any map, or select several with the box or lasso tool "
                        f"of its toolbar, to see their {samples} and reconstructions." +

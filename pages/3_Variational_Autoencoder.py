@@ -10,6 +10,7 @@ from aecore.presets import VAE_PRESETS
 from aecore.results import VAEResult
 from lab_ui import (
     RESULT_KEYS,
+    SMALL_IMAGES_CONFIG,
     TrainingSection,
     export_section,
     hover_drawings,
@@ -93,7 +94,7 @@ with below:
         right.plotly_chart(plots.image_rows([x_eval[[i]], decoded], data.display_shape,
                                             [noun, "decoded μ"], height_per_row=130,
                                             ink=data.drawn_as_ink),
-                           key="vae_clicked")
+                           key="vae_clicked", config=SMALL_IMAGES_CONFIG)
         right.caption(f"Point #{i}, label {plain_text(data.label_name(int(y_eval[i])))}")
     elif picked is not None:
         z = np.array([[picked["x"], picked["y"]]], dtype="float32")
@@ -102,7 +103,7 @@ with below:
         right.plotly_chart(plots.image_rows([vae.inverse_transform(z, label)], data.display_shape,
                                             ["decoded place"], height_per_row=130,
                                             ink=data.drawn_as_ink),
-                           key="vae_clicked")
+                           key="vae_clicked", config=SMALL_IMAGES_CONFIG)
         right.caption(f"Code ({z[0, 0]:.2f}, {z[0, 1]:.2f})")
     else:
         right.caption(f"Click a point in the map to see its {noun} and the decoding of its code"

@@ -7,7 +7,14 @@ from aecore import plots
 from aecore.runconfig import PAGES, setting_labels
 from aecore.runs import RunStore, reopen, unlike_conditions
 from aecore.spec import param_label
-from lab_ui import column_grid, hover_drawings, log_scale_toggle, open_run, selected_points
+from lab_ui import (
+    SMALL_IMAGES_CONFIG,
+    column_grid,
+    hover_drawings,
+    log_scale_toggle,
+    open_run,
+    selected_points,
+)
 from lab_ui.link import MAX_COMPARED, linked_runs
 from lab_ui.text import plain_text
 
@@ -122,7 +129,7 @@ for column, (run_id, run) in zip(columns, runs.items(), strict=True):
     if shown:
         column.plotly_chart(plots.image_rows([samples[shown]], shape, [""], height_per_row=70,
                                              captions=[captions[i] for i in shown], ink=ink),
-                            key=f"runs_selected_{run_id}")
+                            key=f"runs_selected_{run_id}", config=SMALL_IMAGES_CONFIG)
 
 st.subheader("Hyperparameters against a score")
 score = st.selectbox("Score", scores, key="runs_score")

@@ -65,6 +65,8 @@ def test_runs_page_lists_the_store_and_compares_two_runs(two_runs):
     labels = evaluation_points(load_dataset("digits"))[1]
     shown = charts["runs_selected_1"]["layout"]["xaxis"]["ticktext"]  # the samples' labels
     assert shown == [str(labels[5]), str(labels[2])] and "runs_selected_2" not in charts
+    selected = next(c for c in at.get("plotly_chart") if c.key == "runs_selected_1")
+    assert json.loads(selected.proto.config)["modeBarButtons"] == [["toImage"]]  # no wrapping
     axes = [d["label"] for d in charts["runs_parcoords"]["data"][0]["dimensions"]]
     assert axes == ["Code size", at.selectbox(key="runs_score").value]
     scores = at.dataframe[1].value
