@@ -428,11 +428,15 @@ def log_ticks(values: np.ndarray) -> dict[str, Any]:
     return {"tickformat": "~g", **ticks}
 
 
+def _plotted_y(fig: go.Figure) -> np.ndarray:
+    """Every y value of ``fig``'s traces, as one float array."""
+    return np.concatenate([np.asarray(trace.y, dtype=float) for trace in fig.data] or [[]])
+
+
 def _loss_layout(fig: go.Figure, span: int, height: int, log_y: bool) -> go.Figure:
     """The layout the loss charts share: whole-epoch ticks over ``span`` epochs, the legend in a
     row above the plot (clear of both axis titles), a linear or logarithmic loss axis
     (:func:`log_ticks`)."""
-    values = np.concatenate([np.asarray(trace.y, dtype=float) for trace in fig.data] or [[]])
     # a top margin that holds the legend's row by itself: a live chart redrawn in a narrow
     # column was seen with its legend over the first epoch's point (Plotly's automargin lagging)
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=50, b=10),
@@ -440,7 +444,7 @@ def _loss_layout(fig: go.Figure, span: int, height: int, log_y: bool) -> go.Figu
                                  tick0=0, dtick=epoch_tick_step(span)),
                       yaxis=dict(title="loss (log scale)" if log_y else "loss",
                                  type="log" if log_y else "linear",
-                                 **(log_ticks(values) if log_y else {})),
+                                 **(log_ticks(_plotted_y(fig)) if log_y else {})),
                       legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0,
                                   xanchor="left"))
     return fig

@@ -598,6 +598,15 @@ class VAEResult(TrainedResult):
         scores = super().headline_scores()
         return scores if self.elbo is None else {**scores, "−ELBO (nats)": self.elbo}
 
+    @property
+    def beta_schedule(self) -> str:
+        """β of the loss in words: "β = 1", and with a KL warm-up (:class:`aecore.vae.KLWarmup`)
+        how it grew, "β = 1, after a KL warm-up in which β grew by 1/2 per epoch (β = 0.5 in
+        epoch 1)", so that an early epoch's loss adds up."""
+        beta, warmup = self.estimator.beta, self.estimator.warmup_epochs
+        return f"β = {beta:g}" + (f", after a KL warm-up in which β grew by {beta:g}/{warmup} "
+                                  f"per epoch (β = {beta / warmup:g} in epoch 1)" if warmup else "")
+
     def recipe(self, grid: tuple[int, float, tuple[int, int]] | None = (10, 0.05, (0, 1)),
                label: int | None = None) -> str:
         """Python source that reproduces this result and the page's latent grid and class

@@ -34,10 +34,9 @@ from lab_ui.link import RESULT_KEYS, PageLink, link_query, open_with_link
 from lab_ui.text import plain_text
 
 __all__ = ["RESULT_KEYS", "SMALL_IMAGES_CONFIG", "PageLink", "TrainingSection", "column_grid",
-           "dataset_picker",
-           "export_section", "format_showing", "latent_frame", "log_scale_toggle", "loss_chart",
-           "map_view_picker", "model_controls", "open_page", "open_run", "selected_points",
-           "thumbnails", "training_subset_slider"]
+           "dataset_picker", "export_section", "format_showing", "latent_frame",
+           "log_scale_toggle", "loss_chart", "map_view_picker", "model_controls", "open_page",
+           "open_run", "selected_points", "thumbnails", "training_subset_slider"]
 
 if TYPE_CHECKING:  # importing aecore.training imports TensorFlow; pages do it when they train
     from aecore.training import EpochEvent

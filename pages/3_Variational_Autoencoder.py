@@ -64,12 +64,9 @@ with live:
                   "separately, next to the map of held-out codes (μ), every epoch.") as result:
         vae = result.estimator
         loss_chart(vae.history_)
-        warmup = (f", after a KL warm-up in which β grew by {vae.beta:g}/{vae.warmup_epochs} "
-                  f"per epoch (β = {vae.beta / vae.warmup_epochs:g} in epoch 1)"
-                  if vae.warmup_epochs else "")
         st.caption(f"Losses per {noun}: reconstruction summed over {data.feature_noun}s, KL "
-                   f"summed over code dimensions, loss = reconstruction + β·KL (β = {vae.beta:g}"
-                   f"{warmup}).")
+                   f"summed over code dimensions, loss = reconstruction + β·KL "
+                   f"({result.beta_schedule}).")
 
 with below:
     st.subheader("3 · The latent map: click a point" + (", or anywhere," if vae.code_size == 2
