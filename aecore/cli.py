@@ -322,7 +322,8 @@ def _sweep(args: argparse.Namespace) -> int:
         finally:
             progress.close()
     table = sweep.table()
-    print(table.to_string(index=False))
+    # "—": a score that does not apply (5-NN accuracy of a code that is not 2-D)
+    print(table.to_string(index=False, na_rep="—", float_format="{:.4g}".format))
     if out is not None:
         _write_sweep(table, args.param, out)
     if stop.requested:

@@ -217,7 +217,10 @@ class RunConfig:
         if values.get("format", CONFIG_FORMAT) != CONFIG_FORMAT:
             raise ValueError(f"This run config is in format {values['format']!r}; this aecore "
                              f"reads format {CONFIG_FORMAT}.")
-        page = values.get("page")
+        if "page" not in values:
+            raise ValueError(f"This run config names no page; add \"page\": one of "
+                             f"{', '.join(PAGES)}.")
+        page = values["page"]
         _check_page(page)
         params, settings = values.get("params", {}), values.get("settings", {})
         if not isinstance(params, Mapping) or not isinstance(settings, Mapping):

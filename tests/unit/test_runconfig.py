@@ -39,6 +39,7 @@ def test_config_of_a_built_result_reads_back_the_same(page):
 
 @pytest.mark.parametrize(("text", "message"), [
     ('{"page": "x"}', "Unknown page 'x'"),
+    ('{"params": {"epochs": 1}}', 'names no page; add "page": one of reduction'),
     ('{"page": "vae", "params": {"code_size": 9999}}', "Code size must be between 1 and 256"),
     ('{"page": "vae", "params": {"colour": 1}}', "Unknown hyperparameter 'colour'"),
     ('{"page": "reduction", "extra": 1}', "Unknown key 'extra'"),
