@@ -7,7 +7,8 @@ st.set_page_config(page_title="Autoencoder Lab", page_icon="🧪", layout="wide"
 st.title("Autoencoder Lab")
 st.markdown(
     """
-Build and train autoencoders live in your browser, and see what they learn.
+Build autoencoders, watch them train live (the app's server trains them; your browser shows
+every epoch), and see what they learn.
 
 An **autoencoder** is a neural network trained to copy its input to its output through a
 narrow middle:
@@ -28,19 +29,19 @@ st.markdown(
 |---|---|---|
 | **Code size** | numbers in the bottleneck; 2 lets you plot every image as a point | 2, then 32: sharper reconstructions, a map that needs PCA to draw |
 | **Number of layers** | hidden layers in the encoder (the decoder mirrors them); more layers can learn more curved maps | 0 layers is close to PCA |
-| **Nodes per layer** | width of each layer; by default each halves the one before, a "sandwich" | 400-200-100-50 is the classic tutorial net |
-| **Loss** | *MSE* treats pixels as numbers; *binary cross-entropy* treats each pixel as a probability of ink | BCE often gives crisper digits |
+| **Nodes per layer** | width of each layer; by default each halves the one before, a "sandwich" | 400-200-100-50, the net of the tutorial this lab grew from (the "Seed tutorial" preset) |
+| **Loss** | *Squared error* (MSE) treats pixels as numbers; *Cross-entropy* (binary cross-entropy) treats each pixel as a probability of ink | cross-entropy often gives crisper digits |
 
 Activation, epochs, batch size, learning rate and seed are there too, and a seed makes a run
 repeatable.
 """
 )
 
-st.subheader("Four things autoencoders do")
 apps = [
     ("pages/1_Dimensionality_Reduction.py", "Dimensionality reduction",
-     "Train live and watch digits sort themselves in a 2-D code; compare it with PCA and t-SNE "
-     "of the same points, with scores for each map."),
+     "Train live and watch digits sort themselves in a 2-D code; compare it with PCA, t-SNE "
+     "and UMAP of the same points, with scores for each map; add a neighbour loss that draws "
+     "a map like t-SNE's, or pretrain the net layer by layer as stacked RBMs."),
     ("pages/2_Denoising.py", "Denoising",
      "Corrupt images with four kinds of noise, train a dense or convolutional denoiser and "
      "measure it against classical filters (PSNR / SSIM)."),
@@ -50,13 +51,15 @@ apps = [
     ("pages/4_Anomaly_Detection.py", "Anomaly detection",
      "Trained on normal data only, it reconstructs anomalies badly: compare threshold rules, "
      "ROC and PR curves, and browse what gets flagged."),
-    ("pages/5_Runs.py", "Runs",
-     "Every training is kept: reopen one, compare several side by side (losses, scores, maps, "
-     "hyperparameters against a score), delete. Each page's link reproduces its settings."),
 ]
-for page, title, text in apps:  # a link's label is one line, cut at the window's edge
-    st.page_link(page, label=f"**{title}**", icon="➡️")
-    st.caption(text)
+runs = ("pages/5_Runs.py", "Runs",
+        "Every training is kept: reopen one, compare several side by side (losses, scores, maps, "
+        "hyperparameters against a score), delete. Each page's link reproduces its settings.")
+for heading, links in (("Four things autoencoders do", apps), ("And every run you train", [runs])):
+    st.subheader(heading)
+    for page, title, text in links:  # a link's label is one line, cut at the window's edge
+        st.page_link(page, label=f"**{title}**", icon="➡️")
+        st.caption(text)
 
 st.divider()
 # Imported after the text above is on screen: lab_ui brings scikit-learn, SciPy and pandas

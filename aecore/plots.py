@@ -29,6 +29,7 @@ GRAY_INK = [[0.0, "white"], [1.0, "black"]]
 GRAY_LIGHT = [[0.0, "black"], [1.0, "white"]]  # pixels as image files show them
 THUMBNAILS = 300  # digits drawn by the thumbnails view of a map (a few hundred, as in ConvNetJS)
 REPLAY_FRAMES = 60  # at most this many epochs in a replay animation (its JSON grows with each)
+CAPTION_MARGIN = 60  # px right of a captioned gallery, for its last caption turned aslant
 TABLE_ROW_HEIGHT = 30  # px per gallery row of table rows (strips of feature cells)
 HOVER_ART_SIDE = 28  # larger images are shrunk to fit this many pixels for the hover drawing
 # The Unicode braille dot (U+2800 + bit) of each pixel of a 4-row × 2-column cell.
@@ -551,14 +552,18 @@ def image_rows(rows: list[np.ndarray], image_shape: tuple[int, int], row_names: 
     grid = mosaic(rows, image_shape)
     fig = go.Figure(go.Heatmap(z=grid, colorscale=GRAY_INK if ink else GRAY_LIGHT, zmin=0,
                                zmax=1, showscale=False, hovertemplate="%{z:.2f}<extra></extra>"))
-    fig.update_yaxes(autorange="reversed", scaleanchor=None if strips else "x", showgrid=False,
-                     zeroline=False,
+    # In a window narrower than the height allows, square pixels shrink the rows: "domain" keeps
+    # the captions under the images (the spare height goes below them, not between).
+    fig.update_yaxes(autorange="reversed", scaleanchor=None if strips else "x",
+                     constrain="domain", constraintoward="top", showgrid=False, zeroline=False,
                      tickvals=[i * (h + 1) + h / 2 for i in range(len(rows))], ticktext=row_names)
+    # captions turned aslant in a narrow window reach right of the last image; Plotly's default
+    # hides a label past the figure's edge, so the right margin leaves them room
     fig.update_xaxes(showgrid=False, zeroline=False, showticklabels=captions is not None,
                      tickvals=[j * (w + 1) + w / 2 for j in range(len(rows[0]))],
-                     ticktext=captions)
-    fig.update_layout(height=height_per_row * len(rows) + 40, margin=dict(l=10, r=10, t=10, b=10),
-                      plot_bgcolor="white")
+                     ticktext=captions, ticklabeloverflow="allow")
+    fig.update_layout(height=height_per_row * len(rows) + 40, plot_bgcolor="white",
+                      margin=dict(l=10, r=10 if captions is None else CAPTION_MARGIN, t=10, b=10))
     return fig
 
 
@@ -847,21 +852,35 @@ def parallel_coordinates(table: pd.DataFrame, score: str) -> go.Figure:
     Returns
     -------
     plotly.graph_objects.Figure
-        A parcoords trace with an axis per column that every run has (runs of another page
-        lack some) and that varies between runs, and the score; a run without the score has
-        no line. Hyperparameter axes carry their widgets' labels (:func:`aecore.spec.param_label`).
+        A parcoords trace with an axis per column that every run with the score has (runs of
+        another page lack some) and that varies between them, and the score; a run without
+        the score has no line. Hyperparameter axes carry their widgets' labels
+        (:func:`aecore.spec.param_label`).
 
     Raises
     ------
     KeyError
         If ``score`` is not a column of ``table``.
+    ValueError
+        If fewer than two runs have the score, or no hyperparameter varies between them: a
+        sentence saying so (one line, or lines on one axis, compare nothing).
     """
-    values = table[score].astype(float)
+    scored = table[table[score].notna()]
+    if len(scored) < 2:
+        have = (f"only run {scored.index[0]} has" if len(scored) else "none of these runs has")
+        raise ValueError(f"To draw hyperparameters against {score}, two runs need it; {have} "
+                         "it. Pick another score.")
+    values = scored[score].astype(float)
+    # an axis a run lacks would hide its line; one value in all says nothing
+    varying = [c for c in scored.columns if c != score and scored[c].notna().all()
+               and scored[c].astype(str).nunique() > 1]
+    if not varying:
+        raise ValueError(f"Runs {', '.join(map(str, scored.index))} have the same "
+                         "hyperparameters and settings: there is nothing to draw against "
+                         f"{score}; their scores are in the table above.")
     dimensions = []
-    for column in [c for c in table.columns if c != score] + [score]:
-        series = table[column]
-        if column != score and (series.isna().any() or series.astype(str).nunique() < 2):
-            continue  # one a run lacks would hide its line; one value in all says nothing
+    for column in [*varying, score]:
+        series = scored[column]
         label = param_label(column)  # as the widgets say
         if pd.api.types.is_bool_dtype(series):  # a switch: off and on, no 0.2 … 0.8 ticks
             dimensions.append(dict(label=label, values=series.astype(float), tickvals=[0, 1],
@@ -924,7 +943,9 @@ def sweep_curve(table: pd.DataFrame, param: str) -> go.Figure:
     if "5-NN accuracy" in rows and rows["5-NN accuracy"].notna().any():  # titles on two lines:
         panels = {"reconstruction MSE": "Held-out<br>reconstruction MSE",  # side by side at
                   "5-NN accuracy": "5-NN accuracy<br>of the 2-D map"}  # 900 px they overlapped
-    fig = make_subplots(rows=1, cols=len(panels), subplot_titles=list(panels.values()))
+    # spaced so that the right panel's axis title clears the left's last point at 480 px
+    fig = make_subplots(rows=1, cols=len(panels), subplot_titles=list(panels.values()),
+                        horizontal_spacing=0.16)
     stopped = rows["state"].eq("stopped").to_numpy() if "state" in rows else np.zeros(len(x), bool)
     ae_symbols = np.where(stopped, "circle-open", "circle")
     for col, score in enumerate(panels, start=1):
@@ -942,6 +963,8 @@ def sweep_curve(table: pd.DataFrame, param: str) -> go.Figure:
     fig.update_yaxes(title_text="MSE per feature", rangemode="tozero", row=1, col=1)
     if len(panels) == 2:
         fig.update_yaxes(title_text="accuracy", range=[0, 1], row=1, col=2)
-    fig.update_layout(height=380, margin=dict(l=10, r=10, t=60 if len(panels) == 2 else 40,
-                                              b=10), hovermode="x unified")
+    # the legend under the panels, in one row: on the right it took a quarter of a narrow window
+    fig.update_layout(height=420, margin=dict(l=10, r=10, t=60 if len(panels) == 2 else 40,
+                                              b=10), hovermode="x unified",
+                      legend=dict(orientation="h", x=0, y=-0.2, yanchor="top"))
     return fig

@@ -431,6 +431,7 @@ def training_subset_slider(data: Dataset, key: str, link: PageLink) -> int:
 # The run store's id of a result (or why it is not stored), kept with the result itself: after
 # a Stop the script run that trained it can no longer write to session state.
 RUN_ID = "run id"
+REOPENED = "reopened from the run store"  # a result memo: adopted, not trained here
 INTERRUPTED = ("It was not the Stop button: something else changed while the model trained "
                "(a setting, the dataset or the page), and Streamlit reruns the page for any "
                "change, which ends a training. Press Train to train again.")
@@ -556,6 +557,7 @@ class TrainingSection:
         """Make a stored run this page's last run, as if it had just been trained here."""
         state = st.session_state
         result.memo(RUN_ID, lambda: run_id)
+        result.memo(REOPENED, lambda: True)
         state[self.name], state[self._stop_clicked] = result, True
         state.pop(self._failure, None)
 
@@ -607,7 +609,10 @@ class TrainingSection:
         run = result.memo(RUN_ID, lambda: None)
         saved = f" Saved as run {run} (see the Runs page)." if isinstance(run, int) else (
             f" It was {run}." if run else "")
-        if log.status == "stopped":
+        if result.memo(REOPENED, lambda: False):  # its outcome is not news: say whence it came
+            st.info(f"Run {run} from the Runs page, as it was saved; nothing was retrained. "
+                    + log.outcome())
+        elif log.status == "stopped":
             st.warning(log.outcome() + saved + cause)
         else:
             st.success(log.outcome() + saved)

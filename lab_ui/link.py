@@ -42,8 +42,13 @@ class PageLink:
         state = st.session_state
         if state.get("_link_page") != page:  # the page has just been opened
             state["_link_page"] = page
-            state["_link_pending"] = st.query_params.to_dict()
+            state["_link_pending"] = st.query_params.to_dict()  # a repeated name: its last
             state["_link_warnings"] = []
+            for name in st.query_params:
+                values = st.query_params.get_all(name)
+                if len(values) > 1:
+                    _warn(f"{code_span(name)} is given {len(values)} times; the last, "
+                          f"{code_span(values[-1])}, is used.")
 
     def apply(self, name: str, key: str, parse: Callable[[str], Any],
               show: Callable[[Any], str] = as_text) -> bool:
@@ -207,7 +212,7 @@ def open_with_link(page: str, query: dict[str, str]) -> None:
 def linked_runs(known: Iterable[int]) -> list[int]:
     """The runs named in the Runs page's link (``?compare=3,4,5``) that are in the store, in
     the link's order; warns once about the names that are not."""
-    text = st.query_params.get("compare", "")
+    text = ",".join(st.query_params.get_all("compare"))  # compare=3&compare=4 names both
     names = [name.strip() for name in text.split(",") if name.strip()]
     known = set(known)
     ids = [int(name) for name in names if name.isdigit() and int(name) in known]

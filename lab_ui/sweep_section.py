@@ -146,19 +146,19 @@ def _jobs_table(param: str, jobs: list[Any]) -> pd.DataFrame:
 def _draw_result(sweep: Any) -> None:
     jobs = sweep.jobs
     counts = pd.Series([job.state for job in jobs]).value_counts()
-    summary = (f"sweep of {PARAMS[sweep.param].label.lower()}: "
-               + ", ".join(f"{n} {state}" for state, n in counts.items()) + ".")
+    what = f"the sweep of {PARAMS[sweep.param].label.lower()}"
+    states = ", ".join(f"{n} {state}" for state, n in counts.items())
     if {"stopped", "cancelled"} & set(counts.index):
         if st.session_state.get(_STOP_CLICKED):
-            st.warning(f"Stopped {summary}")
+            st.warning(f"Stopped {what}: {states}.")
         else:
-            st.warning(f"Ended early {summary} Something else changed on the page while it "
-                       "ran (Streamlit reruns the page for any change, which ends a sweep); "
-                       "press **Run the sweep** to run it again.")
+            st.warning(f"{what.capitalize()} ended early: {states}. Something else changed on "
+                       "the page while it ran (Streamlit reruns the page for any change, which "
+                       "ends a sweep); press **Run the sweep** to run it again.")
     elif "failed" in counts.index:
-        st.warning(f"Finished {summary} See the table's notes for why.")
+        st.warning(f"Finished {what}: {states}. See the table's notes for why.")
     else:
-        st.success(summary.capitalize())
+        st.success(f"{what.capitalize()}: {states}.")
     table = sweep.table()
     if table["reconstruction MSE"].notna().any():
         st.plotly_chart(plots.sweep_curve(table, sweep.param), key="sweep_curve")
@@ -166,7 +166,7 @@ def _draw_result(sweep: Any) -> None:
             st.caption("If the autoencoder's error hardly changes with the code size, its "
                        "trainings were probably too short: the loss was still falling. Try "
                        "more epochs or a larger learning rate.")
-        if table["state"].eq("stopped").any():
+        if (table["state"].eq("stopped") & table["reconstruction MSE"].notna()).any():
             st.caption("Open circles: trainings stopped before all their epochs (see the "
                        "table's epochs trained), so their error is higher than a full training's.")
     st.dataframe(_shown(table, sweep.param), hide_index=True,

@@ -82,8 +82,9 @@ with sweep_area:
 
 with live:
     with section.last_run(
-            data, "Pick the hyperparameters and press **Train**. The loss curves and the 2-D "
-                  f"code of {held_out} will update every epoch.") as result:
+            data, "Pick the hyperparameters and press **Train**. The loss curves and the map "
+                  f"of the codes of {held_out} (a 2-D code as it is, a 1-D one on a line, a "
+                  "wider one on its top two principal axes) will update every epoch.") as result:
         autoencoder = result.estimator
         epochs_done = autoencoder.log_.epochs_done
         left, right = wrapping_area("charts", "last_run").columns(2)

@@ -1,5 +1,7 @@
 """Runs: every training kept in the run store; open one again, compare several, delete."""
 
+import zlib
+
 import pandas as pd
 import streamlit as st
 
@@ -52,9 +54,19 @@ if table.empty:
     st.info("No runs yet: train a model on any page and it appears here.")
     st.stop()
 
+# Ticked rows are positions in the table as drawn; a run added or deleted since (here, in another
+# tab, or by the CLI) would shift them onto other runs. So the table's key names its runs: when
+# they change, the selection starts afresh rather than pointing at other runs.
+table_key = f"runs_table_{zlib.crc32(' '.join(map(str, table.index)).encode())}"
+previous_key = st.session_state.get("_runs_table_key")
+st.session_state["_runs_table_key"] = table_key
+if previous_key not in (None, table_key) and st.session_state.get(previous_key, {}).get(
+        "selection", {}).get("rows"):
+    st.info("The runs changed since you selected rows (a run was added or deleted elsewhere); "
+            "select again.")
 shown = table.reset_index().assign(page=table["page"].map(PAGES).fillna(table["page"]).values,
                                    created=pd.to_datetime(table["created"]).values)
-event = st.dataframe(shown, key="runs_table", on_select="rerun",
+event = st.dataframe(shown, key=table_key, on_select="rerun",
                      selection_mode="multi-row", hide_index=True, column_config={
                          **{name: param_label(name) for name in table},
                          "id": st.column_config.NumberColumn("run", format="%d"),
@@ -69,7 +81,8 @@ if not selected:
     st.caption("Select one run to open it, or several to compare them.")
     st.stop()
 if not ticked:
-    st.caption(f"Showing runs {', '.join(map(str, selected))} from the link. Select rows to "
+    st.caption(f"Showing run{'s' if len(selected) > 1 else ''} {', '.join(map(str, selected))} "
+               "from the link. Select rows to "
                "choose others, or to delete runs.")
 
 c1, c2, c3 = st.columns(3)
@@ -77,10 +90,12 @@ if c1.button("Open on its page", disabled=len(selected) != 1, type="primary",
              help="Opens the run's page with its settings and trained model."):
     open_run(store, selected[0])
 if ticked:  # only rows the user ticked can be deleted, never a link's runs
-    confirm = c3.checkbox(f"Yes, delete {len(ticked)} run(s)", key="runs_confirm_delete")
+    # a confirmation holds for these runs only: another selection asks again
+    confirm = c3.checkbox(f"Yes, delete {len(ticked)} run(s)",
+                          key=f"runs_confirm_delete_{table_key}_{'_'.join(map(str, ticked))}")
     if c2.button(f"Delete {len(ticked)} selected", disabled=not confirm):
         store.delete(ticked)
-        st.session_state.pop("runs_confirm_delete", None)
+        st.session_state["_runs_table_key"] = None  # the new table's empty selection is ours
         st.rerun()
 
 if len(selected) < 2:
@@ -136,7 +151,11 @@ score = st.selectbox("Score", scores, key="runs_score")
 scored = compared[compared[score].notna()]  # the axes are those of the runs drawn
 params = sorted({name for i in scored.index for name in runs[i].config["params"]}
                 & set(scored.columns)) + [c for c in setting_labels() if c in scored]
-st.plotly_chart(plots.parallel_coordinates(scored[[*params, score]], score),
-                key="runs_parcoords")
-st.caption("One line per run that has this score; axes show the hyperparameters and page "
-           "settings that all these runs have (and use) and that differ between them.")
+try:
+    figure = plots.parallel_coordinates(scored[[*params, score]], score)
+except ValueError as err:  # one run with this score, or nothing that differs between them
+    st.info(plain_text(str(err)))
+else:
+    st.plotly_chart(figure, key="runs_parcoords")
+    st.caption("One line per run that has this score; axes show the hyperparameters and page "
+               "settings that all these runs have (and use) and that differ between them.")

@@ -245,3 +245,15 @@ def test_another_dataset_trains_on_all_of_its_training_samples(page):
     assert not at.exception
     slider = at.sidebar.slider(key=f"{SLIDER_PREFIX[page]}_n_train")
     assert slider.value == 4000 == slider.max  # not the 1,437 chosen for the other dataset
+
+
+def test_a_name_given_twice_in_a_link_takes_the_last_value_and_says_so():
+    """`code_size=3&code_size=5` set 5 in silence."""
+    at = AppTest.from_file(str(ROOT / "pages/1_Dimensionality_Reduction.py"), default_timeout=180)
+    at.query_params["code_size"] = ["3", "5"]
+    at.query_params["data"] = "digits"
+    at = at.run()
+    assert not at.exception and at.session_state["hp_code_size"] == 5
+    assert [w.value for w in at.warning] == [
+        "Some values in this page's link were ignored:\n\n"
+        "- `code_size` is given 2 times; the last, `5`, is used."]

@@ -31,8 +31,23 @@ def open_runs() -> AppTest:
 
 
 def select(at: AppTest, rows: list[int]) -> AppTest:
-    at.session_state["runs_table"] = {"selection": {"rows": rows, "columns": [], "cells": []}}
+    """Tick ``rows`` (positions in the table as drawn, as Streamlit reports a selection)."""
+    at.session_state[at.session_state["_runs_table_key"]] = {
+        "selection": {"rows": rows, "columns": [], "cells": []}}
     return at.run()
+
+
+def confirm_and_delete(at: AppTest) -> AppTest:
+    next(c for c in at.checkbox if c.label.startswith("Yes, delete")).check().run()
+    return next(b for b in at.button if b.label.startswith("Delete")).click().run()
+
+
+def add_run(code_size: int) -> None:
+    """One more short reduction run in the store, as a training in another tab or the CLI adds."""
+    result = result_for(RunConfig("reduction", "digits", n_train=300, params=dict(
+        epochs=1, code_size=code_size, hidden_layers=(32,), seed=1)))
+    result.fit()
+    record(result, RunStore())
 
 
 def test_runs_page_lists_the_store_and_compares_two_runs(two_runs):
@@ -101,6 +116,10 @@ def test_an_anomaly_runs_map_shows_its_own_test_rows_as_normal_and_anomalous(two
     layout = charts["runs_selected_3"]["layout"]  # drawn in its own shape: a row is 1 × 30
     assert layout["yaxis"]["tickvals"] == [height / 2] and layout["xaxis"]["tickvals"] == [
         width / 2]
+    score = next(o for o in at.selectbox(key="runs_score").options if "AUROC" in o)
+    at = at.selectbox(key="runs_score").set_value(score).run()  # the anomaly run's only
+    assert not at.exception and "runs_parcoords" not in [c.key for c in at.get("plotly_chart")]
+    assert any("only run 3 has it" in i.value for i in at.info)
 
 
 def test_a_conditional_vae_run_is_compared_and_exported_with_its_labels(two_runs):
@@ -140,7 +159,9 @@ def test_a_run_opens_on_its_page_with_its_settings_and_model(two_runs):
     next(b for b in at.button if b.label == "Open on its page").click().run()
     assert not at.exception, at.exception
     assert at.session_state["hp_code_size"] == 3 and at.session_state["dataset"] == "digits"
-    assert any("Saved as run 2" in s.value for s in at.success)
+    assert any(i.value.startswith("Run 2 from the Runs page, as it was saved; nothing was "
+                                  "retrained. Trained 2 epochs in") for i in at.info)
+    assert not at.success  # not "Trained … Saved as run 2", as if it had just trained
     codes = at.session_state["dr_result"].held_out_codes
     expected = two_runs.load_estimator(2).transform(at.session_state["dr_result"].evaluation[0])
     assert (codes == expected).all()
@@ -150,10 +171,38 @@ def test_deleting_needs_a_confirmation(two_runs):
     at = select(open_runs(), [1])
     delete = next(b for b in at.button if b.label.startswith("Delete"))
     assert delete.disabled
-    at.checkbox(key="runs_confirm_delete").check().run()
-    next(b for b in at.button if b.label.startswith("Delete")).click().run()
+    at = confirm_and_delete(at)
+    assert not at.exception
     assert list(at.dataframe[0].value["id"]) == [2]
     assert [run.id for run in two_runs.runs()] == [2]
+
+
+def test_after_a_delete_nothing_is_ticked_and_the_next_delete_asks_again(two_runs):
+    """Deleting the last rows left their positions ticked: the page crashed (IndexError), and
+    the run that moved up into a ticked row was one click from deletion, already confirmed."""
+    add_run(4)
+    at = confirm_and_delete(select(open_runs(), [1, 2]))  # runs 2 and 1, the last two rows
+    assert not at.exception, at.exception
+    assert list(at.dataframe[0].value["id"]) == [3] and [r.id for r in two_runs.runs()] == [3]
+    assert not [b for b in at.button if b.label.startswith("Delete")]  # nothing ticked
+    at = select(at, [0])
+    assert not next(c for c in at.checkbox if c.label.startswith("Yes, delete")).value
+    assert next(b for b in at.button if b.label.startswith("Delete")).disabled
+
+
+def test_a_run_added_elsewhere_after_ticking_does_not_shift_the_selection_onto_it(two_runs):
+    """Run 2 ticked (row 0), then run 3 saved by another tab: row 0 became run 3, and deleting
+    deleted run 3, never ticked."""
+    at = select(open_runs(), [0])
+    add_run(4)
+    at = at.run()
+    assert not at.exception
+    assert any("The runs changed since you selected" in i.value for i in at.info)
+    assert not [b for b in at.button if b.label.startswith(("Delete", "Open"))]
+    assert sorted(run.id for run in two_runs.runs()) == [1, 2, 3]
+    at = select(at, [1])  # chosen again: row 1 is now run 2
+    at = confirm_and_delete(at)
+    assert sorted(run.id for run in two_runs.runs()) == [1, 3]
 
 
 def test_a_compare_link_opens_the_comparison_and_names_unknown_runs(two_runs):
@@ -180,4 +229,20 @@ def test_a_run_opens_with_its_settings_after_its_page_was_last_used_with_others(
     next(b for b in at.button if b.label == "Open on its page").click().run()
     assert not at.exception, at.exception
     assert at.session_state["hp_code_size"] == 3 and at.session_state["dataset"] == "digits"
-    assert any("Saved as run 2" in s.value for s in at.success)
+    assert any(i.value.startswith("Run 2 from the Runs page, as it was saved; nothing was "
+                                  "retrained. Trained 2 epochs in") for i in at.info)
+    assert not at.success  # not "Trained … Saved as run 2", as if it had just trained
+
+
+def test_compare_given_twice_in_a_link_compares_the_runs_of_both(two_runs):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
+    at = at.switch_page("pages/5_Runs.py")
+    at.query_params["compare"] = ["2", "1"]
+    at = at.run()
+    assert not at.exception
+    assert list(at.dataframe[1].value.columns) == ["run 2", "run 1"]
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
+    at = at.switch_page("pages/5_Runs.py")
+    at.query_params["compare"] = "2"
+    at = at.run()
+    assert any(c.value.startswith("Showing run 2 from the link") for c in at.caption)

@@ -24,7 +24,7 @@ def sweep_then_stop(page, app_url: str, values: str, stop_at: str, timeout: floa
     page.get_by_role("button", name="Run the sweep").click()
     page.get_by_text(re.compile(stop_at)).wait_for(timeout=timeout)
     page.get_by_role("button", name="Stop the sweep").click()
-    stopped = page.get_by_text(re.compile(r"Stopped sweep of code size: .*"))
+    stopped = page.get_by_text(re.compile(r"Stopped the sweep of code size: .*"))
     stopped.wait_for(timeout=60_000)
     return stopped.inner_text()
 

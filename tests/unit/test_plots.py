@@ -279,3 +279,27 @@ def test_a_gallery_of_table_rows_fills_its_height_with_strips_not_square_cells()
     assert strips.layout.height == 10 * plots.TABLE_ROW_HEIGHT + 40
     images = plots.image_rows(rows, (2, 3), [""] * 10, height_per_row=60)
     assert images.layout.yaxis.scaleanchor == "x" and images.layout.height == 640
+
+
+def test_a_narrow_gallery_keeps_its_captions_under_the_images_and_its_last_caption_shown():
+    """At 480 px Plotly turns the captions aslant; the last reached past the figure's edge and
+    was hidden, and the spare height sat between the images and their captions."""
+    fig = plots.image_rows([np.zeros((8, 4))], (2, 2), ["clean"],
+                           captions=[f"{i}.0→12.0 dB" for i in range(8)])
+    assert fig.layout.xaxis.ticklabeloverflow == "allow"
+    assert fig.layout.margin.r >= plots.CAPTION_MARGIN
+    assert (fig.layout.yaxis.constrain, fig.layout.yaxis.constraintoward) == ("domain", "top")
+    assert plots.image_rows([np.zeros((8, 4))], (2, 2), ["clean"]).layout.margin.r == 10
+
+
+def test_parallel_coordinates_refuse_one_scored_run_or_runs_that_differ_in_nothing():
+    """Drawn anyway, one run made an empty chart with a colour bar from 0.5 to 1.5 (AUROC)."""
+    runs = pd.DataFrame({"epochs": [2, 3], "AUROC": [np.nan, 0.97]}, index=[12, 13])
+    with pytest.raises(ValueError, match="two runs need it; only run 13 has it"):
+        plots.parallel_coordinates(runs, "AUROC")
+    with pytest.raises(ValueError, match="none of these runs has it"):
+        plots.parallel_coordinates(runs.assign(AUROC=np.nan), "AUROC")
+    same = pd.DataFrame({"epochs": [2, 2], "loss": ["bce", "bce"], "AUROC": [0.9, 0.95]},
+                        index=[21, 22])
+    with pytest.raises(ValueError, match="Runs 21, 22 have the same hyperparameters"):
+        plots.parallel_coordinates(same, "AUROC")
