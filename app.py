@@ -28,12 +28,12 @@ st.markdown(
 | hyperparameter | what it sets | try |
 |---|---|---|
 | **Code size** | numbers in the bottleneck; 2 lets you plot every image as a point | 2, then 32: sharper reconstructions, a map that needs PCA to draw |
-| **Number of layers** | hidden layers in the encoder (the decoder mirrors them); more layers can learn more curved maps | 0 layers is close to PCA |
-| **Nodes per layer** | width of each layer; by default each halves the one before, a "sandwich" | 400-200-100-50, the net of the tutorial this lab grew from (the "Seed tutorial" preset) |
+| **Number of hidden layers** | hidden layers in the encoder (the decoder mirrors them); more layers can learn more curved maps | 0 layers is close to PCA |
+| **Nodes per layer** | width of each layer; by default each halves the one before, a "sandwich" | 400-200-100-50, the net of the *Autoencoders* tutorial this lab grew from (its TensorFlow dimensionality-reduction example; the "Seed tutorial" preset) |
 | **Loss** | *Squared error* (MSE) treats pixels as numbers; *Cross-entropy* (binary cross-entropy) treats each pixel as a probability of ink | cross-entropy often gives crisper digits |
 
-Activation, epochs, batch size, learning rate and seed are there too, and a seed makes a run
-repeatable.
+Activation, epochs, batch size, learning rate (with optional cosine decay), input noise, RBM
+pretraining and a neighbour loss's weight are there too, and a seed makes a run repeatable.
 """
 )
 

@@ -181,8 +181,10 @@ def image_setup(data: Dataset, mode: str, digit: int, contamination: float = 0.0
     x_val, x_test, y_val, y_test, _, test_classes = _labelled_halves(
         data.x_test, anomalous(data.y_test).astype(int), class_names, seed)
     name = data.label_name(digit)
-    what = (f"normal = {name}, anomalies = every other class" if mode == "one-class"
-            else f"normal = every class but {name}, anomalies = {name}")
+    others = sorted(set(data.y_train.tolist()) - {digit})
+    rest = data.label_name(others[0]) if len(others) == 1 else None  # two classes: name it
+    what = (f"normal = {name}, anomalies = {rest or 'every other class'}" if mode == "one-class"
+            else f"normal = {rest or f'every class but {name}'}, anomalies = {name}")
     return AnomalySetup(x_train, flags, x_val, y_val, x_test, y_test, test_classes,
                         data.image_shape, f"{data.name}: {what}", data.drawn_as_ink)
 
@@ -192,10 +194,12 @@ def _anomalous_class(data: Dataset, mode: str, digit: int):
     if mode not in ("one-class", "hold-out"):
         raise ValueError(f"Mode must be 'one-class' or 'hold-out'; got {mode!r}.")
     if len(np.unique(data.y_train)) < 2:
-        what = "has no labels" if data.class_names == ("all",) else "has one class only"
+        what = "has no labels" if data.class_names == ("all",) else (
+            f"has one class only ({data.label_name(int(data.y_train[0]))})")
         raise ValueError(f"{data.name} {what}, but this set-up needs two classes (one normal, "
-                         "one anomalous): pick a label column for a CSV, add an array y to an "
-                         ".npz, or put a zip's images in one folder per label.")
+                         "one anomalous): for a CSV, pick a label column that holds two values "
+                         "or more; for an .npz, an array y with two; for a zip, images in two "
+                         "folders or more, one per label.")
     if digit not in set(data.y_train):
         raise ValueError(f"There is no class {digit} in {data.name}.")
     return (lambda y: y != digit) if mode == "one-class" else (lambda y: y == digit)

@@ -32,8 +32,8 @@ class Map2D:
     note: str = ""
 
 
-def pca_map(x_train: np.ndarray, x_eval: np.ndarray) -> Map2D:
-    """Project ``x_eval`` onto the top two principal components of ``x_train``.
+def pca_map(x_train: np.ndarray, x_eval: np.ndarray, n_components: int = 2) -> Map2D:
+    """Project ``x_eval`` onto the top principal components of ``x_train``.
 
     Parameters
     ----------
@@ -41,14 +41,21 @@ def pca_map(x_train: np.ndarray, x_eval: np.ndarray) -> Map2D:
         Data PCA is fitted on (``random_state=0``), e.g. flattened images in [0, 1].
     x_eval : ndarray of shape (n_samples, n_features)
         Points to map.
+    n_components : {1, 2}, default=2
+        1 to match a 1-D code: the first component, drawn on a line (y = 0) as
+        :func:`code_map` draws a 1-D code, so the two are scored alike.
 
     Returns
     -------
     Map2D
-        Method ``"PCA"``; ``seconds`` covers the fit and the projection.
+        Method ``"PCA"``, points of shape (n_samples, 2); ``seconds`` covers the fit and the
+        projection.
     """
     start = time.perf_counter()
-    points = PCA(2, random_state=0).fit(x_train).transform(x_eval)
+    points = PCA(n_components, random_state=0).fit(x_train).transform(x_eval)
+    if n_components == 1:
+        return Map2D("PCA", np.column_stack([points[:, 0], np.zeros(len(points))]),
+                     time.perf_counter() - start, note="1 component, drawn on a line")
     return Map2D("PCA", points, time.perf_counter() - start)
 
 

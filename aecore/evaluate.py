@@ -94,7 +94,8 @@ def compare_with_baselines(autoencoder, x_train: np.ndarray, x_eval: np.ndarray,
         As :func:`comparison_table` does.
     """
     codes = autoencoder.transform(x_eval)
-    maps = [code_map(codes, autoencoder.log_.seconds), pca_map(x_train, x_eval),
+    maps = [code_map(codes, autoencoder.log_.seconds),
+            pca_map(x_train, x_eval, min(codes.shape[1], 2)),  # a 1-D code: one component
             *(baselines if baselines is not None else [f(x_eval) for f in METHODS.values()])]
     ae_mse = reconstruction_mse(x_eval, autoencoder.reconstruct(x_eval))
     return maps, comparison_table(x_train, x_eval, y_eval, maps, ae_mse, codes.shape[1])

@@ -38,7 +38,8 @@ def feature_pipelines(autoencoder: Any, x_unlabelled: np.ndarray,
 
     return {
         raw: make_pipeline(*classifier()),
-        f"PCA ({n_components} components)": make_pipeline(FrozenEstimator(pca), *classifier()),
+        f"PCA ({counted(n_components, 'component')})": make_pipeline(FrozenEstimator(pca),
+                                                                     *classifier()),
         f"autoencoder code ({n_codes})": make_pipeline(FrozenEstimator(autoencoder),
                                                        *classifier()),
     }

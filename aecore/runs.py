@@ -422,7 +422,8 @@ class RunStore:
             oldest run first. A missing score, hyperparameter or setting is NaN, and so is a
             hyperparameter the run's model does not use (a convolutional network's code size:
             :func:`aecore.runconfig.used_params`); a column of whole numbers with blanks is
-            ``Int64`` (3, not 3.0); a list or tuple hyperparameter is shown as
+            ``Int64`` (3, not 3.0), one of numbers and text is all text; a list or tuple
+            hyperparameter is shown as
             text, ``(400, 200, 100)`` as ``"400-200-100"``. A hyperparameter whose name is
             already a column is named ``"<name> (param)"``. With no runs, an empty table with
             the base columns.
@@ -456,6 +457,8 @@ class RunStore:
             values = table[column]
             if pd.api.types.is_float_dtype(values) and (values.dropna() % 1 == 0).all():
                 table[column] = values.astype("Int64")
+            elif values.dropna().map(type).nunique() > 1:  # class 0 beside "benign": Arrow,
+                table[column] = values.map(lambda v: v if pd.isna(v) else str(v))  # wants text
         return table
 
     def _stored_run(self, row: tuple) -> StoredRun:

@@ -106,7 +106,8 @@ class PageLink:
         for name in names:
             st.session_state["_link_pending"].pop(name, None)
 
-    def fix(self, values: dict[str, Any], parse: Callable[[str, str], Any]) -> None:
+    def fix(self, values: dict[str, Any], parse: Callable[[str, str], Any],
+            because: str = "") -> None:
         """Drop the link's values for settings this page fixes at ``values``: silently where
         they agree (a link made from a run's config names them), with a warning where not.
 
@@ -116,12 +117,16 @@ class PageLink:
             Setting name → the value this page uses.
         parse : callable
             ``parse(name, text)``: the link's text as a value (ValueError if it is none).
+        because : str, default=""
+            Why, where it is not the page itself (e.g. the dataset): ends the warning after
+            a colon.
         """
         for name, value in values.items():
             text = st.session_state["_link_pending"].pop(name, None)
             if text is not None and not _parses_to(parse, name, text, value):
                 _warn(self._ending(f"{code_span(f'{name}={text}')}: this page keeps {name} at "
-                                   f"{as_text(value)}", name))
+                                   f"{as_text(value)}" + (f": {because}" if because else ""),
+                                   name))
 
     def _ending(self, sentence: str, name: str) -> str:
         """``sentence`` ended with "; did you mean `x`?" for the page's linked setting closest

@@ -154,8 +154,9 @@ with below:
         st.caption(f"Scores on {held_out}. **5-NN accuracy**: how often a point's 5 nearest "
                    "neighbours in the map share its label (5-fold cross-validated). "
                    "**Trustworthiness**: how far the map's neighbourhoods are true neighbourhoods "
-                   f"of the {samples} (1 is best). **Reconstruction MSE** per feature: PCA uses "
-                   f"{autoencoder.code_size} components, as many as the code. **Seconds**: "
+                   f"of the {samples} (1 is best). **Reconstruction MSE** per feature: PCA "
+                   f"keeps {counted(autoencoder.code_size, 'component')}, as many as the code "
+                   "has numbers (its map, like the code's, shows at most two). **Seconds**: "
                    "training time for the autoencoder, fitting time for PCA, t-SNE and UMAP.")
 
     st.subheader("4 · Reconstructions")

@@ -11,7 +11,7 @@ from aecore.image_quality import psnr
 from aecore.noise import NOISES, corrupt, level_caveat
 from aecore.presets import DENOISERS
 from aecore.results import GALLERY_SIZE, DenoisingResult
-from aecore.runconfig import PAGE_FIXED
+from aecore.runconfig import PAGE_FIXED, page_settings
 from aecore.spec import counted, signed
 from lab_ui import (
     RESULT_KEYS,
@@ -50,7 +50,7 @@ def introduction(noun: str) -> str:
 
 
 link, data = open_page("denoising", "Denoising", introduction)
-x_eval, _ = evaluation_points(data)
+x_eval, y_eval = evaluation_points(data)
 section = TrainingSection(RESULT_KEYS["denoising"])
 training = section.take_request()
 n_train = training_subset_slider(data, "dn_n_train", link)
@@ -59,6 +59,10 @@ x_train = data.x_train[:n_train]
 controls, live = wrapping_area("panels", "page").columns([2, 3], gap="large")
 with controls:
     st.subheader("1 · Corrupt")
+    if not data.is_image:  # a link's "Convolutional" is refused aloud, not swapped in silence
+        settings = page_settings("denoising")
+        link.fix({"architecture": "Dense"}, lambda name, text: settings[name].parse(text),
+                 because="convolutions need images, and these data are a table")
     link.apply_settings({"noise": "dn_noise", "level": "dn_level", "noise_seed": "dn_noise_seed",
                          "architecture": "dn_arch"})
     noise = st.selectbox("Noise", list(NOISES), format_func=lambda k: NOISES[k][0],
@@ -133,6 +137,7 @@ with below:
         st.plotly_chart(plots.image_rows(
             [out[:GALLERY_SIZE] for out in outputs], data.display_shape,
             [f"{m} · {scores.loc[m, 'PSNR (dB)']:.1f} dB" for m in methods],
+            captions=[data.label_name(y) for y in y_eval[:GALLERY_SIZE]],
             ink=data.drawn_as_ink), key="filters")
 
     st.subheader("5 · Robustness: other noise levels")

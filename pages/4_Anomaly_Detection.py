@@ -205,8 +205,8 @@ with below:
                                          captions=captions, ink=setup.drawn_as_ink),
                         key="an_gallery")
         blur = (f" The error map is |input − reconstruction| after the blur the score uses "
-                f"(σ = {smoothing:g} pixels), so a thin stroke the model missed shows fainter "
-                "than a wide one." if smoothing > 0 else "")
+                f"(σ = {smoothing:g} pixel{'' if smoothing == 1 else 's'}), so a thin stroke "
+                "the model missed shows fainter than a wide one." if smoothing > 0 else "")
         st.caption(f"Each caption: the {noun}'s class, A = truly anomalous or N = normal, "
                    f"then its anomaly score.{blur}")
     else:

@@ -91,9 +91,9 @@ if c1.button("Open on its page", disabled=len(selected) != 1, type="primary",
     open_run(store, selected[0])
 if ticked:  # only rows the user ticked can be deleted, never a link's runs
     # a confirmation holds for these runs only: another selection asks again
-    confirm = c3.checkbox(f"Yes, delete {len(ticked)} run(s)",
+    confirm = c2.checkbox(f"Yes, delete {len(ticked)} run(s)",
                           key=f"runs_confirm_delete_{table_key}_{'_'.join(map(str, ticked))}")
-    if c2.button(f"Delete {len(ticked)} selected", disabled=not confirm):
+    if c3.button(f"Delete {len(ticked)} selected", disabled=not confirm):
         store.delete(ticked)
         st.session_state["_runs_table_key"] = None  # the new table's empty selection is ours
         st.rerun()
@@ -135,9 +135,10 @@ for column, (run_id, run) in zip(columns, runs.items(), strict=True):
     except ValueError as err:
         column.error(f"Run {run_id}: {plain_text(str(err))}")
         continue
-    event = column.plotly_chart(plots.latent_scatter(points, labels, f"run {run_id} · {run.page}",
-                                                     height=300, class_names=names,
-                                                     drawings=drawings),
+    # named above the chart, not in its title: the chart's toolbar covered the title there
+    column.markdown(f"**run {run_id}** · {PAGES.get(run.page, run.page)}")
+    event = column.plotly_chart(plots.latent_scatter(points, labels, height=300,
+                                                     class_names=names, drawings=drawings),
                                 key=f"runs_map_{run_id}", on_select="rerun",
                                 selection_mode=("points", "box", "lasso"))
     shown = selected_points(event)[:SHOWN_SELECTED]

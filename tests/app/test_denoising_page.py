@@ -48,8 +48,10 @@ def test_tiny_training_shows_gallery_and_scores():
     assert scores.loc["noisy input", "PSNR (dB)"] < scores.loc["median filter 3×3", "PSNR (dB)"]
     assert chart_types(at).count("heatmap") >= 3  # preview, before/after and filter galleries
     filters = next(c for c in at.get("plotly_chart") if c.key == "filters")
-    rows = json.loads(filters.proto.spec)["layout"]["yaxis"]["ticktext"]
-    assert [row.split(" · ")[0] for row in rows] == [*CLASSICAL_FILTERS, "autoencoder"]
+    layout = json.loads(filters.proto.spec)["layout"]
+    assert [row.split(" · ")[0] for row in layout["yaxis"]["ticktext"]] == [
+        *CLASSICAL_FILTERS, "autoencoder"]
+    assert len(layout["xaxis"]["ticktext"]) == 8  # each column named by its class, like the rest
     assert "network='conv'" in at.code[0].value and "X_clean=x_train" in at.code[0].value
 
     at = click(at, "Compute the robustness matrix")

@@ -1,6 +1,7 @@
 import subprocess
 import sys
 
+from aecore.spec import LOSSES, PARAMS
 from tests.app.apptest import ROOT, open_page
 
 
@@ -8,9 +9,9 @@ def test_home_page_explains_the_autoencoder_and_links_the_pages():
     at = open_page("app.py")
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
-    for words in ("encoder", "code", "decoder", "Code size", "Number of layers",
-                  "Nodes per layer", "Loss"):
-        assert words in text
+    widgets = [PARAMS[name].label for name in ("code_size", "n_layers", "hidden_layers", "loss")]
+    for words in ("encoder", "code", "decoder", *widgets, *LOSSES.values()):  # as widgets say
+        assert words in text, words
     links = " ".join(link.proto.label for link in at.get("page_link"))
     for page in ("Dimensionality reduction", "Denoising", "Variational autoencoder",
                  "Anomaly detection"):

@@ -226,3 +226,19 @@ def test_the_training_samples_slider_can_reach_all_rows_of_a_small_upload():
     slider = at.slider(key="dr_n_train")
     assert (slider.min, slider.max, slider.value) == (100, 142, 142)
     assert (slider.max - slider.min) % slider.step == 0  # 50 would stop at 100 or 150
+
+
+def test_a_link_asking_a_table_for_a_convolutional_denoiser_says_why_it_is_dense():
+    """`architecture=Convolutional` on a table switched to Dense in silence."""
+    from aecore.uploads import read_upload, save_upload
+
+    data = read_upload("wine.csv", wine_csv(), "cultivar")
+    save_upload(data)
+    at = AppTest.from_file(str(ROOT / "pages/2_Denoising.py"), default_timeout=240)
+    at.query_params.update(data=data.key, architecture="Convolutional")
+    at = at.run()
+    assert not at.exception and at.session_state["dn_arch"] == "Dense"
+    assert [w.value for w in at.warning] == [
+        "Some values in this page's link were ignored:\n\n- `architecture=Convolutional`: this "
+        "page keeps architecture at Dense: convolutions need images, and these data are a "
+        "table."]

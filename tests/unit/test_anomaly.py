@@ -76,6 +76,12 @@ def test_a_set_up_names_its_class_by_the_datasets_class_name(digits):
         "normal = class 3, anomalies = every other class")
     assert anomaly.image_setup(digits, "hold-out", 3).description.endswith(
         "normal = every class but 3, anomalies = 3")  # labels that are their own names
+    two = dataclasses.replace(digits, y_train=digits.y_train % 2, y_test=digits.y_test % 2,
+                              class_names=("benign", "malignant"))
+    assert anomaly.image_setup(two, "one-class", 0).description.endswith(
+        "normal = benign, anomalies = malignant")  # not "every other class" when it is one
+    assert anomaly.image_setup(two, "hold-out", 0).description.endswith(
+        "normal = malignant, anomalies = benign")
 
 
 def test_test_rows_keep_their_class_names_for_the_scores_export(digits):
@@ -152,7 +158,8 @@ def test_an_image_set_up_needs_two_classes_and_says_why(digits):
 
     one_class = dataclasses.replace(digits, y_train=np.zeros_like(digits.y_train),
                                     class_names=("digit",))
-    with pytest.raises(ValueError, match="has one class only, but this set-up needs two"):
+    with pytest.raises(ValueError, match=r"has one class only \(digit\), but this set-up needs "
+                       "two classes .*: for a CSV, pick a label column that holds two values"):
         anomaly.image_setup(one_class, "one-class", 0)
     unlabelled = dataclasses.replace(one_class, class_names=("all",))
     with pytest.raises(ValueError, match="has no labels"):
