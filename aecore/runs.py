@@ -423,10 +423,9 @@ class RunStore:
             hyperparameter the run's model does not use (a convolutional network's code size:
             :func:`aecore.runconfig.used_params`); a column of whole numbers with blanks is
             ``Int64`` (3, not 3.0), one of numbers and text is all text; a list or tuple
-            hyperparameter is shown as
-            text, ``(400, 200, 100)`` as ``"400-200-100"``. A hyperparameter whose name is
-            already a column is named ``"<name> (param)"``. With no runs, an empty table with
-            the base columns.
+            hyperparameter is shown as text, ``(400, 200, 100)`` as ``"400-200-100"``. A
+            hyperparameter whose name is already a column is named ``"<name> (param)"``. With
+            no runs, an empty table with the base columns.
         """
         from aecore.runconfig import labelled_settings, used_params
 
