@@ -22,7 +22,7 @@ def app_url():
         yield url
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        server.wait(timeout=60)  # a busy machine: a standby worker may still import TensorFlow
 
 
 @pytest.fixture(scope="session")
