@@ -30,6 +30,19 @@ GRAY_LIGHT = [[0.0, "black"], [1.0, "white"]]  # pixels as image files show them
 THUMBNAILS = 300  # digits drawn by the thumbnails view of a map (a few hundred, as in ConvNetJS)
 REPLAY_FRAMES = 60  # at most this many epochs in a replay animation (its JSON grows with each)
 CAPTION_MARGIN = 60  # px right of a captioned gallery, for its last caption turned aslant
+# Plotly draws its toolbar over the top right of a chart while the pointer is on it (one row of
+# buttons 26 px tall, 27 px wide each): every figure keeps this band at its top free of images,
+# titles and legends, which the toolbar covered, and has few enough buttons that the row does
+# not wrap into a second one in a narrow chart (ten buttons wrapped below 275 px)
+TOOLBAR_BAND = 32
+TITLE_LINE = 24  # px of top margin per line of a title, which sits under the band
+# buttons no chart here needs (autoscale does what "reset axes" does; zoom in/out what a drag
+# does), and for charts without selections those that select points
+MAP_TOOLBAR_REMOVED = ("zoomin", "zoomout", "autoscale")
+CHART_TOOLBAR_REMOVED = (*MAP_TOOLBAR_REMOVED, "select", "lasso")
+# a legend's rows under the x axis's title, from the left: clear of the toolbar and of the plot
+BOTTOM_LEGEND = dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0,
+                     xanchor="left")
 TABLE_ROW_HEIGHT = 30  # px per gallery row of table rows (strips of feature cells)
 HOVER_ART_SIDE = 28  # larger images are shrunk to fit this many pixels for the hover drawing
 # The Unicode braille dot (U+2800 + bit) of each pixel of a 4-row × 2-column cell.
@@ -124,13 +137,27 @@ def _class_traces(points: np.ndarray, labels: np.ndarray, class_names: Sequence[
     return traces
 
 
+def _top(title: str = "", title_lines: int | None = None,
+         removed: Sequence[str] = CHART_TOOLBAR_REMOVED, **margin: int) -> dict[str, Any]:
+    """Layout of a figure's top: the title (if any) just above the plot, under the toolbar's
+    band (:data:`TOOLBAR_BAND`), a top margin that holds both (``title_lines`` lines of title
+    or of subplot titles; by default one if there is a title), 10-px margins elsewhere unless
+    ``margin`` says otherwise, and the toolbar without the ``removed`` buttons."""
+    lines = (1 if title else 0) if title_lines is None else title_lines
+    layout: dict[str, Any] = dict(
+        margin=dict(l=10, r=10, b=10, t=TOOLBAR_BAND + TITLE_LINE * lines) | margin,
+        modebar_remove=list(removed))
+    if title:
+        layout["title"] = dict(text=title, yref="paper", y=1, yanchor="bottom", pad=dict(b=8))
+    return layout
+
+
 def _map_layout(fig: go.Figure, title: str, height: int, ticks: bool = False) -> go.Figure:
     """The layout every latent map shares: title, numbered axes titled "code 1" and "code 2"
     only with ``ticks`` (a map's coordinates mean nothing unless they are the codes
     themselves), a legend of labels, drawn even for one class (Plotly hides a lone trace's, and
     the pages tell people to click the legend)."""
-    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=40, b=10),
-                      showlegend=True,
+    fig.update_layout(**_top(title, removed=MAP_TOOLBAR_REMOVED), height=height, showlegend=True,
                       xaxis=dict(showticklabels=ticks, zeroline=False,
                                  title="code 1" if ticks else None),
                       yaxis=dict(showticklabels=ticks, zeroline=False,
@@ -262,7 +289,7 @@ def latent_replay(frames: dict[int, np.ndarray], labels: np.ndarray, title: str 
     play = dict(frame=dict(duration=frame_ms, redraw=False), transition=dict(duration=0),
                 fromcurrent=False, mode="immediate")
     fig.update_layout(  # under the plot: the buttons, then the slider (offsets in pixels)
-        **axes(last), margin=dict(l=10, r=10, t=40, b=10),
+        **axes(last),
         updatemenus=[dict(type="buttons", direction="left", showactive=False, x=0, y=0,
                           xanchor="left", yanchor="top", pad=dict(t=8), font=dict(size=11),
                           buttons=[dict(label="▶ Play", method="animate", args=[None, play]),
@@ -435,19 +462,16 @@ def _plotted_y(fig: go.Figure) -> np.ndarray:
 
 
 def _loss_layout(fig: go.Figure, span: int, height: int, log_y: bool) -> go.Figure:
-    """The layout the loss charts share: whole-epoch ticks over ``span`` epochs, the legend in a
-    row above the plot (clear of both axis titles), a linear or logarithmic loss axis
-    (:func:`log_ticks`)."""
-    # a top margin that holds the legend's row by itself: a live chart redrawn in a narrow
-    # column was seen with its legend over the first epoch's point (Plotly's automargin lagging)
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=50, b=10),
+    """The layout the loss charts share: whole-epoch ticks over ``span`` epochs, the legend's
+    rows under the plot (:data:`BOTTOM_LEGEND`: above it, two rows of a narrow chart's legend
+    reached under the toolbar), a linear or logarithmic loss axis (:func:`log_ticks`)."""
+    fig.update_layout(**_top(), height=height,
                       xaxis=dict(title="epoch", range=[0.5, span + 0.5], tickmode="linear",
                                  tick0=0, dtick=epoch_tick_step(span)),
                       yaxis=dict(title="loss (log scale)" if log_y else "loss",
                                  type="log" if log_y else "linear",
                                  **(log_ticks(_plotted_y(fig)) if log_y else {})),
-                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0,
-                                  xanchor="left"))
+                      legend=BOTTOM_LEGEND)
     return fig
 
 
@@ -562,8 +586,8 @@ def image_rows(rows: list[np.ndarray], image_shape: tuple[int, int], row_names: 
     fig.update_xaxes(showgrid=False, zeroline=False, showticklabels=captions is not None,
                      tickvals=[j * (w + 1) + w / 2 for j in range(len(rows[0]))],
                      ticktext=captions, ticklabeloverflow="allow")
-    fig.update_layout(height=height_per_row * len(rows) + 40, plot_bgcolor="white",
-                      margin=dict(l=10, r=10 if captions is None else CAPTION_MARGIN, t=10, b=10))
+    fig.update_layout(**_top(r=10 if captions is None else CAPTION_MARGIN),
+                      height=height_per_row * len(rows) + 30 + TOOLBAR_BAND, plot_bgcolor="white")
     return fig
 
 
@@ -602,7 +626,7 @@ def matrix_heatmap(table, title: str, unit: str = "dB") -> go.Figure:
         hovertemplate=f"{table.index.name} %{{y}}<br>{table.columns.name} %{{x}}<br>"
                       f"%{{z:.2f}} {unit}<extra></extra>",
         colorbar=dict(title=unit)))
-    fig.update_layout(title=title, height=340, margin=dict(l=10, r=10, t=40, b=10),
+    fig.update_layout(**_top(title), height=350,
                       xaxis_title=table.columns.name, yaxis_title=table.index.name)
     # category axes: Plotly reads "0.1" as a number and would draw cells of unequal width
     # between ticks of its own choosing; each level is one equal, labelled cell
@@ -636,7 +660,7 @@ def bar(values: np.ndarray, title: str, x_title: str, y_floor: float = 0.0) -> g
     top = max(y_floor, float(values.max(initial=0.0)) * 1.1)
     fig = go.Figure(go.Bar(x=list(range(1, len(values) + 1)), y=values,
                            texttemplate="%{y:.3g}", textposition="outside", cliponaxis=False))
-    fig.update_layout(title=title, height=300, margin=dict(l=10, r=10, t=40, b=10),
+    fig.update_layout(**_top(title), height=310,
                       xaxis=dict(title=x_title, tickmode="linear", dtick=1),
                       yaxis=dict(range=[0, top] if top > 0 else None))
     return fig
@@ -691,11 +715,9 @@ def error_histograms(normal: np.ndarray, anomalous: np.ndarray, threshold: float
                                  name=name, line=line,
                                  hovertemplate="%{fullData.name}: %{x:.5f}<extra></extra>"))
     fig.update_layout(  # the legend's rows at the bottom, under the x axis' title
-        barmode="overlay", title=title, height=380, margin=dict(l=10, r=10, t=40, b=10),
+        **_top(title), barmode="overlay", height=390,
         xaxis_title=x_title, yaxis_title="share of points",
-        yaxis2=dict(overlaying="y", range=[0, 1], visible=False),
-        legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0,
-                    xanchor="left"))
+        yaxis2=dict(overlaying="y", range=[0, 1], visible=False), legend=BOTTOM_LEGEND)
     return fig
 
 
@@ -740,9 +762,7 @@ def roc_and_pr(fpr, tpr, roc_auc, precision, recall, pr_auc, point: dict[str, fl
     fig.update_yaxes(title_text="true-positive rate", range=[0, 1.02], row=1, col=1)
     fig.update_xaxes(title_text="recall", range=[0, 1], row=1, col=2)
     fig.update_yaxes(title_text="precision", range=[0, 1.02], row=1, col=2)
-    fig.update_layout(height=380, margin=dict(l=10, r=10, t=40, b=10),  # legend: a row below
-                      legend=dict(orientation="h", yref="container", y=0, yanchor="bottom",
-                                  x=0, xanchor="left"))
+    fig.update_layout(**_top(title_lines=1), height=400, legend=BOTTOM_LEGEND)
     return fig
 
 
@@ -764,7 +784,7 @@ def confusion(counts: np.ndarray) -> go.Figure:
                                y=[f"true {n}" for n in names], text=counts,
                                texttemplate="%{text}", colorscale="Blues", showscale=False))
     fig.update_yaxes(autorange="reversed")
-    fig.update_layout(height=260, margin=dict(l=10, r=10, t=10, b=10))
+    fig.update_layout(**_top(), height=280)
     return fig
 
 
@@ -787,11 +807,11 @@ def accuracy_by_labels(table, samples: str = "images") -> go.Figure:
     fig = go.Figure([go.Scatter(x=table.index.tolist(), y=table[name].tolist(), name=name,
                                 mode="lines+markers")
                      for name in table.columns])
-    fig.update_layout(height=320, margin=dict(l=10, r=10, t=40, b=10),
+    fig.update_layout(**_top(), height=340,
                       xaxis=dict(title=f"labelled training {samples}", type="log",
                                  tickvals=table.index.tolist(), minor=dict(showgrid=False)),
                       yaxis=dict(title="held-out accuracy", range=[0, 1]),
-                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
+                      legend=BOTTOM_LEGEND)
     return fig
 
 
@@ -964,7 +984,7 @@ def sweep_curve(table: pd.DataFrame, param: str) -> go.Figure:
     if len(panels) == 2:
         fig.update_yaxes(title_text="accuracy", range=[0, 1], row=1, col=2)
     # the legend under the panels, in one row: on the right it took a quarter of a narrow window
-    fig.update_layout(height=420, margin=dict(l=10, r=10, t=60 if len(panels) == 2 else 40,
-                                              b=10), hovermode="x unified",
+    fig.update_layout(**_top(title_lines=max(t.count("<br>") + 1 for t in panels.values())),
+                      height=430, hovermode="x unified",
                       legend=dict(orientation="h", x=0, y=-0.2, yanchor="top"))
     return fig

@@ -41,8 +41,9 @@ __all__ = ["RESULT_KEYS", "SMALL_IMAGES_CONFIG", "PageLink", "TrainingSection", 
 if TYPE_CHECKING:  # importing aecore.training imports TensorFlow; pages do it when they train
     from aecore.training import EpochEvent
 
-# Plotly's config for a few images in a narrow chart: only the PNG download in its toolbar (the
-# full toolbar wrapped onto two rows over a 200-px chart's row names; zooming images is moot)
+# Plotly's config for every gallery of small images: only the PNG download in its toolbar (the
+# full toolbar wrapped onto two rows over a 200-px chart's row names; zooming images is moot),
+# so the band the gallery keeps free at its top (aecore.plots.TOOLBAR_BAND) holds it
 SMALL_IMAGES_CONFIG = {"modeBarButtons": [["toImage"]], "displaylogo": False}
 FRAME_INTERVAL_S = 1.0  # at most one chart redraw a second, however short the epochs
 LOG_SCALE_KEY = "loss_log_scale"  # one choice for every loss chart, live ones included

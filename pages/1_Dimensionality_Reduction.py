@@ -165,7 +165,7 @@ with below:
                                      data.display_shape, ["original", "reconstruction"],
                                      captions=[data.label_name(y_eval[i]) for i in result.examples],
                                      ink=data.drawn_as_ink),
-                    key="gallery")
+                    key="gallery", config=SMALL_IMAGES_CONFIG)
 
     st.subheader("5 · The code as features")
     st.markdown("Autoencoder codes can feed a supervised model, like PCA components. Here a "

@@ -15,6 +15,7 @@ from aecore.runconfig import PAGE_FIXED, page_settings
 from aecore.spec import counted, signed
 from lab_ui import (
     RESULT_KEYS,
+    SMALL_IMAGES_CONFIG,
     TrainingSection,
     export_section,
     format_showing,
@@ -97,7 +98,7 @@ with live:
     st.plotly_chart(plots.image_rows([clean_g, noisy_g], data.display_shape, ["clean", "noisy"],
                                      captions=[f"{p:.1f} dB" for p in psnr(clean_g, noisy_g)],
                                      ink=data.drawn_as_ink),
-                    key="preview")
+                    key="preview", config=SMALL_IMAGES_CONFIG)
     st.caption(f"Preview of the corruption on held-out {data.sample_noun}s: mean PSNR of the "
                f"noisy input {np.mean(psnr(x_eval, noisy_eval)):.1f} dB.")
     section.buttons(training, can_train=denoiser is not None)
@@ -116,7 +117,8 @@ with below:
     with st.spinner(f"Scoring the held-out {data.sample_noun}s…"):
         scores = result.scores
     st.plotly_chart(before_after(result.noisy_eval[:GALLERY_SIZE], result.denoised[:GALLERY_SIZE],
-                                 x_eval[:GALLERY_SIZE], data), key="gallery")
+                                 x_eval[:GALLERY_SIZE], data),
+                    key="gallery", config=SMALL_IMAGES_CONFIG)
     number = st.column_config.NumberColumn
     st.dataframe(scores, column_config={"PSNR (dB)": number(format="%.2f"),
                                         "SSIM": number(format="%.3f")})
@@ -138,7 +140,7 @@ with below:
             [out[:GALLERY_SIZE] for out in outputs], data.display_shape,
             [f"{m} · {scores.loc[m, 'PSNR (dB)']:.1f} dB" for m in methods],
             captions=[data.label_name(y) for y in y_eval[:GALLERY_SIZE]],
-            ink=data.drawn_as_ink), key="filters")
+            ink=data.drawn_as_ink), key="filters", config=SMALL_IMAGES_CONFIG)
 
     st.subheader("5 · Robustness: other noise levels")
     st.markdown("Denoisers trained at one level and tested at others. Each row trains a model like "
@@ -173,7 +175,7 @@ with below:
             own = prepared.pixels
             own_noisy = corrupt(own, result.noise, result.level, result.noise_seed)
             st.plotly_chart(before_after(own_noisy, denoiser.reconstruct(own_noisy), own, data),
-                            key="own", width=300)
+                            key="own", width=300, config=SMALL_IMAGES_CONFIG)
             st.caption("Your image, " + (", ".join(prepared.changes) if prepared.changes
                                          else "as it is") + f", noised like the data "
                        f"({NOISES[result.noise][0]} at {result.level:g}) and denoised.")

@@ -138,7 +138,7 @@ with below:
                                              data.display_shape, [""] * n,
                                              height_per_row=min(60, GRID_HEIGHT // n),
                                              ink=data.drawn_as_ink),
-                            key="vae_grid")
+                            key="vae_grid", config=SMALL_IMAGES_CONFIG)
             st.caption(f"Codes {dims[0] + 1} (→) and {dims[1] + 1} (↑) at the prior's "
                        f"{tail:.0%}–{1 - tail:.0%} quantiles; the other codes held at 0.")
 
@@ -149,7 +149,7 @@ with below:
     samples = vae.sample(16, seed=st.session_state.get("vae_sample_seed", 0), label=label)
     c1.plotly_chart(plots.image_rows([samples[:8], samples[8:]], data.display_shape, ["", ""],
                                      ink=data.drawn_as_ink),
-                    key="vae_samples")
+                    key="vae_samples", config=SMALL_IMAGES_CONFIG)
     c1.caption("16 codes drawn from the prior N(0, I), decoded" +
                (f" as the class {plain_text(data.label_name(label))}." if label is not None
                 else "."))
@@ -165,7 +165,7 @@ with below:
     c2.plotly_chart(plots.image_rows([path], data.display_shape, [""],
                                      captions=[f"{t:.1f}" for t in np.linspace(0, 1, steps)],
                                      ink=data.drawn_as_ink),
-                    key="vae_path")
+                    key="vae_path", config=SMALL_IMAGES_CONFIG)
     start_class = plain_text(data.label_name(int(y_eval[a])))
     c2.caption(f"Decoded codes on the line from {noun} #{a} (label {start_class}) to #{b} "
                f"(label {plain_text(data.label_name(int(y_eval[b])))})"

@@ -13,6 +13,7 @@ from aecore.runconfig import PAGE_FIXED, parse_param
 from aecore.spec import PARAMS, SCORES, counted
 from lab_ui import (
     RESULT_KEYS,
+    SMALL_IMAGES_CONFIG,
     TrainingSection,
     export_section,
     format_showing,
@@ -203,7 +204,7 @@ with below:
         st.plotly_chart(plots.image_rows([x, x_hat, error_map], setup.image_shape,
                                          ["input", "reconstruction", "error map"],
                                          captions=captions, ink=setup.drawn_as_ink),
-                        key="an_gallery")
+                        key="an_gallery", config=SMALL_IMAGES_CONFIG)
         blur = (f" The error map is |input − reconstruction| after the blur the score uses "
                 f"(σ = {smoothing:g} pixel{'' if smoothing == 1 else 's'}), so a thin stroke "
                 "the model missed shows fainter than a wide one." if smoothing > 0 else "")

@@ -32,7 +32,9 @@ SIDEBAR_COVERS_JS = """() => {
 }"""
 # Everything in the current window that is cut off or overlaps: the page scrolling sideways, a
 # chart reaching past the window, and inside each chart a legend, title, axis title, button
-# row, slider, colour bar or annotation overlapping another or reaching past the chart.
+# row, slider, colour bar, annotation or Plotly's toolbar (shown over the chart's top right
+# while the pointer is on the chart) overlapping another or reaching past the chart, and the
+# toolbar over the plot itself.
 LAYOUT_PROBLEMS_JS = """() => {
   const problems = [], width = window.innerWidth;
   const scroller = document.querySelector('[data-testid=stMain]');
@@ -42,7 +44,7 @@ LAYOUT_PROBLEMS_JS = """() => {
   const parts = {legend: '.legend', title: '.gtitle', 'x-axis title': '.g-xtitle',
                  'y-axis title': '.g-ytitle', buttons: '.updatemenu-container',
                  slider: '.slider-container', 'colour bar': '.colorbar',
-                 annotation: '.annotation'};
+                 annotation: '.annotation', toolbar: '.modebar'};
   const overlap = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 &&
                             a.top < b.bottom - 1 && b.top < a.bottom - 1;
   document.querySelectorAll('.js-plotly-plot').forEach((gd, i) => {
@@ -62,6 +64,10 @@ LAYOUT_PROBLEMS_JS = """() => {
           r.bottom > box.bottom + 1) problems.push(`${name}: the ${part} is cut off`);
       found.slice(j + 1).forEach(([other, s]) => {
         if (overlap(r, s)) problems.push(`${name}: ${part} overlaps ${other}`);
+      });
+      if (part === 'toolbar') gd.querySelectorAll('.nsewdrag').forEach(area => {
+        if (overlap(r, area.getBoundingClientRect()))
+          problems.push(`${name}: the toolbar overlaps the plot`);
       });
     });
   });
