@@ -69,8 +69,9 @@ def test_runs_page_lists_the_store_and_compares_two_runs(two_runs):
     assert [t["name"] for t in charts["runs_map_1"]["data"]] == [str(d) for d in range(10)]
     assert charts["runs_map_1"]["data"][0]["type"] == "scatter"
     assert "runs_map_2" in charts
-    assert "**run 1** · Dimensionality reduction" in [m.value for m in at.markdown]  # not a
-    assert not charts["runs_map_1"]["layout"]["title"]["text"]  # title, which the toolbar hid
+    # named in markdown above the map, not in its title, which the toolbar hid
+    assert "**run 1** · Dimensionality reduction" in [m.value for m in at.markdown]
+    assert not charts["runs_map_1"]["layout"].get("title", {}).get("text")
     at = at.toggle(key="loss_log_scale").set_value(True).run()
     at.session_state["runs_map_1"] = {"selection": {  # two points picked in run 1's map
         "points": [{"customdata": 5}, {"customdata": 2}], "point_indices": [], "box": [],
