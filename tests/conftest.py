@@ -12,6 +12,13 @@ os.environ.pop("AECORE_RUNS_DIR", None)
 from aecore.data import load_dataset
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser tests first: their files are the slowest, and with two workers (pyproject's
+    ``-n 2 --dist loadfile``) those left for last kept one worker busy for minutes while the
+    other had nothing left to do."""
+    items.sort(key=lambda item: "e2e" not in item.nodeid.split("/"))
+
+
 @pytest.fixture(scope="session")
 def digits():
     """scikit-learn's 8×8 digits: small, offline and real."""
