@@ -17,7 +17,7 @@ from aecore.runs import store_dir
 from aecore.spec import PARAMS, counted, number_text
 from lab_ui import session_job, wait_for_interrupted_training
 from lab_ui.link import MAX_COMPARED
-from lab_ui.text import plain_text
+from lab_ui.text import numbers_as_text, plain_text
 
 # What the values box proposes for each hyperparameter (the user edits it freely).
 SUGGESTED_VALUES = {"code_size": "1, 2, 4, 8, 16, 32", "epochs": "5, 10, 20, 40",
@@ -178,13 +178,8 @@ def _draw_result(sweep: Any) -> None:
 
 
 def _shown(table: pd.DataFrame, param: str) -> pd.DataFrame:
-    """The sweep's table as text: scores to 4 decimals, seconds to 1, "—" where there is none
-    (a styled frame's number formats are not all kept by ``st.dataframe``)."""
+    """The sweep's table as text: scores to 4 decimals, seconds to 1, "—" where there is none."""
     from aecore.sweep import SCORE_COLUMNS
 
-    def text(fmt: str) -> Any:
-        return lambda value: "—" if pd.isna(value) else format(value, fmt)
-
     formats = {**dict.fromkeys(SCORE_COLUMNS, ".4f"), "seconds": ".1f", "run id": "d"}
-    shown = table.assign(**{name: table[name].map(text(fmt)) for name, fmt in formats.items()})
-    return shown.rename(columns={param: PARAMS[param].label})
+    return numbers_as_text(table, formats).rename(columns={param: PARAMS[param].label})

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+
+MISSING = "—"  # shown for a number that is missing or does not apply
 SHOWN_CHARACTERS = 80  # of a link's value in a code span; a link can hold any length
 # what starts Markdown, GFM or Streamlit syntax within a line: emphasis, code, links, HTML and
 # autolinks, entities, LaTeX, colour and emoji directives, strikethrough, tables, images,
@@ -56,3 +59,28 @@ def code_span(text: str) -> str:
         text = text[:SHOWN_CHARACTERS - 1] + "…"
     fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
     return f"{fence} {text} {fence}" if "`" in text else f"{fence}{text}{fence}"
+
+
+def numbers_as_text(frame: pd.DataFrame, formats: str | dict[str, str]) -> pd.DataFrame:
+    """``frame`` with numbers written out for ``st.dataframe``: each in its format, and
+    :data:`MISSING` where a value is missing (NaN or None), which Streamlit's grid shows as
+    "None" (and a styled frame's number formats are not all kept by ``st.dataframe``).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table.
+    formats : str or dict of str to str
+        One format spec (e.g. ``".4f"``) for every column, or one per column to write out;
+        other columns are left as they are.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy whose written-out columns hold text.
+    """
+    columns = formats if isinstance(formats, dict) else dict.fromkeys(frame.columns, formats)
+    return frame.assign(**{
+        str(name): frame[name].map(lambda value, fmt=fmt: MISSING if pd.isna(value)
+                                   else format(value, fmt))
+        for name, fmt in columns.items()})

@@ -18,7 +18,7 @@ from lab_ui import (
     selected_points,
 )
 from lab_ui.link import MAX_COMPARED, linked_runs
-from lab_ui.text import plain_text
+from lab_ui.text import numbers_as_text, plain_text
 
 st.set_page_config(page_title="Runs · Autoencoder Lab", layout="wide")
 SHOWN_SELECTED = 8  # samples of selected points drawn under a map at most
@@ -119,7 +119,8 @@ if unlike:
         + ", ".join(f"run {i}: {plain_text(str(value))}" for i, value in values.items()) + ")"
         for condition, values in unlike.items())
         + ", so their losses and scores are not like for like.")
-st.dataframe(compared[scores].T.rename(columns=lambda i: f"run {i}"), key="runs_scores",
+st.dataframe(numbers_as_text(compared[scores].T.rename(columns=lambda i: f"run {i}"), ".4f"),
+             key="runs_scores",  # "—" where a score does not apply to a run
              height=35 * (len(scores) + 1) + 3)  # every score (by default 10 rows, then scroll)
 
 st.subheader("Latent maps of the held-out points")

@@ -249,3 +249,22 @@ def test_compare_given_twice_in_a_link_compares_the_runs_of_both(two_runs):
     at.query_params["compare"] = "2"
     at = at.run()
     assert any(c.value.startswith("Showing run 2 from the link") for c in at.caption)
+
+
+def test_a_score_that_does_not_apply_to_a_run_shows_a_dash_not_none(two_runs):
+    result = result_for(RunConfig("vae", "digits", n_train=300, params=dict(
+        epochs=1, hidden_layers=(32,), seed=1)))
+    result.fit()
+    vae_run = record(result, RunStore())
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
+    at = at.switch_page("pages/5_Runs.py")
+    at.query_params["compare"] = f"1,{vae_run}"
+    at = at.run()
+    assert not at.exception
+    scores = at.dataframe[1].value
+    reduction = two_runs.get(1).scores
+    # the grid showed "None" for these: a VAE has no 5-NN here, a plain autoencoder no KL
+    assert scores.loc["5-NN accuracy", f"run {vae_run}"] == "—"
+    assert scores.loc["5-NN accuracy", "run 1"] == format(reduction["5-NN accuracy"], ".4f")
+    assert scores.loc["final KL", "run 1"] == "—"
+    assert scores.loc["final KL", f"run {vae_run}"] != "—"
