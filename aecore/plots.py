@@ -780,10 +780,14 @@ def confusion(counts: np.ndarray) -> go.Figure:
         A heatmap with each cell labelled by its count.
     """
     names = ["normal", "anomalous"]
-    fig = go.Figure(go.Heatmap(z=counts, x=[f"predicted {n}" for n in names],
-                               y=[f"true {n}" for n in names], text=counts,
-                               texttemplate="%{text}", colorscale="Blues", showscale=False))
-    fig.update_yaxes(autorange="reversed")
+    # "predicted" and "true" as axis titles, not in each cell's name: in a 265-px column the
+    # names "predicted normal" and "predicted anomalous" turned aslant, ran into each other and
+    # left the cells 70 px wide
+    fig = go.Figure(go.Heatmap(z=counts, x=names, y=names, text=counts, texttemplate="%{text}",
+                               colorscale="Blues", showscale=False,
+                               hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>"))
+    fig.update_xaxes(title="predicted")
+    fig.update_yaxes(title="true", autorange="reversed")
     fig.update_layout(**_top(), height=280)
     return fig
 
@@ -906,11 +910,12 @@ def parallel_coordinates(table: pd.DataFrame, score: str) -> go.Figure:
             dimensions.append(dict(label=label, values=series.astype(float), tickvals=[0, 1],
                                    ticktext=["off", "on"]))
         elif pd.api.types.is_numeric_dtype(series) and series.nunique() <= PARCOORDS_TICKED:
-            # each value its own tick, as written (Plotly's own ticks read "0.5" between
-            # whole numbers, and "0.01" twice on a learning rate's axis)
+            # each value its own tick, to 4 significant digits as the tables show scores
+            # (Plotly's own ticks read "0.5" between whole numbers, and "0.01" twice on a
+            # learning rate's axis; "0.493208" was longer than the table's 0.4932)
             ticks = sorted(float(v) for v in series.unique())
             dimensions.append(dict(label=label, values=series.astype(float), tickvals=ticks,
-                                   ticktext=[f"{t:g}" for t in ticks]))
+                                   ticktext=[f"{t:.4g}" for t in ticks]))
         elif pd.api.types.is_numeric_dtype(series):
             dimensions.append(dict(label=label, values=series.astype(float)))
         else:

@@ -602,8 +602,11 @@ class VAEResult(TrainedResult):
     def beta_schedule(self) -> str:
         """β of the loss in words: "β = 1", and with a KL warm-up (:class:`aecore.vae.KLWarmup`)
         how it grew, "β = 1, after a KL warm-up in which β grew by 1/2 per epoch (β = 0.5 in
-        epoch 1)", so that an early epoch's loss adds up."""
+        epoch 1)", so that an early epoch's loss adds up; a warm-up of one epoch is no warm-up
+        ("β = 1 from epoch 1: a KL warm-up of 1 epoch changes nothing")."""
         beta, warmup = self.estimator.beta, self.estimator.warmup_epochs
+        if warmup == 1:
+            return f"β = {beta:g} from epoch 1: a KL warm-up of 1 epoch changes nothing"
         return f"β = {beta:g}" + (f", after a KL warm-up in which β grew by {beta:g}/{warmup} "
                                   f"per epoch (β = {beta / warmup:g} in epoch 1)" if warmup else "")
 

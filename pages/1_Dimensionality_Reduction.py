@@ -30,7 +30,7 @@ from lab_ui import (
 )
 from lab_ui.layout import wrapping_area
 from lab_ui.sweep_section import sweep_requested, sweep_section
-from lab_ui.text import plain_text
+from lab_ui.text import numbers_as_text, plain_text
 
 st.set_page_config(page_title="Dimensionality reduction · Autoencoder Lab", layout="wide")
 SHOWN_SELECTED = 12  # images of selected points drawn at most
@@ -146,10 +146,10 @@ with below:
                        ("" if sources else " Click a label in a legend to hide that class, "
                         "double-click it to show it alone."))
         number = st.column_config.NumberColumn
-        st.dataframe(scores, column_config={
+        st.dataframe(numbers_as_text(scores, {"reconstruction MSE": ".4f"}), column_config={
             "5-NN accuracy": number(format="%.3f"), "trustworthiness": number(format="%.3f"),
-            "reconstruction MSE": number(format="%.4f",
-                                         help="None for t-SNE and UMAP: they have no decoder"),
+            "reconstruction MSE": st.column_config.TextColumn(
+                help="— for t-SNE and UMAP: they have no decoder"),
             "seconds": number(format="%.1f")})
         st.caption(f"Scores on {held_out}. **5-NN accuracy**: how often a point's 5 nearest "
                    "neighbours in the map share its label (5-fold cross-validated). "

@@ -255,6 +255,17 @@ def test_parallel_coordinates_tick_switches_and_few_values_as_they_are():
     decay, rate, _ = plots.parallel_coordinates(runs, "final loss").data[0].dimensions
     assert list(decay["tickvals"]) == [0, 1] and list(decay["ticktext"]) == ["off", "on"]
     assert list(rate["ticktext"]) == ["0.001", "0.01", "0.012"]  # not "0.01" twice
+    scores = pd.DataFrame({"epochs": [2, 3], "final loss": [0.493208, 0.65032]})
+    score = plots.parallel_coordinates(scores, "final loss").data[0].dimensions[-1]
+    assert list(score["ticktext"]) == ["0.4932", "0.6503"]  # as the tables show scores
+
+
+def test_the_confusion_matrix_names_its_axes_once_and_its_cells_briefly():
+    fig = plots.confusion(np.array([[18, 0], [3, 7]]))
+    cells = fig.data[0]
+    assert list(cells.x) == ["normal", "anomalous"] == list(cells.y)  # were "predicted normal"…
+    assert (fig.layout.xaxis.title.text, fig.layout.yaxis.title.text) == ("predicted", "true")
+    assert cells.z[0][1] == 0 and cells.z[1][0] == 3  # rows true, columns predicted
 
 
 def test_a_matrix_heatmap_draws_one_labelled_cell_per_level_however_uneven_the_levels():

@@ -137,3 +137,17 @@ def test_warm_up_raises_beta_linearly(digits):
 def test_a_warm_up_longer_than_the_run_is_refused_with_the_beta_it_would_reach(digits):
     with pytest.raises(ValueError, match=r"β would only reach 0.15 of 1\. Shorten"):
         tiny(epochs=3, warmup_epochs=20).fit(digits.x_train)
+
+
+def test_the_beta_schedule_in_words_says_a_one_epoch_warm_up_changes_nothing():
+    from aecore.runconfig import RunConfig, result_for
+
+    def schedule(warmup: int, beta: float = 1.0) -> str:
+        return result_for(RunConfig("vae", "digits", params=dict(
+            warmup_epochs=warmup, beta=beta))).beta_schedule
+
+    assert schedule(0) == "β = 1"
+    assert schedule(2, 0.5) == ("β = 0.5, after a KL warm-up in which β grew by 0.5/2 per epoch "
+                                "(β = 0.25 in epoch 1)")
+    # was "β grew by 1/1 per epoch (β = 1 in epoch 1)"
+    assert schedule(1) == "β = 1 from epoch 1: a KL warm-up of 1 epoch changes nothing"
