@@ -8,7 +8,7 @@ import streamlit as st
 from aecore import plots
 from aecore.runconfig import PAGES, setting_labels
 from aecore.runs import RunStore, reopen, unlike_conditions
-from aecore.spec import param_label
+from aecore.spec import counted, param_label
 from lab_ui import (
     SMALL_IMAGES_CONFIG,
     column_grid,
@@ -50,6 +50,9 @@ store = RunStore()
 table = store.table()
 st.caption(f"Run store: `{store.folder}` (set the environment variable `AECORE_RUNS_DIR` to "
            "keep runs elsewhere).")
+deleted = st.session_state.pop("_runs_deleted", None)  # said once, after the delete's rerun
+if deleted:
+    st.success(deleted)
 if table.empty:
     st.info("No runs yet: train a model on any page and it appears here.")
     st.stop()
@@ -91,10 +94,12 @@ if c1.button("Open on its page", disabled=len(selected) != 1, type="primary",
     open_run(store, selected[0])
 if ticked:  # only rows the user ticked can be deleted, never a link's runs
     # a confirmation holds for these runs only: another selection asks again
-    confirm = c2.checkbox(f"Yes, delete {len(ticked)} run(s)",
+    confirm = c2.checkbox(f"Yes, delete {counted(len(ticked), 'run')}",
                           key=f"runs_confirm_delete_{table_key}_{'_'.join(map(str, ticked))}")
     if c3.button(f"Delete {len(ticked)} selected", disabled=not confirm):
         store.delete(ticked)
+        st.session_state["_runs_deleted"] = (f"Deleted run{'s' if len(ticked) > 1 else ''} "
+                                             + ", ".join(map(str, ticked)) + ".")
         st.session_state["_runs_table_key"] = None  # the new table's empty selection is ours
         st.rerun()
 

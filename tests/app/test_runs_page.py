@@ -174,10 +174,13 @@ def test_deleting_needs_a_confirmation(two_runs):
     at = select(open_runs(), [1])
     delete = next(b for b in at.button if b.label.startswith("Delete"))
     assert delete.disabled
+    assert [c.label for c in at.checkbox] == ["Yes, delete 1 run"]  # not "1 run(s)"
     at = confirm_and_delete(at)
     assert not at.exception
     assert list(at.dataframe[0].value["id"]) == [2]
     assert [run.id for run in two_runs.runs()] == [2]
+    assert [s.value for s in at.success] == ["Deleted run 1."]  # the run did not just vanish
+    assert not at.run().success  # said once
 
 
 def test_after_a_delete_nothing_is_ticked_and_the_next_delete_asks_again(two_runs):
