@@ -210,6 +210,10 @@ def model_controls(presets: dict[str, Any], X: np.ndarray, prefix: str, link: Pa
                    args=(prefix, _widget_values(preset, names)), width="stretch",
                    help=f"Load the preset “{title}”"
                         + (f", adapted to this data: {'; '.join(notes)}." if notes else "."))
+    preset_notes = dict.fromkeys(note for _, notes in adapted.values() for note in notes)
+    if preset_notes:  # the values a preset starts from differ from those it was chosen with
+        grid_area.caption(f"{'Presets' if len(adapted) > 1 else 'The preset'} adapted to this "
+                          f"data: {'; '.join(preset_notes)}.")
 
     def widget(container: Any, name: str, **extra: Any) -> Any:
         return _param_widget(container, name, key=f"{prefix}{name}", **extra)
@@ -400,9 +404,22 @@ def keep_choice(key: str, options: list[Any]) -> None:
     """Write select box ``key``'s value into session state before the box is drawn: the same
     value where it is one of ``options``, else the first. Written on every run, as
     :func:`keep_in_range` does: after the options change (another dataset's classes) the browser
-    otherwise kept showing the old option's name and later sent another value."""
-    value = st.session_state.get(key)
-    st.session_state[key] = value if value in options else options[0]
+    otherwise kept showing the old option's name and later sent another value.
+
+    A choice replaced so is remembered and comes back with options that hold it again (digit 7
+    after a detour through a table of three classes, the convolutional denoiser after one
+    through a table), unless the user has chosen something else meanwhile."""
+    state, memory = st.session_state, f"_{key}_replaced"
+    value = state.get(key)
+    chosen, replacement = state.get(memory, (None, None))
+    if memory in state and (value != replacement or chosen in options):
+        del state[memory]
+        value = chosen if value == replacement else value
+    if value not in options:
+        if value is not None:
+            state[memory] = (value, options[0])
+        value = options[0]
+    state[key] = value
 
 
 def training_subset_slider(data: Dataset, key: str, link: PageLink) -> int:

@@ -76,8 +76,7 @@ def dataset_picker(link: PageLink) -> Dataset:
             with st.spinner(f"Loading {DATASETS[key].title}…"):
                 data = load_dataset(key)
     except ValueError as err:
-        st.sidebar.error(plain_text(str(err)))
-        st.error(plain_text(str(err)))
+        st.error(plain_text(str(err)))  # once, on the page: the sidebar is folded on a phone
         st.stop()
     shape = (f"of {data.image_shape[0]}×{data.image_shape[1]} pixels" if data.is_image
              else f"of {data.input_dim} features")

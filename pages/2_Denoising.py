@@ -19,6 +19,7 @@ from lab_ui import (
     TrainingSection,
     export_section,
     format_showing,
+    keep_choice,
     keep_with_run,
     loss_chart,
     model_controls,
@@ -81,8 +82,7 @@ with controls:
         st.warning(caveat)
     st.subheader("2 · Build the denoiser")
     architectures = list(DENOISERS) if data.is_image else ["Dense"]  # convolutions need images
-    if st.session_state.get("dn_arch") not in architectures:  # e.g. after switching to a table
-        st.session_state["dn_arch"] = architectures[0]
+    keep_choice("dn_arch", architectures)
     architecture = st.radio("Architecture", architectures, horizontal=True, key="dn_arch",
                             persist_state="session")
     denoiser = model_controls({f"{architecture} preset": DENOISERS[architecture]}, x_train,

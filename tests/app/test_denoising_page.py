@@ -114,3 +114,7 @@ def test_both_presets_can_train_on_the_smallest_subset_of_the_small_digits(archi
     assert button(at, "Train").disabled is False
     # the dense preset's batch (128) and code (64) are too big for 100 images of 64 pixels
     assert any("adapted to this data" in (b.help or "") for b in at.button) is adapted
+    said = [c.value for c in at.caption if "adapted to this data" in c.value]  # not on hover only
+    assert said == (["The preset adapted to this data: batch size 128 → 100 (the training "
+                     "samples); code size 64 → 16 (the input has 64 features)."]
+                    if adapted else [])

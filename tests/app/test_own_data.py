@@ -110,6 +110,7 @@ def test_a_bad_upload_is_one_sentence_not_a_traceback():
     ragged = b"a,b,c\n1,2,3\n4,5\n"
     at = upload("pages/1_Dimensionality_Reduction.py", "ragged.csv", ragged)
     assert not at.exception
+    assert len(at.error) == 1  # on the page, not again in the sidebar
     assert "Line 3" in at.error[0].value and "same number of values" in at.error[0].value
 
 
@@ -242,3 +243,21 @@ def test_a_link_asking_a_table_for_a_convolutional_denoiser_says_why_it_is_dense
         "Some values in this page's link were ignored:\n\n- `architecture=Convolutional`: this "
         "page keeps architecture at Dense: convolutions need images, and these data are a "
         "table."]
+
+
+@pytest.mark.parametrize("script, key, choice, forced", [
+    ("pages/2_Denoising.py", "dn_arch", "Convolutional", "Dense"),  # a table has no convolutions
+    ("pages/4_Anomaly_Detection.py", "an_digit", 8, 0)])  # nor the digit 8 (classes 0, 1, 7)
+def test_a_choice_another_dataset_lacks_comes_back_with_the_first_dataset(script, key, choice,
+                                                                           forced):
+    """The denoiser stayed Dense after a detour through a table, and the digit 0 after one
+    through an upload without the digit 8, though the user had chosen neither."""
+    at = AppTest.from_file(str(ROOT / script), default_timeout=240)
+    at.session_state[key] = choice
+    at.run()
+    at.selectbox(key="dataset").set_value("own").run()
+    upload_file = ("wine.csv", wine_csv()) if key == "dn_arch" else ("digits.zip", digits_zip())
+    at.file_uploader(key="own_file").set_value((*upload_file, "application/octet-stream")).run()
+    assert not at.exception and at.session_state[key] == forced
+    at.selectbox(key="dataset").set_value("mnist_sample").run()
+    assert not at.exception and at.session_state[key] == choice
