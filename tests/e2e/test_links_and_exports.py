@@ -1,4 +1,5 @@
-"""In a real browser: a shared link sets the page's widgets, changes are written back into the
+"""In a real browser: the sidebar names the pages (the home page "Home", not "app") and opens
+them at their addresses, a shared link sets the page's widgets, changes are written back into the
 URL, bad link values are ignored with a warning, an uploaded CSV becomes the dataset, and the
 embeddings download is a CSV of the held-out points' codes and map coordinates."""
 
@@ -14,6 +15,20 @@ from tests.e2e.harness import set_field
 
 pytestmark = pytest.mark.e2e
 LINK = "Dimensionality_Reduction?data=digits&code_size=3&hidden_layers=32,16&epochs=2&seed=9"
+
+
+def test_the_sidebar_names_every_page_and_opens_it_at_its_address(page, app_url):
+    page.goto(app_url)
+    navigation = page.get_by_test_id("stSidebarNav")
+    navigation.get_by_role("link", name="Runs").wait_for()
+    names = [name.strip() for name in navigation.get_by_role("link").all_inner_texts()]
+    assert names == ["Home", "Dimensionality reduction", "Denoising", "Variational autoencoder",
+                     "Anomaly detection", "Runs"]
+    navigation.get_by_role("link", name="Variational autoencoder").click()
+    page.wait_for_url(re.compile(r"/Variational_Autoencoder(\?|$)"))
+    page.get_by_role("button", name="Train", exact=True).wait_for()
+    page.get_by_role("link", name="Home").click()
+    page.get_by_role("heading", name="Autoencoder Lab").wait_for()
 
 
 def test_a_shared_link_sets_the_widgets_and_changes_go_back_into_the_url(page, app_url):
