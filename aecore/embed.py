@@ -42,8 +42,9 @@ def pca_map(x_train: np.ndarray, x_eval: np.ndarray, n_components: int = 2) -> M
     x_eval : ndarray of shape (n_samples, n_features)
         Points to map.
     n_components : {1, 2}, default=2
-        1 to match a 1-D code: the first component, drawn on a line (y = 0) as
-        :func:`code_map` draws a 1-D code, so the two are scored alike.
+        1 to match a 1-D code: the first component, placed on a line (y = 0) as
+        :func:`code_map` places a 1-D code, so the two are scored alike (the maps' figures
+        spread such points over y at random).
 
     Returns
     -------
@@ -55,7 +56,7 @@ def pca_map(x_train: np.ndarray, x_eval: np.ndarray, n_components: int = 2) -> M
     points = PCA(n_components, random_state=0).fit(x_train).transform(x_eval)
     if n_components == 1:
         return Map2D("PCA", np.column_stack([points[:, 0], np.zeros(len(points))]),
-                     time.perf_counter() - start, note="1 component, drawn on a line")
+                     time.perf_counter() - start, note="1 component: x is the map, y a random spread")
     return Map2D("PCA", points, time.perf_counter() - start)
 
 
@@ -201,7 +202,7 @@ def code_map(codes: np.ndarray, train_seconds: float) -> Map2D:
     Returns
     -------
     Map2D
-        Method ``"Autoencoder"``. A 1-D code is drawn on a line (y = 0); a code wider than 2 is
+        Method ``"Autoencoder"``. A 1-D code is placed on a line (y = 0); a code wider than 2 is
         projected on its first two principal components (PCA fitted on ``codes``); both cases
         carry a ``note`` saying so.
     """
@@ -210,7 +211,7 @@ def code_map(codes: np.ndarray, train_seconds: float) -> Map2D:
         return Map2D("Autoencoder", codes, train_seconds)
     if size == 1:
         points = np.column_stack([codes[:, 0], np.zeros(len(codes))])
-        return Map2D("Autoencoder", points, train_seconds, note="1-D code, drawn on a line")
+        return Map2D("Autoencoder", points, train_seconds, note="1-D code: x is the code, y a random spread")
     points = PCA(2, random_state=0).fit_transform(codes)
     return Map2D("Autoencoder", points, train_seconds,
                  note=f"{size}-D code shown through its first two principal components")

@@ -137,6 +137,21 @@ def _class_traces(points: np.ndarray, labels: np.ndarray, class_names: Sequence[
     return traces
 
 
+def _as_drawn(points: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Map coordinates as float32 for drawing, and whether the map lies on a line.
+
+    A map on a line (a 1-D code or one principal component: every y the same, as
+    :func:`aecore.embed.code_map` places them for scoring) is drawn with y spread at random
+    (seeded by nothing but the number of points, so every epoch of a replay spreads a point
+    alike): on the line its points and thumbnails hid one another."""
+    xy = np.asarray(points, dtype=np.float32)
+    on_a_line = len(xy) > 1 and bool(np.ptp(xy[:, 1]) == 0)
+    if on_a_line:
+        xy = np.column_stack([xy[:, 0], np.random.default_rng(len(xy)).uniform(-1, 1, len(xy))
+                              ]).astype(np.float32)
+    return xy, on_a_line
+
+
 def _top(title: str = "", title_lines: int | None = None,
          removed: Sequence[str] = CHART_TOOLBAR_REMOVED, **margin: int) -> dict[str, Any]:
     """Layout of a figure's top: the title (if any) just above the plot, under the toolbar's
@@ -152,16 +167,20 @@ def _top(title: str = "", title_lines: int | None = None,
     return layout
 
 
-def _map_layout(fig: go.Figure, title: str, height: int, ticks: bool = False) -> go.Figure:
+def _map_layout(fig: go.Figure, title: str, height: int, ticks: bool = False,
+                on_a_line: bool = False) -> go.Figure:
     """The layout every latent map shares: title, numbered axes titled "code 1" and "code 2"
     only with ``ticks`` (a map's coordinates mean nothing unless they are the codes
     themselves), a legend of labels, drawn even for one class (Plotly hides a lone trace's, and
-    the pages tell people to click the legend)."""
+    the pages tell people to click the legend). A map ``on_a_line`` (:func:`_as_drawn`) has its
+    y axis titled as the random spread it is, never numbered."""
     fig.update_layout(**_top(title, removed=MAP_TOOLBAR_REMOVED), height=height, showlegend=True,
                       xaxis=dict(showticklabels=ticks, zeroline=False,
-                                 title="code 1" if ticks else None),
-                      yaxis=dict(showticklabels=ticks, zeroline=False,
-                                 title="code 2" if ticks else None),
+                                 title="code" if ticks and on_a_line else
+                                 "code 1" if ticks else None),
+                      yaxis=dict(showticklabels=ticks and not on_a_line, zeroline=False,
+                                 title="spread at random (a 1-D map)" if on_a_line else
+                                 "code 2" if ticks else None),
                       legend=dict(title_text="label", itemsizing="constant", tracegroupgap=0))
     return fig
 
@@ -200,8 +219,9 @@ def latent_scatter(points: np.ndarray, labels: np.ndarray, title: str = "", heig
         point's ``customdata`` is its row in ``points``. Coordinates are float32 (half the bytes
         of float64 in the figure's JSON, and finer than a screen can show).
     """
-    return _map_layout(go.Figure(_class_traces(points, labels, class_names, drawings=drawings)),
-                       title, height, ticks)
+    xy, on_a_line = _as_drawn(points)
+    return _map_layout(go.Figure(_class_traces(xy, labels, class_names, drawings=drawings)),
+                       title, height, ticks, on_a_line)
 
 
 def _padded_range(values: np.ndarray, pad: float) -> list[float]:
@@ -271,7 +291,7 @@ def latent_replay(frames: dict[int, np.ndarray], labels: np.ndarray, title: str 
     labels = np.asarray(labels)
     rows = [np.flatnonzero(labels == label) for label in np.unique(labels)]
     epochs = list(frames)
-    last = np.asarray(frames[epochs[-1]], dtype=np.float32)
+    last = _as_drawn(frames[epochs[-1]])[0]
     fig = latent_scatter(last, labels, title, height, class_names)
 
     def axes(xy: np.ndarray) -> dict:
@@ -282,8 +302,7 @@ def latent_replay(frames: dict[int, np.ndarray], labels: np.ndarray, title: str 
     # holding go.Scatter traces (0.3 s against 1.2 s for 60 frames of 1,000 points here)
     fig.frames = [dict(name=str(epoch), traces=list(range(len(rows))), layout=axes(xy),
                        data=[dict(type="scatter", x=xy[r, 0], y=xy[r, 1]) for r in rows])
-                  for epoch, xy in ((e, np.asarray(p, dtype=np.float32))
-                                    for e, p in frames.items())]
+                  for epoch, xy in ((e, _as_drawn(p)[0]) for e, p in frames.items())]
     still = dict(mode="immediate", frame=dict(duration=0, redraw=False),
                  transition=dict(duration=0))
     play = dict(frame=dict(duration=frame_ms, redraw=False), transition=dict(duration=0),
@@ -373,9 +392,10 @@ def latent_thumbnails(points: np.ndarray, labels: np.ndarray, sources: Sequence[
         so it does nothing).
     """
     n = len(sources)
-    xy = np.asarray(points[:n], dtype=np.float32)
+    xy, on_a_line = _as_drawn(points[:n])
     fig = _map_layout(go.Figure(_class_traces(xy, np.asarray(labels)[:n], class_names,
-                                              marker_size=3)), title, height)
+                                              marker_size=3)), title, height,
+                      on_a_line=on_a_line)
     x_range, y_range = _padded_range(xy[:, 0], size / 2), _padded_range(xy[:, 1], size / 2)
     width = round((x_range[1] - x_range[0]) * size, 4)
     tall = round((y_range[1] - y_range[0]) * size, 4)

@@ -1,8 +1,9 @@
 import json
 
+import numpy as np
 import pytest
 
-from tests.app.apptest import button, chart, click, non_finite_shown
+from tests.app.apptest import button, chart, click, non_finite_shown, plotly_array
 from tests.app.apptest import open_page as open_script
 
 
@@ -46,6 +47,19 @@ def test_tiny_training_shows_maps_scores_and_gallery():
     at = at.selectbox(key="dataset").set_value("digits").run()
     assert not at.exception
     assert any("trained on another dataset" in i.value for i in at.info)
+
+
+def test_a_1d_code_is_mapped_with_its_points_spread_and_the_spread_said():
+    at = click(open_page(dataset="digits", hp_code_size=1, hp_epochs=1, hp_hidden_layers="16",
+                         hp_n_layers=1), "Train")
+    assert not at.exception and not at.error
+    captions = [c.value for c in at.caption]
+    assert "1-D code: x is the code, y a random spread" in captions
+    assert "1 component: x is the map, y a random spread" in captions  # PCA matches its size
+    figures = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    ae_map = next(f for f in figures if f["layout"].get("title", {}).get("text") == "Autoencoder")
+    spread = np.concatenate([plotly_array(t["y"]) for t in ae_map["data"]])
+    assert np.ptp(spread) > 1  # not piled on one line
 
 
 def test_the_neighbour_weight_slider_trains_a_neighbour_preserving_autoencoder():

@@ -102,7 +102,7 @@ def test_a_1d_code_is_scored_against_one_pca_component_drawn_on_a_line(digits):
     x = digits.x_test[:120]
     line = pca_map(digits.x_train, x, 1)
     assert line.points.shape == (120, 2) and not line.points[:, 1].any()
-    assert line.note == "1 component, drawn on a line"
+    assert line.note == "1 component: x is the map, y a random spread"
     assert np.allclose(line.points[:, 0], pca_map(digits.x_train, x).points[:, 0], atol=1e-5)
     ae = Autoencoder(code_size=1, hidden_layers=(16,), epochs=1).fit(digits.x_train[:300])
     maps, _ = compare_with_baselines(ae, digits.x_train[:300], x, digits.y_test[:120],

@@ -92,6 +92,30 @@ def test_thumbnails_draw_the_images_at_their_points_in_the_labels_colour():
     assert x_low < 0 and x_high > 2 and fig.layout.legend.itemclick is False
 
 
+def test_a_map_on_a_line_is_drawn_spread_over_an_unnumbered_y_the_same_in_every_view():
+    """A 1-D code's points (y = 0 for scoring) and its thumbnails piled on one line."""
+    rng = np.random.default_rng(2)
+    labels = np.arange(200) % 10
+    frames = {e: np.column_stack([rng.normal(size=200), np.zeros(200)]) for e in (1, 2)}
+    line = frames[2]
+    scatter = plots.latent_scatter(line, labels, ticks=True)
+    spread = np.concatenate([t.y for t in scatter.data])
+    assert np.ptp(spread) > 1.5 and spread.min() >= -1 and spread.max() <= 1
+    np.testing.assert_allclose(np.concatenate([t.x for t in scatter.data]),
+                               np.concatenate([line[labels == k, 0] for k in range(10)]),
+                               rtol=1e-6)  # x stays the code
+    assert scatter.layout.yaxis.showticklabels is False
+    assert scatter.layout.yaxis.title.text == "spread at random (a 1-D map)"
+    assert scatter.layout.xaxis.title.text == "code"
+    replay = plots.latent_replay(frames, labels)
+    np.testing.assert_array_equal(replay.frames[0].data[3].y, scatter.data[3].y)  # spread alike
+    thumbs = plots.latent_thumbnails(line, labels, ["data:image/png;base64,"] * 200)
+    assert len({round(image.y, 2) for image in thumbs.layout.images}) > 100  # not one row
+    flat = plots.latent_scatter(np.column_stack([np.arange(5.0), np.arange(5.0)]), labels[:5])
+    np.testing.assert_array_equal(np.concatenate([t.y for t in flat.data]), np.arange(5.0))
+    assert flat.layout.yaxis.title.text is None  # a 2-D map is drawn as it is
+
+
 def test_clickable_space_is_an_invisible_grid_beyond_the_points_extent():
     points = np.array([[0.0, -1.0], [2.0, 1.0], [1.0, 0.0]])
     fig = plots.with_clickable_space(plots.latent_scatter(points, np.array([0, 1, 2])), points,
