@@ -56,7 +56,8 @@ def pca_map(x_train: np.ndarray, x_eval: np.ndarray, n_components: int = 2) -> M
     points = PCA(n_components, random_state=0).fit(x_train).transform(x_eval)
     if n_components == 1:
         return Map2D("PCA", np.column_stack([points[:, 0], np.zeros(len(points))]),
-                     time.perf_counter() - start, note="1 component: x is the map, y a random spread")
+                     time.perf_counter() - start,
+                     note="1 component: x is the map, y a random spread")
     return Map2D("PCA", points, time.perf_counter() - start)
 
 
@@ -211,7 +212,8 @@ def code_map(codes: np.ndarray, train_seconds: float) -> Map2D:
         return Map2D("Autoencoder", codes, train_seconds)
     if size == 1:
         points = np.column_stack([codes[:, 0], np.zeros(len(codes))])
-        return Map2D("Autoencoder", points, train_seconds, note="1-D code: x is the code, y a random spread")
+        return Map2D("Autoencoder", points, train_seconds,
+                     note="1-D code: x is the code, y a random spread")
     points = PCA(2, random_state=0).fit_transform(codes)
     return Map2D("Autoencoder", points, train_seconds,
                  note=f"{size}-D code shown through its first two principal components")

@@ -19,6 +19,7 @@ from aecore.uploads import (
     text_columns,
     upload_key,
 )
+from lab_ui.layout import sidebar_navigation
 from lab_ui.link import PageLink
 from lab_ui.text import plain_text
 
@@ -51,6 +52,7 @@ def open_page(page: str, title: str,
     for a table): drawn for images at first, so it stands while the dataset loads or waits for
     an upload, then for the dataset chosen. The link's warnings stand under it.
     """
+    sidebar_navigation()
     st.title(title)
     intro = st.empty()
     intro.markdown(introduction("image"))

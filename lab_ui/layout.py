@@ -6,8 +6,34 @@ from __future__ import annotations
 from typing import Any
 
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
 from aecore.spec import PARAMS
+
+# Every page but home: its name in the sidebar and on the home page, and what it does.
+PAGES = {
+    "pages/1_Dimensionality_Reduction.py": (
+        "Dimensionality reduction",
+        "Train live and watch digits sort themselves in a 2-D code; compare it with PCA, t-SNE "
+        "and UMAP of the same points, with scores for each map; add a neighbour loss that draws "
+        "a map like t-SNE's, or pretrain the net layer by layer as stacked RBMs."),
+    "pages/2_Denoising.py": (
+        "Denoising",
+        "Corrupt images with four kinds of noise, train a dense or convolutional denoiser and "
+        "measure it against classical filters (PSNR / SSIM)."),
+    "pages/3_Variational_Autoencoder.py": (
+        "Variational autoencoder",
+        "A code you can sample from: latent grids, random samples, interpolations, β and KL, "
+        "and a conditional VAE that draws the digit you ask for."),
+    "pages/4_Anomaly_Detection.py": (
+        "Anomaly detection",
+        "Trained on normal data only, it reconstructs anomalies badly: compare threshold rules, "
+        "ROC and PR curves, and browse what gets flagged."),
+    "pages/5_Runs.py": (
+        "Runs",
+        "Every training is kept: reopen one, compare several side by side (losses, scores, maps, "
+        "hyperparameters against a score), delete. Each page's link reproduces its settings."),
+}
 
 # Rows of columns that wrap into one a row where a column would be narrower than its content
 # needs (Streamlit stacks columns only below a 640 px window; at 900 px with the sidebar open a
@@ -45,3 +71,18 @@ def wrapping_area(kind: str, key: str, parent: Any = st) -> Any:
     area = parent.container(key=f"wrap_{kind}_{key}")
     area.html(_WRAPPING_CSS)
     return area
+
+
+def sidebar_navigation() -> None:
+    """Links to every page at the top of the sidebar, named as on the home page.
+
+    Streamlit's own list of the pages/ folder, hidden in .streamlit/config.toml, names the home
+    page after its file: "app". (Declaring the pages with ``st.navigation`` instead renames it,
+    but a server whose first visitor opens another page than home runs that page alone and
+    still shows the folder's list, until someone opens home.)
+    """
+    for file, title in [("app.py", "Home"), *((f, t) for f, (t, _) in PAGES.items())]:
+        try:
+            st.sidebar.page_link(file, label=title)
+        except StreamlitPageNotFoundError:  # a page run on its own (an AppTest): no other pages
+            return

@@ -17,6 +17,7 @@ from lab_ui import (
     open_run,
     selected_points,
 )
+from lab_ui.layout import sidebar_navigation
 from lab_ui.link import MAX_COMPARED, linked_runs
 from lab_ui.text import numbers_as_text, plain_text
 
@@ -39,6 +40,7 @@ def held_out_map(folder: str, run_id: int):
             result.drawn_as_ink)
 
 
+sidebar_navigation()
 st.title("Runs")
 st.markdown("Every training that finished or was stopped, on any page or with "
             "`python -m aecore train`, is kept here, with its hyperparameters, per-epoch losses, "
