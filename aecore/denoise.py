@@ -68,7 +68,7 @@ def denoising_scores(clean: np.ndarray, noisy: np.ndarray, denoised: np.ndarray,
     Raises
     ------
     ValueError
-        As :func:`aecore.image_quality.ssim` does (unequal image counts, sides below 7 pixels).
+        As :func:`aecore.image_quality.ssim` does (unequal image counts).
     """
     if filtered is None:
         filtered = filtered_images(noisy, image_shape)

@@ -40,11 +40,35 @@ def psnr(clean: np.ndarray, other: np.ndarray) -> np.ndarray:
     return 10 * np.log10(1.0 / np.maximum(mse, 10 ** (-PSNR_CEILING_DB / 10)))
 
 
+SSIM_WINDOW = 7  # pixels a side: scikit-image's default, as Wang et al. (2004) used
+
+
+def ssim_window(image_shape: tuple[int, int]) -> int | None:
+    """The side of the windows :func:`ssim` averages over for images of ``image_shape``:
+    :data:`SSIM_WINDOW`, or for images less than 7 pixels a side the largest odd side that
+    fits; None below 3 pixels, where no window fits (scikit-image needs an odd side ≥ 3)."""
+    side = min(image_shape)
+    window = min(SSIM_WINDOW, side if side % 2 else side - 1)
+    return window if window >= 3 else None
+
+
+def ssim_note(image_shape: tuple[int, int]) -> str:
+    """A sentence on the windows of :func:`ssim` where they are not the usual 7×7, else ""."""
+    window, side = ssim_window(image_shape), min(image_shape)
+    if window is None:
+        return f"No SSIM: it needs images of 3 pixels a side at least, and these have {side}."
+    if window < SSIM_WINDOW:
+        return (f"SSIM over {window}×{window} windows, not the usual 7×7: these images have "
+                f"{side} pixels a side.")
+    return ""
+
+
 def ssim(clean: np.ndarray, other: np.ndarray, image_shape: tuple[int, int]) -> np.ndarray:
-    """Structural similarity per image (1 is identical), 7×7 windows as scikit-image's default.
+    """Structural similarity per image (1 is identical), over 7×7 windows as scikit-image's
+    default, or smaller ones for small images (:func:`ssim_window`).
 
     SSIM after Wang et al. (2004), computed by :func:`skimage.metrics.structural_similarity`
-    with ``data_range=1.0`` and ``win_size=7``.
+    with ``data_range=1.0``.
 
     Parameters
     ----------
@@ -58,23 +82,27 @@ def ssim(clean: np.ndarray, other: np.ndarray, image_shape: tuple[int, int]) -> 
     Returns
     -------
     ndarray of shape (n_samples,), dtype float64
-        Mean SSIM of each image, at most 1.
+        Mean SSIM of each image, at most 1; NaN for images with a side under 3 pixels, which
+        no window fits.
 
     Raises
     ------
     ValueError
-        If ``clean`` and ``other`` have different numbers of images, or (from scikit-image)
-        if a side of ``image_shape`` is shorter than 7 pixels.
+        If ``clean`` and ``other`` have different numbers of images.
 
     References
     ----------
     .. [1] Z. Wang, A. C. Bovik, H. R. Sheikh and E. P. Simoncelli, "Image Quality Assessment:
        From Error Visibility to Structural Similarity", IEEE Trans. Image Process. 13(4), 2004.
     """
+    pairs = list(zip(clean, other, strict=True))
+    window = ssim_window(image_shape)
+    if window is None:
+        return np.full(len(pairs), np.nan)
     return np.array([
         structural_similarity(np.reshape(a, image_shape), np.reshape(b, image_shape),
-                              data_range=1.0, win_size=7)
-        for a, b in zip(clean, other, strict=True)
+                              data_range=1.0, win_size=window)
+        for a, b in pairs
     ])
 
 

@@ -22,6 +22,7 @@ from aecore.spec import (
     PARAMS,
     check_choice,
     check_layer_widths,
+    check_network_fits,
     check_range,
     match_choice,
     number_text,
@@ -486,8 +487,10 @@ def result_for(config: RunConfig, data: Any = None) -> Any:
     # like the page's widgets: the preset adapted to the data, then the config's values
     estimator = adapted_to(preset_for(config.page, settings, data), x)[0]
     estimator.set_params(**config.params)
-    if config.page == "anomaly" and result.setup.image_shape is not None:
-        estimator.set_params(image_shape=result.setup.image_shape)
+    image_shape = result.setup.image_shape if config.page == "anomaly" else data.image_shape
+    if config.page == "anomaly" and image_shape is not None:
+        estimator.set_params(image_shape=image_shape)
+    check_network_fits(estimator.network, image_shape)
     estimator.validate_for(x, y)
     return dataclasses.replace(result, estimator=estimator)
 

@@ -446,11 +446,13 @@ class ConvSpec(TrainingSpec):
         Raises
         ------
         ValueError
-            If ``batch_size`` exceeds n_samples, the images are not square, or 2^depth does not
-            divide their side.
+            If ``batch_size`` exceeds n_samples, the images are not square, their side is odd,
+            or 2^depth does not divide it.
         """
         super().checked_for(x)
         side = image_side(x.shape[1])
+        if side % 2:
+            raise ValueError(_NO_HALVING.format(side=side))
         if side % 2**self.depth:
             raise ValueError(f"{side}×{side} images cannot be halved {self.depth} times; "
                              f"choose a depth of at most {max_depth(side)}.")
@@ -634,6 +636,41 @@ def image_side(input_dim: int) -> int:
     if side * side != input_dim:
         raise ValueError(f"A convolutional model needs square images; {input_dim} pixels are not.")
     return side
+
+
+_NO_HALVING = ("A convolutional network halves the images' side at least once; {side}×{side} "
+               "images cannot be halved.")
+
+
+def check_network_fits(network: str, image_shape: tuple[int, int] | None) -> None:
+    """Refuse a convolutional network for data that are not square images.
+
+    A model's own checks see only the number of features, so a table of 16 or 64 columns
+    passed as 4×4 or 8×8 "images"; the data's shape decides.
+
+    Parameters
+    ----------
+    network : {"dense", "conv"}
+        The model's network.
+    image_shape : tuple of (int, int) or None
+        (height, width) of the data's images, or None for a table.
+
+    Raises
+    ------
+    ValueError
+        If ``network`` is ``"conv"`` and the data are a table, images that are not square, or
+        images of an odd side (the network halves it), naming which.
+    """
+    if network != "conv":
+        return
+    if image_shape is None:
+        raise ValueError("A convolutional network needs images; these data are a table.")
+    height, width = image_shape
+    if height != width:
+        raise ValueError(f"A convolutional network needs square images; these are "
+                         f"{height}×{width} pixels.")
+    if height % 2:
+        raise ValueError(_NO_HALVING.format(side=height))
 
 
 def max_depth(side: int) -> int:

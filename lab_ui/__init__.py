@@ -25,7 +25,7 @@ from aecore.presets import adapted_to
 from aecore.results import TrainedResult
 from aecore.runconfig import RunConfig, Setting, parse_param
 from aecore.runs import RunStore, record, reopen
-from aecore.spec import PARAMS, choice_label, loss_name, parse_layers, sandwich
+from aecore.spec import PARAMS, check_network_fits, choice_label, loss_name, parse_layers, sandwich
 from aecore.worker import fit_in_worker, warm_up
 from lab_ui.data_picker import dataset_picker, open_page
 from lab_ui.exports import export_section
@@ -180,19 +180,34 @@ def _link_params(link: PageLink, prefix: str, names: Iterable[str]) -> None:
             link.apply(name, f"{prefix}{name}", lambda text, name=name: parse_param(name, text))
 
 
+def network_refusal(network: str, image_shape: tuple[int, int] | None) -> str:
+    """Why ``network`` cannot train on data of ``image_shape`` (None: a table), or ""."""
+    try:
+        check_network_fits(network, image_shape)
+    except ValueError as err:
+        return str(err)
+    return ""
+
+
 def model_controls(presets: dict[str, Any], X: np.ndarray, prefix: str, link: PageLink,
-                   y: np.ndarray | None = None, fixed: Iterable[str] = ()) -> Any | None:
+                   image_shape: tuple[int, int] | None, y: np.ndarray | None = None,
+                   fixed: Iterable[str] = ()) -> Any | None:
     """Preset buttons and a widget per hyperparameter of the presets' estimator class (those in
     ``aecore.spec.PARAMS``, except ``fixed`` ones, which keep the first preset's value, and those
     the current settings do not use); returns an unfitted estimator valid for ``X`` (and labels
     ``y``), summarised in a caption, or None after showing why with ``st.error``. The
-    hyperparameters are linked to the page's URL through ``link``.
+    hyperparameters are linked to the page's URL through ``link``. ``image_shape`` is that of
+    the data's images, or None for a table: presets whose network cannot train on such data
+    are left out, saying so.
 
     The widgets stay enabled while a model trains: disabling them in the script run that
     starts training drops a value typed but not yet confirmed with Enter, so the run would
     train another value than the one on screen.
     """
-    adapted = {title: adapted_to(preset, X) for title, preset in presets.items()}
+    refusals = {title: network_refusal(preset.network, image_shape)
+                for title, preset in presets.items()}
+    adapted = {title: adapted_to(preset, X) for title, preset in presets.items()
+               if not refusals[title]}
     first = next(iter(adapted.values()))[0]
     names = [name for name in first.get_params() if name in PARAMS and name not in fixed]
     _link_params(link, prefix, names)
@@ -210,6 +225,10 @@ def model_controls(presets: dict[str, Any], X: np.ndarray, prefix: str, link: Pa
                    args=(prefix, _widget_values(preset, names)), width="stretch",
                    help=f"Load the preset “{title}”"
                         + (f", adapted to this data: {'; '.join(notes)}." if notes else "."))
+    left_out = [title for title, refusal in refusals.items() if refusal]
+    if left_out:
+        grid_area.caption(f"Not offered here: {', '.join(left_out)}. "
+                          f"{next(r for r in refusals.values() if r)}")
     preset_notes = dict.fromkeys(note for _, notes in adapted.values() for note in notes)
     if preset_notes:  # the values a preset starts from differ from those it was chosen with
         grid_area.caption(f"{'Presets' if len(adapted) > 1 else 'The preset'} adapted to this "
@@ -244,7 +263,9 @@ def model_controls(presets: dict[str, Any], X: np.ndarray, prefix: str, link: Pa
     try:
         if "hidden_layers" in names:
             values["hidden_layers"] = parse_layers(values["hidden_layers"])
-        estimator = clone(first).set_params(**values).validate_for(X, y)
+        estimator = clone(first).set_params(**values)
+        check_network_fits(estimator.network, image_shape)
+        estimator.validate_for(X, y)
         if dense:
             _check_layer_count(values["hidden_layers"], state[f"{prefix}n_layers"])
     except ValueError as err:

@@ -61,7 +61,7 @@ controls, live = wrapping_area("panels", "page").columns([2, 3], gap="large")
 with controls:
     st.subheader("1 · Build the network")
     autoencoder = model_controls(REDUCTION_PRESETS, x_train, prefix="hp_", link=link,
-                                 fixed=PAGE_FIXED["reduction"])
+                                 image_shape=data.image_shape, fixed=PAGE_FIXED["reduction"])
     link.write()
 below = section.below(trains=training and autoencoder is not None or sweep_requested())
 sweep_area = st.container()  # drawn before the last run's results, which may end the script

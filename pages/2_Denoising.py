@@ -7,7 +7,7 @@ import streamlit as st
 from aecore import plots
 from aecore.data import evaluation_points
 from aecore.denoise import image_from_bytes
-from aecore.image_quality import psnr
+from aecore.image_quality import psnr, ssim_note
 from aecore.noise import NOISES, corrupt, level_caveat
 from aecore.presets import DENOISERS
 from aecore.results import GALLERY_SIZE, DenoisingResult
@@ -23,6 +23,7 @@ from lab_ui import (
     keep_with_run,
     loss_chart,
     model_controls,
+    network_refusal,
     open_page,
     training_subset_slider,
 )
@@ -61,10 +62,12 @@ x_train = data.x_train[:n_train]
 controls, live = wrapping_area("panels", "page").columns([2, 3], gap="large")
 with controls:
     st.subheader("1 · Corrupt")
-    if not data.is_image:  # a link's "Convolutional" is refused aloud, not swapped in silence
+    refusal = network_refusal("conv", data.image_shape)  # a table, or images not square
+    why_dense = refusal[:1].lower() + refusal[1:]  # "a convolutional network needs images; …"
+    if refusal:  # a link's "Convolutional" is refused aloud, not swapped in silence
         settings = page_settings("denoising")
         link.fix({"architecture": "Dense"}, lambda name, text: settings[name].parse(text),
-                 because="convolutions need images, and these data are a table")
+                 because=why_dense.rstrip("."))  # the warning ends the sentence
     link.apply_settings({"noise": "dn_noise", "level": "dn_level", "noise_seed": "dn_noise_seed",
                          "architecture": "dn_arch"})
     noise = st.selectbox("Noise", list(NOISES), format_func=lambda k: NOISES[k][0],
@@ -81,13 +84,15 @@ with controls:
     if caveat:
         st.warning(caveat)
     st.subheader("2 · Build the denoiser")
-    architectures = list(DENOISERS) if data.is_image else ["Dense"]  # convolutions need images
+    architectures = ["Dense"] if refusal else list(DENOISERS)
     keep_choice("dn_arch", architectures)
     architecture = st.radio("Architecture", architectures, horizontal=True, key="dn_arch",
                             persist_state="session")
+    if refusal:
+        st.caption(f"Dense only: {why_dense}")
     denoiser = model_controls({f"{architecture} preset": DENOISERS[architecture]}, x_train,
                               prefix=f"dn_{architecture.lower()}_", link=link,
-                              fixed=PAGE_FIXED["denoising"])
+                              image_shape=data.image_shape, fixed=PAGE_FIXED["denoising"])
     link.write()
 below = section.below(trains=training and denoiser is not None)
 
@@ -129,8 +134,8 @@ with below:
                "autoencoder is "
                f"{against_filters}{signed(gain['over the noisy input'])} dB against the noisy "
                "input. PSNR stops at 100 dB: a sample identical to the clean one has infinite "
-               "PSNR." + ("" if data.is_image else " Image filters and SSIM apply to images "
-                          "only."))
+               "PSNR." + (f" {ssim_note(data.image_shape)}".rstrip() if data.is_image else
+                          " Image filters and SSIM apply to images only."))
     if result.filtered:
         st.markdown("**The same images through each classical filter**, the autoencoder last "
                     "(row labels: mean PSNR over all held-out images).")

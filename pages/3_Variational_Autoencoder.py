@@ -50,7 +50,8 @@ x_train, y_train = data.x_train[:n_train], data.y_train[:n_train]
 controls, live = wrapping_area("panels", "page").columns([2, 3], gap="large")
 with controls:
     st.subheader("1 · Build the VAE")
-    vae = model_controls(VAE_PRESETS, x_train, y=y_train, prefix="vae_", link=link)
+    vae = model_controls(VAE_PRESETS, x_train, y=y_train, prefix="vae_", link=link,
+                         image_shape=data.image_shape)
     link.write()
 below = section.below(trains=training and vae is not None)
 

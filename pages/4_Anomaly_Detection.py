@@ -86,8 +86,9 @@ with controls:
         image_shape=setup.image_shape)
     detector = model_controls({"Detector preset": preset}, setup.x_train,
                               prefix="an_tab_" if tabular else "an_img_",
-                              link=link, fixed=(*PAGE_FIXED["anomaly"], "smoothing",
-                                                "score"))  # these two have their own widgets
+                              link=link, image_shape=setup.image_shape,
+                              fixed=(*PAGE_FIXED["anomaly"], "smoothing",
+                                     "score"))  # these two have their own widgets
     smoothing_param = PARAMS["smoothing"]
     # table rows: the boxes show, disabled, what a table uses (no smoothing, the plain error)
     # under their own keys, so that the image settings are kept for the next image set-up

@@ -13,7 +13,7 @@ from PIL import Image
 from sklearn.datasets import load_digits, load_wine
 from streamlit.testing.v1 import AppTest
 
-from tests.app.apptest import ROOT, click, non_finite_shown
+from tests.app.apptest import ROOT, button, click, non_finite_shown
 
 PAGES = {"pages/1_Dimensionality_Reduction.py": dict(hp_epochs=2, hp_hidden_layers="16",
                                                      hp_n_layers=1),
@@ -241,8 +241,8 @@ def test_a_link_asking_a_table_for_a_convolutional_denoiser_says_why_it_is_dense
     assert not at.exception and at.session_state["dn_arch"] == "Dense"
     assert [w.value for w in at.warning] == [
         "Some values in this page's link were ignored:\n\n- `architecture=Convolutional`: this "
-        "page keeps architecture at Dense: convolutions need images, and these data are a "
-        "table."]
+        "page keeps architecture at Dense: a convolutional network needs images; these data "
+        "are a table."]
 
 
 @pytest.mark.parametrize("script, key, choice, forced", [
@@ -261,3 +261,49 @@ def test_a_choice_another_dataset_lacks_comes_back_with_the_first_dataset(script
     assert not at.exception and at.session_state[key] == forced
     at.selectbox(key="dataset").set_value("mnist_sample").run()
     assert not at.exception and at.session_state[key] == choice
+
+
+def random_images_zip(shape: tuple[int, int]) -> bytes:
+    """60 random images of ``shape`` in two label folders."""
+    rng, buffer = np.random.default_rng(0), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for i in range(60):
+            png = io.BytesIO()
+            Image.fromarray((rng.random(shape) * 255).astype("uint8")).save(png, format="PNG")
+            archive.writestr(f"images/{i % 2}/{i}.png", png.getvalue())
+    return buffer.getvalue()
+
+
+def test_a_table_of_a_square_number_of_columns_is_not_offered_a_convolutional_vae():
+    """16 columns passed the model's own check as 4×4 images, and the convolutional VAE
+    trained on a table."""
+    table = pd.DataFrame(np.random.default_rng(0).random((80, 16))).assign(label=np.arange(80) % 2)
+    at = upload("pages/3_Variational_Autoencoder.py", "square.csv",
+                table.to_csv(index=False).encode(), "label")
+    assert not at.exception and not at.error
+    assert [b.label for b in at.button if "VAE" in b.label] == ["Dense VAE"]
+    assert ("Not offered here: Convolutional VAE. A convolutional network needs images; these "
+            "data are a table.") in [c.value for c in at.caption]
+    at = at.selectbox(key="vae_network").set_value("conv").run()
+    assert [e.value for e in at.error] == [
+        "A convolutional network needs images; these data are a table."]
+    assert button(at, "Train").disabled
+
+
+@pytest.mark.parametrize(("shape", "why", "ssim_said"), [
+    ((10, 6), "a convolutional network needs square images; these are 10×6 pixels.",
+     "SSIM over 5×5 windows, not the usual 7×7: these images have 6 pixels a side."),
+    ((5, 5), "a convolutional network halves the images' side at least once; 5×5 images "
+             "cannot be halved.",
+     "SSIM over 5×5 windows, not the usual 7×7: these images have 5 pixels a side.")])
+def test_images_a_convolution_cannot_take_are_denoised_by_a_dense_network_saying_why(
+        shape, why, ssim_said):
+    at = upload("pages/2_Denoising.py", "images.zip", random_images_zip(shape))
+    assert not at.exception and not at.error
+    assert at.radio(key="dn_arch").options == ["Dense"]
+    assert f"Dense only: {why}" in [c.value for c in at.caption]
+    at = button(at, "Train").click().run()
+    assert not at.exception and any("Trained 2 epochs" in s.value for s in at.success)
+    scores = at.dataframe[0].value  # SSIM's 7×7 windows did not fit: a traceback
+    assert scores["SSIM"].between(-1, 1).all()
+    assert any(c.value.endswith(ssim_said) for c in at.caption)

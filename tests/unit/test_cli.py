@@ -488,3 +488,21 @@ def test_an_out_folder_that_cannot_be_written_is_said_before_training(sweep_home
     assert code == 2 and out == ""
     assert err.strip().startswith("error: --out /proc/aecore-out cannot be written")
     assert RunStore().runs() == []
+
+
+@pytest.mark.parametrize(("rows", "message"), [
+    (np.random.default_rng(0).random((60, 16)),
+     "error: A convolutional network needs images; these data are a table."),
+    (np.random.default_rng(0).random((60, 10, 6)),
+     "error: A convolutional network needs square images; these are 10×6 pixels."),
+    (np.random.default_rng(0).random((60, 5, 5)),
+     "error: A convolutional network halves the images' side at least once; 5×5 images cannot "
+     "be halved.")])
+def test_a_convolutional_vae_on_data_it_cannot_take_is_one_line_exit_2(home, rows, message):
+    """A table of 16 columns passed the model's own check as 4×4 images, and trained."""
+    data = home / "data.npz"
+    np.savez(data, x=rows, y=np.arange(60) % 2)
+    config = {"page": "vae", "params": {"network": "conv", "epochs": 1}}
+    code, _, err = _run_main("train", "--config", str(_config_file(home, config)), "--data",
+                             str(data), "--out", str(home / "out"))
+    assert (code, err.strip()) == (2, message)

@@ -6,7 +6,14 @@ from PIL import Image
 
 from aecore.data import evaluation_points, load_dataset
 from aecore.denoise import denoising_scores, image_from_bytes
-from aecore.image_quality import CLASSICAL_FILTERS, median_filter, psnr, ssim
+from aecore.image_quality import (
+    CLASSICAL_FILTERS,
+    median_filter,
+    psnr,
+    ssim,
+    ssim_note,
+    ssim_window,
+)
 from aecore.noise import NOISES, corrupt, level_caveat
 
 
@@ -221,3 +228,19 @@ def test_a_level_caveat_only_where_the_comparison_measures_nothing(kind):
     assert level_caveat(kind, 0.5) is None
     destroyed = kind in ("salt_and_pepper", "masking")  # σ 1 Gaussian still leaves the image
     assert (level_caveat(kind, 1.0) is not None) == destroyed
+
+
+@pytest.mark.parametrize(("shape", "window"), [((28, 28), 7), ((8, 8), 7), ((10, 6), 5),
+                                               ((4, 9), 3), ((3, 3), 3), ((2, 5), None)])
+def test_ssim_fits_its_window_to_small_images_and_says_so(shape, window):
+    """SSIM's 7×7 windows raised a traceback on images less than 7 pixels a side."""
+    rng = np.random.default_rng(0)
+    clean = rng.random((3, shape[0] * shape[1]))
+    noisy = np.clip(clean + rng.normal(0, 0.2, clean.shape), 0, 1)
+    assert ssim_window(shape) == window
+    scores = ssim(clean, noisy, shape)
+    if window is None:
+        assert np.isnan(scores).all() and ssim_note(shape).startswith("No SSIM")
+    else:
+        assert (scores < 1).all() and np.allclose(ssim(clean, clean, shape), 1)
+        assert bool(ssim_note(shape)) is (window < 7)
