@@ -43,6 +43,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
+from aecore.devices import import_tensorflow_quietly
 from aecore.events import StageEvent
 from aecore.spec import counted, loss_name, quoted
 
@@ -77,7 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         0 on success, 1 for a fit that diverged or trained no epoch (or output cut short by a
         closed pipe), 2 for a user's mistake, 130 when aborted by Ctrl-C.
     """
-    args = _parser().parse_args(argv)  # exits 2 with one error line on a bad command
+    args = _parser().parse_args(  # exits 2 with one error line on a bad command
+        _values_attached(sys.argv[1:] if argv is None else argv))
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter
     try:
         return args.run(args)
@@ -90,6 +92,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `… | head` stopped reading: end quietly, as Python's docs advise
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FAILED
+
+
+def _values_attached(argv: Sequence[str]) -> list[str]:
+    """``argv`` with ``--values -1,2`` written as ``--values=-1,2``: argparse takes a value
+    that starts with "-" for an option and said "expected one argument", where the sweep's
+    own check names the value out of range."""
+    args = list(argv)
+    for i in range(len(args) - 1):
+        if args[i] == "--values" and args[i + 1].startswith("-"):
+            args[i:i + 2] = [f"--values={args[i + 1]}"]
+            break
+    return args
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -210,9 +224,10 @@ def _open_store(folder: str | None) -> Any:
 
 # ---- train -----------------------------------------------------------------------------------
 def _train(args: argparse.Namespace) -> int:
-    from aecore.runconfig import config_of, result_for
+    from aecore.runconfig import PAGES, config_of, result_for
 
     config = _read_config(args.config)
+    import_tensorflow_quietly()
     say = _Say(quiet=args.quiet)
     if args.data is not None:
         config = _on_other_data(config, _dataset_key(args, say), say)
@@ -224,8 +239,8 @@ def _train(args: argparse.Namespace) -> int:
     out = _out_folder(args.out, RUN_FILES, args.overwrite)
     from aecore.devices import describe
 
-    say.line(f"Training the {config.page} page's model on {result.dataset_name} "
-             f"({result.training_samples}) on {describe()}.")
+    say.line(f"Training the {PAGES[config.page]} page's model on {result.dataset_name}: "
+             f"{result.training_samples}, on {describe()}.")
 
     progress = _Progress(sys.stderr, quiet=args.quiet)
     with _StopOnInterrupt() as stop:
@@ -268,17 +283,20 @@ SWEEP_FILES = ("sweep.csv", "sweep.html")
 
 def _out_folder(path: str, files: Sequence[str], overwrite: bool) -> Path:
     """``--out`` as a folder path, tried now (the folder made, a file written in it, then both
-    removed again) so that a path that cannot be written, or that holds ``files`` from an
-    earlier run while ``overwrite`` is False, is said before any training rather than after it;
+    removed again) so that a path that cannot be written, or that holds an earlier run's or
+    sweep's files (``overwrite`` replaces only ``files``, this command's own kind), is said
+    before any training rather than after it;
     permissions alone do not tell (root passes them for /proc, where nothing can be made). The
     folder is created when the files are written."""
     out = Path(path).expanduser().absolute()
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out} is a file; give a folder (it is created if missing).")
-    earlier = [name for name in files if (out / name).exists()]
-    if earlier and not overwrite:
-        raise UserError(f"--out {out} already holds {', '.join(earlier)} of an earlier run; "
-                        "give another folder, or add --overwrite to replace them.")
+    earlier = [name for name in (*RUN_FILES, *SWEEP_FILES) if (out / name).exists()]
+    if earlier and not (overwrite and set(earlier) <= set(files)):
+        raise UserError(f"--out {out} already holds {', '.join(earlier)} of an earlier "
+                        f"{'sweep' if set(earlier) <= set(SWEEP_FILES) else 'run'}; give "
+                        "another folder" + (", or add --overwrite to replace them."
+                                            if set(earlier) <= set(files) else "."))
     missing = [folder for folder in (out, *out.parents) if not folder.exists()]
     try:
         out.mkdir(parents=True, exist_ok=True)

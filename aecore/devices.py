@@ -13,7 +13,29 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
+import sys
 from typing import Any
+
+
+def import_tensorflow_quietly() -> None:
+    """Import TensorFlow with its C++ start-up lines kept off stderr: TensorFlow 2.21 writes
+    "WARNING: All log messages before absl::InitializeLog() …" and an "oneDNN custom
+    operations are on" notice while importing, before any log level (``TF_CPP_MIN_LOG_LEVEL``)
+    is read, into a terminal whose lines should be the command's own. Python's errors still
+    reach stderr (raised after it is restored). For single-purpose processes (the command
+    line, a sweep's workers): stderr goes nowhere meanwhile, for every thread."""
+    if "tensorflow" in sys.modules:
+        return
+    sys.stderr.flush()
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        import tensorflow  # noqa: F401
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 def gpu_count() -> int:

@@ -45,6 +45,7 @@ from typing import Any
 import joblib
 import pandas as pd
 
+from aecore.devices import import_tensorflow_quietly
 from aecore.events import epochs_only
 from aecore.runconfig import PAGES, RunConfig, parse_param, result_for
 from aecore.runs import RunStore, record
@@ -283,7 +284,8 @@ def _become_worker() -> None:
     """
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ chatter
+    import_tensorflow_quietly()  # and its start-up lines
     import tensorflow as tf
 
     threads = tf.config.threading

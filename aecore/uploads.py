@@ -40,6 +40,9 @@ _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 LABEL_COLUMN_NAMES = ("label", "labels", "class", "target", "y", "digit", "category")
 
 
+_AGAIN = "upload the file again (or give it to the command line with --data FILE)."
+
+
 class UploadError(ValueError):
     """A file that cannot become a dataset; the message is one sentence saying what to fix."""
 
@@ -145,10 +148,10 @@ def read_upload(name: str, content: bytes, label_column: str | None = None,
     suffix = PurePosixPath(name.replace("\\", "/")).suffix.lower()
     where = _the(name)
     if suffix not in ACCEPTED_EXTENSIONS:
-        raise _fail(f"{where} is not a kind this page reads; upload a .csv table, a .npz file of "
+        raise _fail(f"{where} is not a kind the lab reads; use a .csv table, a .npz file of "
                     "NumPy arrays or a .zip of PNG/JPEG images.")
     if not content.strip():
-        raise _fail(f"{where} is empty; upload a file with data in it.")
+        raise _fail(f"{where} is empty; use a file with data in it.")
     if suffix == ".csv":
         label_column = (label_column or "").strip() or None
         x, labels, image_shape, read_text, label_text = _read_csv(content, label_column, header,
@@ -191,7 +194,7 @@ def csv_columns(content: bytes, header: bool = True) -> list[str]:
         columns of one name, or more than :data:`MAX_ROWS` rows.
     """
     if not content.strip():
-        raise _fail("the file is empty; upload a file with data in it.")
+        raise _fail("the file is empty; use a file with data in it.")
     return _csv_layout(_csv_text(content, "the file"), header, "the file")[0]
 
 
@@ -353,14 +356,13 @@ def _saved(key: str) -> Iterator[np.lib.npyio.NpzFile]:
         raise ValueError(f"{key!r} is not the key of an uploaded dataset.")
     path = uploads_dir() / f"{key}.npz"
     if not path.is_file():
-        raise DatasetUnavailableError("That uploaded dataset is not on this machine; upload the "
-                                      "file again.")
+        raise DatasetUnavailableError(f"That uploaded dataset is not on this machine; {_AGAIN}")
     try:
         with np.load(path, allow_pickle=False) as saved:
             yield saved
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
         raise DatasetUnavailableError(f"The saved copy of that uploaded dataset ({path}) cannot "
-                                      "be read; upload the file again.") from err
+                                      f"be read; {_AGAIN}") from err
 
 
 # ---------------------------------------------------------------------------------------------
@@ -369,7 +371,7 @@ def _saved(key: str) -> Iterator[np.lib.npyio.NpzFile]:
 
 def _check_rows(n: int, where: str, what: str = "rows") -> None:
     if n == 0:
-        raise _fail(f"{where} has no {what}; upload one with at least {MIN_ROWS}.")
+        raise _fail(f"{where} has no {what}; use one with at least {MIN_ROWS}.")
     if n == 1:
         raise _fail(f"{where} has only one {what[:-1]}; at least {MIN_ROWS} are needed to set "
                     "some aside for testing.")
@@ -378,7 +380,7 @@ def _check_rows(n: int, where: str, what: str = "rows") -> None:
                     "aside for testing.")
     if n > MAX_ROWS:
         raise _fail(f"{where} has {n:,} {what}; this machine takes at most {MAX_ROWS:,}, so "
-                    "upload a sample of them.")
+                    "use a sample of them.")
 
 
 def _check_features(n_features: int, where: str, what: str) -> None:
@@ -434,7 +436,7 @@ def _csv_layout(text: str, header: bool,
     Checks what pandas would not name well: ragged lines, duplicate names, too many rows.
     """
     if not text.strip():
-        raise _fail(f"{where} is empty; upload a file with data in it.")
+        raise _fail(f"{where} is empty; use a file with data in it.")
     lines = re.split(r"\r\n|\r|\n", text)
     first = next(line for line in lines if line.strip())
     sep = next((d for d in ",;\t" if d in first), ",")

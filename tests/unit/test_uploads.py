@@ -203,7 +203,8 @@ def make_table(rows: int = 10, columns: int = 2) -> str:
 
 GOOD_PNG = image_bytes(np.zeros((8, 8), dtype=np.uint8))
 BAD_FILES = {
-    "unknown extension": ("notes.txt", b"1,2\n", None, "upload a .csv table, a .npz file"),
+    "unknown extension": ("notes.txt", b"1,2\n", None,
+                          "the lab reads; use a .csv table, a .npz file"),
     "empty csv": ("empty.csv", b"", None, "is empty"),
     "blank csv": ("blank.csv", b"\n \n", None, "is empty"),
     "empty npz": ("empty.npz", b"", None, "is empty"),
