@@ -25,7 +25,15 @@ from aecore.presets import adapted_to
 from aecore.results import TrainedResult
 from aecore.runconfig import RunConfig, Setting, parse_param
 from aecore.runs import RunStore, record, reopen
-from aecore.spec import PARAMS, check_network_fits, choice_label, loss_name, parse_layers, sandwich
+from aecore.spec import (
+    PARAMS,
+    check_network_fits,
+    choice_label,
+    loss_name,
+    param_label,
+    parse_layers,
+    sandwich,
+)
 from aecore.worker import fit_in_worker, warm_up
 from lab_ui.data_picker import dataset_picker, open_page
 from lab_ui.exports import export_section
@@ -648,6 +656,11 @@ class TrainingSection:
         run = result.memo(RUN_ID, lambda: None)
         saved = f" Saved as run {run} (see the Runs page)." if isinstance(run, int) else (
             f" It was {run}." if run else "")
+        changed = _changed_since(result)
+        if changed:  # the link (and Train) would give another run than the one shown
+            st.info(f"Changed since this run: {'; '.join(changed)}. What is shown below, and its "
+                    "downloads, are this run's; press **Train** to train with the new "
+                    "settings.")
         if result.memo(REOPENED, lambda: False):  # its outcome is not news: say whence it came
             st.info(f"Run {run} from the Runs page, as it was saved; nothing was retrained. "
                     + log.outcome())
@@ -656,6 +669,19 @@ class TrainingSection:
         else:
             st.success(log.outcome() + saved)
         return result
+
+
+def _changed_since(result: TrainedResult) -> list[str]:
+    """The settings whose value in the page's link (written from its widgets) differs from the
+    run's, each as "Code size 2 → 5"; hyperparameters and settings the link does not hold
+    (the page fixes or hides them) are not compared."""
+    from aecore.runconfig import config_of, page_settings
+
+    config = config_of(result)
+    labels = {name: setting.label for name, setting in page_settings(config.page).items()}
+    now = st.query_params.to_dict()
+    return [f"{labels.get(name) or param_label(name)} {was} → {now[name]}"
+            for name, was in link_query(config).items() if name in now and now[name] != was]
 
 
 def keep_with_run(result: TrainedResult, name: str) -> None:

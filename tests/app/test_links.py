@@ -257,3 +257,30 @@ def test_a_name_given_twice_in_a_link_takes_the_last_value_and_says_so():
     assert [w.value for w in at.warning] == [
         "Some values in this page's link were ignored:\n\n"
         "- `code_size` is given 2 times; the last, `5`, is used."]
+
+
+TINY_TRAININGS = {
+    "reduction": dict(hp_epochs=1, hp_hidden_layers="16", hp_n_layers=1),
+    "denoising": dict(dn_convolutional_epochs=1),
+    "vae": dict(vae_epochs=1, vae_hidden_layers="16", vae_n_layers=1),
+    "anomaly": dict(an_img_epochs=1)}
+CHANGES = {"reduction": ("hp_code_size", 5, "Code size 2 → 5"),
+           "denoising": ("dn_noise_seed", 7, "Noise seed 0 → 7"),
+           "vae": ("vae_beta", 2.0, "β (KL weight) 1.0 → 2.0"),
+           "anomaly": ("an_img_seed", 3, "Seed 0 → 3")}
+
+
+@pytest.mark.parametrize("page", TINY_TRAININGS)
+def test_a_setting_changed_after_training_is_said_above_the_runs_results(page):
+    """The results, their downloads and the link disagreed in silence once a widget changed."""
+    at = AppTest.from_file(str(ROOT / PAGE_FILES[page]), default_timeout=240)
+    for key, value in {"dataset": "digits", **TINY_TRAININGS[page]}.items():
+        at.session_state[key] = value
+    at = next(b for b in at.run().button if b.label == "Train").click().run()
+    assert not at.exception and not [i for i in at.info if "Changed since" in i.value]
+    key, value, said = CHANGES[page]
+    at.session_state[key] = value
+    at = at.run()
+    assert [i.value for i in at.info if "Changed since" in i.value] == [
+        f"Changed since this run: {said}. What is shown below, and its downloads, are this "
+        "run's; press **Train** to train with the new settings."]
