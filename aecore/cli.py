@@ -129,8 +129,8 @@ def _parser() -> argparse.ArgumentParser:
         "sweep", help="train one model per value of a hyperparameter and store each",
         description="Train the Dimensionality reduction page's model for a run config once per "
                     "value of one hyperparameter, --jobs at a time, add each to the run store "
-                    "and print its held-out reconstruction error (and 5-NN accuracy for 2-D "
-                    "codes) beside PCA's. Ctrl-C cancels the jobs not yet started, stops the "
+                    "and print its held-out reconstruction error and its map's 5-NN accuracy "
+                    "beside PCA's. Ctrl-C cancels the jobs not yet started, stops the "
                     "running ones and keeps those that finished.")
     _add_run_options(sweep)
     sweep.add_argument("--param", required=True, metavar="NAME",
@@ -340,7 +340,7 @@ def _sweep(args: argparse.Namespace) -> int:
         finally:
             progress.close()
     table = sweep.table()
-    # "—": a score that does not apply (5-NN accuracy of a code that is not 2-D)
+    # "—": a score a job has not (it failed, or too few held-out points for 5-NN accuracy)
     print(table.to_string(index=False, na_rep="—", float_format="{:.4g}".format))
     if out is not None:
         _write_sweep(table, args.param, out)

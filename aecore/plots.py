@@ -987,7 +987,7 @@ def sweep_curve(table: pd.DataFrame, param: str) -> go.Figure:
     panels = {"reconstruction MSE": "Held-out reconstruction MSE"}
     if "5-NN accuracy" in rows and rows["5-NN accuracy"].notna().any():  # titles on two lines:
         panels = {"reconstruction MSE": "Held-out<br>reconstruction MSE",  # side by side at
-                  "5-NN accuracy": "5-NN accuracy<br>of the 2-D map"}  # 900 px they overlapped
+                  "5-NN accuracy": "5-NN accuracy<br>of the held-out map"}  # 900 px they overlapped
     # spaced so that the right panel's axis title clears the left's last point at 480 px
     fig = make_subplots(rows=1, cols=len(panels), subplot_titles=list(panels.values()),
                         horizontal_spacing=0.16)

@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 import joblib
+import numpy as np
 import pandas as pd
 
 from aecore.devices import import_tensorflow_quietly
@@ -157,8 +158,9 @@ class JobStatus:
     scores : dict of str to float
         Once stored, on the held-out points: ``"reconstruction MSE"`` and ``"PCA
         reconstruction MSE"`` (PCA with as many components as the code), per feature in
-        squared feature units; for a 2-D code also ``"5-NN accuracy"`` of the code and ``"PCA
-        5-NN accuracy"`` of PCA's 2-D map, in [0, 1].
+        squared feature units; ``"5-NN accuracy"`` of the code's map
+        (:func:`aecore.embed.code_map`) and ``"PCA 5-NN accuracy"`` of PCA's map of as many
+        dimensions (1 or 2), in [0, 1], where there are enough held-out points.
     error : str
         Why it failed, one line; empty otherwise.
     seconds : float or None
@@ -241,8 +243,10 @@ def _fit_job(index: int, result: Any, folder: str, caller: tuple[str, int]) -> _
 
 
 def _table_scores(result: Any, headline: dict[str, float]) -> dict[str, float]:
-    """A fitted job's :attr:`JobStatus.scores`: its own from ``headline`` (its headline scores)
-    and PCA's with as many components as its code."""
+    """A fitted job's :attr:`JobStatus.scores`: its own from ``headline`` (its headline scores,
+    the 5-NN accuracy of its code's map as the page and the Runs page give it) and PCA's: its
+    reconstruction with as many components as the code, its map with as many as the code's
+    map (one for a 1-D code, else two), as the page's score table compares them."""
     from aecore.embed import pca_map
     from aecore.metrics import knn_accuracy, pca_reconstruction_mse
 
@@ -251,10 +255,10 @@ def _table_scores(result: Any, headline: dict[str, float]) -> dict[str, float]:
     x_eval, y_eval = result.evaluation
     scores = {"reconstruction MSE": headline["reconstruction MSE"],
               "PCA reconstruction MSE": pca_reconstruction_mse(result.x_train, x_eval, width)}
-    if width == 2 and "5-NN accuracy" in headline:  # absent when too few held-out points
+    if "5-NN accuracy" in headline:  # absent when too few held-out points
         scores["5-NN accuracy"] = headline["5-NN accuracy"]
-        scores["PCA 5-NN accuracy"] = knn_accuracy(pca_map(result.x_train, x_eval).points,
-                                                   y_eval)
+        scores["PCA 5-NN accuracy"] = knn_accuracy(
+            pca_map(result.x_train, x_eval, min(width, 2)).points, y_eval)
     return scores
 
 
@@ -590,8 +594,8 @@ class Sweep:
             Columns: the swept hyperparameter (its values), ``"state"``,
             ``"epochs trained"`` (fewer than asked for a stopped job), the scores of
             :attr:`JobStatus.scores` (``"reconstruction MSE"``, ``"PCA reconstruction MSE"``,
-            ``"5-NN accuracy"``, ``"PCA 5-NN accuracy"``; NaN where a job has none, e.g. the
-            accuracies of codes that are not 2-D), ``"seconds"`` (training time, NaN if it
+            ``"5-NN accuracy"``, ``"PCA 5-NN accuracy"``; NaN where a job has none, e.g. a
+            job that failed), ``"seconds"`` (training time, NaN if it
             trained no epoch), ``"run id"`` (nullable integer) and ``"note"`` (why a job
             failed or was not stored; empty otherwise).
         """
@@ -603,3 +607,15 @@ class Sweep:
                                             *SCORE_COLUMNS, "seconds", "run id", "note"])
         return table.astype({"run id": "Int64", "seconds": "float64",
                              **{name: "float64" for name in SCORE_COLUMNS}})
+
+    def error_hardly_changes(self, within: float = 0.05) -> bool:
+        """Whether the autoencoder's held-out reconstruction MSE moves by less than ``within``
+        (a fraction of its largest value) over the values scored, two at least: for a sweep
+        of the code size, the sign of trainings too short to use a wider code."""
+        errors = self.table()["reconstruction MSE"].dropna()
+        return len(errors) >= 2 and bool(np.ptp(errors) < within * errors.max())
+
+    def run_ids_by_value(self) -> list[int]:
+        """The stored runs' ids in the order of their values (not of finishing)."""
+        stored = sorted((job.value, job.run_id) for job in self.jobs if job.run_id is not None)
+        return [run_id for _, run_id in stored]

@@ -162,16 +162,16 @@ def _draw_result(sweep: Any) -> None:
     table = sweep.table()
     if table["reconstruction MSE"].notna().any():
         st.plotly_chart(plots.sweep_curve(table, sweep.param), key="sweep_curve")
-        if sweep.param == "code_size":
-            st.caption("If the autoencoder's error hardly changes with the code size, its "
-                       "trainings were probably too short: the loss was still falling. Try "
-                       "more epochs or a larger learning rate.")
+        if sweep.param == "code_size" and sweep.error_hardly_changes():
+            st.caption("The autoencoder's error hardly changes with the code size: its "
+                       "trainings were probably too short to use a wider code (the loss was "
+                       "still falling). Try more epochs or a larger learning rate.")
         if (table["state"].eq("stopped") & table["reconstruction MSE"].notna()).any():
             st.caption("Open circles: trainings stopped before all their epochs (see the "
                        "table's epochs trained), so their error is higher than a full training's.")
     st.dataframe(_shown(table, sweep.param), hide_index=True,
                  column_config={"note": st.column_config.TextColumn(width="large")})
-    run_ids = [str(job.run_id) for job in jobs if job.run_id is not None]
+    run_ids = list(map(str, sweep.run_ids_by_value()))
     if 2 <= len(run_ids) <= MAX_COMPARED:
         st.page_link("pages/5_Runs.py", label="Compare these runs on the Runs page",
                      icon=":material/compare_arrows:", query_params={"compare": ",".join(run_ids)})

@@ -68,7 +68,9 @@ def _check_one_run_per_value(sweep: Sweep, store: RunStore, updates: list) -> No
     two, three = table.to_dict("records")
     assert 0 < three["PCA reconstruction MSE"] < two["PCA reconstruction MSE"]  # more components
     assert 0 <= two["5-NN accuracy"] <= 1 and 0 <= two["PCA 5-NN accuracy"] <= 1
-    assert math.isnan(three["5-NN accuracy"]) and math.isnan(three["PCA 5-NN accuracy"])
+    # a 3-D code's map scored as on the page and the Runs page (it read "—" here only)
+    assert three["5-NN accuracy"] == runs[sweep.jobs[1].run_id].scores["5-NN accuracy"]
+    assert three["PCA 5-NN accuracy"] == two["PCA 5-NN accuracy"]  # PCA's 2-D map either way
 
 
 def test_a_two_value_sweep_with_loky_stores_one_run_per_value(tmp_path):
@@ -223,3 +225,17 @@ def test_values_a_network_cannot_take_are_found_before_any_training():
     assert unfit_values(network, "code_size", [1, 2, 16], X) == {}
     refused = unfit_values(network, "code_size", [2, 32, 64], X)
     assert list(refused) == [32, 64] and "16" in refused[32] and "\n" not in refused[32]
+
+
+@pytest.mark.parametrize(("errors", "flat"), [([0.0726, 0.0606], False), ([0.0700, 0.0690], True),
+                                              ([0.07, None], False)])
+def test_an_error_that_hardly_changes_is_told_apart_and_runs_come_in_value_order(
+        tmp_path, errors, flat):
+    """The page said the error 'hardly changes' after every code-size sweep (0.0726 → 0.0606
+    too), and linked the runs to compare in the order they finished."""
+    sweep = Sweep(CONFIG, "code_size", [1, 2], store=RunStore(tmp_path / "runs"))
+    for job, error, run_id in zip(sweep.jobs, errors, (8, 7), strict=True):
+        if error is not None:
+            job.state, job.run_id, job.scores = "done", run_id, {"reconstruction MSE": error}
+    assert sweep.error_hardly_changes() is flat
+    assert sweep.run_ids_by_value() == ([8, 7] if None not in errors else [8])
