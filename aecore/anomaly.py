@@ -800,6 +800,29 @@ def rules_table(rules: dict[str, float], scores: np.ndarray, labels: np.ndarray)
                          for name, t in rules.items()}).T.rename_axis("rule")
 
 
+def all_or_nothing(table: pd.DataFrame) -> dict[str, str]:
+    """The rules of a :func:`rules_table` that flag every row or none of them (when the data
+    hold both normal and anomalous rows): such a threshold tells nothing apart, which its
+    precision and recall alone do not make plain (best F1 falls there when the scores barely
+    separate the classes, e.g. after a short training).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`rules_table`.
+
+    Returns
+    -------
+    dict of str to str
+        Rule name → ``"every"`` (recall and false-positive rate 1) or ``"no"`` (both 0), in the
+        table's order; the other rules are left out.
+    """
+    ends = {(1.0, 1.0): "every", (0.0, 0.0): "no"}
+    return {rule: ends[key] for rule, key in zip(
+        table.index, zip(table["recall"], table["false-positive rate"], strict=True),
+        strict=True) if key in ends}
+
+
 @dataclass(frozen=True)
 class Curves:
     """ROC and precision–recall curves of anomaly scores, with their areas.

@@ -173,6 +173,13 @@ with below:
     number = st.column_config.NumberColumn
     st.dataframe(table, column_config={"threshold": number(format="%.5f"),
                                        **{c: number(format="%.3f") for c in table.columns[1:]}})
+    extremes = anomaly.all_or_nothing(table)
+    if extremes:
+        st.warning("; ".join(f"{rule.capitalize()} flags {what} test {noun}"
+                             for rule, what in extremes.items())
+                   + f": {'that threshold tells' if len(extremes) == 1 else 'such thresholds tell'}"
+                   " nothing apart. Where the scores barely separate normal from anomalous "
+                   f"{noun}s (see the curves below), train longer; or move your threshold.")
     st.caption("Rules from training scores: max, mean + kσ and the percentile use no labels. "
                "Best F1 and Youden's J pick the threshold on the labelled validation split. "
                f"Every rule is scored on the {counted(len(y_test), f'test {noun}')}.")

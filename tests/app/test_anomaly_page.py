@@ -39,6 +39,11 @@ def test_tiny_training_shows_histogram_rules_and_curves_and_the_slider_moves_the
     at = at.radio(key="an_view").set_value("False positives").run()
     assert not at.exception
 
+    slider = next(s for s in at.slider if s.label.startswith("Your threshold"))
+    at = slider.set_value(slider.max).run()  # at or above every test score: nothing flagged
+    assert any(w.value.startswith("Your threshold flags no test image: that threshold tells "
+                                  "nothing apart.") for w in at.warning)
+
 
 def test_changing_the_error_smoothing_rescores_the_trained_detector():
     at = click(open_page(an_img_epochs=1, an_img_hidden_layers="32", an_img_n_layers=1), "Train")

@@ -206,3 +206,12 @@ def test_standardised_sum_adds_z_scores_and_treats_a_constant_score_as_unit_scal
     np.testing.assert_allclose(
         anomaly.standardised_sum(parts, np.array([2.0, 20.0, 5.0]), np.array([1.0, 10.0, 0.0])),
         [-2.0, 2.0])
+
+
+def test_rules_that_flag_every_row_or_none_are_named():
+    """Best F1 chose a threshold below every test score after a short training: the page
+    showed recall 1, false-positive rate 1 and no word that it flagged everything."""
+    scores, labels = np.array([0.1, 0.2, 0.3, 0.4]), np.array([0, 1, 0, 1])
+    table = anomaly.rules_table({"best F1 (validation)": -4.1, "middle": 0.25, "max": 0.4},
+                                scores, labels)
+    assert anomaly.all_or_nothing(table) == {"best F1 (validation)": "every", "max": "no"}
