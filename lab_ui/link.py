@@ -107,7 +107,7 @@ class PageLink:
             st.session_state["_link_pending"].pop(name, None)
 
     def fix(self, values: dict[str, Any], parse: Callable[[str, str], Any],
-            because: str = "") -> None:
+            because: str = "", suggest: bool = True) -> None:
         """Drop the link's values for settings this page fixes at ``values``: silently where
         they agree (a link made from a run's config names them), with a warning where not.
 
@@ -120,13 +120,17 @@ class PageLink:
         because : str, default=""
             Why, where it is not the page itself (e.g. the dataset): ends the warning after
             a colon.
+        suggest : bool, default=True
+            End the warning with the page's linked setting of the closest name ("did you mean
+            `training_contamination`?"); False where the name is the one meant, fixed only for
+            these data.
         """
         for name, value in values.items():
             text = st.session_state["_link_pending"].pop(name, None)
             if text is not None and not _parses_to(parse, name, text, value):
-                _warn(self._ending(f"{code_span(f'{name}={text}')}: this page keeps {name} at "
-                                   f"{as_text(value)}" + (f": {because}" if because else ""),
-                                   name))
+                sentence = (f"{code_span(f'{name}={text}')}: this page keeps {name} at "
+                            f"{as_text(value)}" + (f": {because}" if because else ""))
+                _warn(self._ending(sentence, name) if suggest else f"{sentence}.")
 
     def _ending(self, sentence: str, name: str) -> str:
         """``sentence`` ended with "; did you mean `x`?" for the page's linked setting closest
@@ -218,10 +222,14 @@ def linked_runs(known: Iterable[int]) -> list[int]:
     """The runs named in the Runs page's link (``?compare=3,4,5``) that are in the store, in
     the link's order; warns once about the names that are not."""
     text = ",".join(st.query_params.get_all("compare"))  # compare=3&compare=4 names both
-    names = [name.strip() for name in text.split(",") if name.strip()]
+    names = list(dict.fromkeys(name.strip() for name in text.split(",") if name.strip()))
     known = set(known)
     ids = [int(name) for name in names if name.isdigit() and int(name) in known]
-    missing = [name for name in names if not (name.isdigit() and int(name) in known)]
+    missing = [name for name in names if name.isdigit() and int(name) not in known]
+    not_ids = [name for name in names if not name.isdigit()]
     if missing:
-        st.warning(f"Not in the run store, so not compared: {plain_text(', '.join(missing))}.")
+        st.warning(f"Not in the run store, so not compared: run{'s' if len(missing) > 1 else ''} "
+                   f"{', '.join(missing)}.")
+    if not_ids:
+        st.warning(f"Not run numbers, so ignored: {plain_text(', '.join(not_ids))}.")
     return list(dict.fromkeys(ids))

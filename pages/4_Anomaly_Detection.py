@@ -45,6 +45,9 @@ with controls:
     source = st.radio("Set-up", list(anomaly.SOURCES), format_func=anomaly.SOURCES.get,
                       key="an_source", persist_state="session")
     breast_cancer = source == "breast-cancer"
+    if breast_cancer:  # under the sidebar's dataset, which this set-up does not use
+        st.sidebar.caption("This page's breast-cancer set-up uses its own table, not the "
+                           "dataset above.")
     tabular = breast_cancer or not data.is_image
     if not breast_cancer:
         link.apply_choice("digit", "an_digit", data.labels)
@@ -80,8 +83,13 @@ with controls:
                f"{counted(len(setup.x_val), f'validation {noun}')} and "
                f"{counted(len(setup.x_test), f'test {noun}')}.")
     st.subheader("2 · Build the detector")
-    link.apply("smoothing", "an_smoothing", lambda text: parse_param("smoothing", text))
-    link.apply("score", "an_score", lambda text: parse_param("score", text))
+    if tabular:  # the boxes below show, disabled, what a table uses; the link holds neither
+        link.fix({"smoothing": 0.0, "score": "error"}, parse_param,
+                 because="a table's rows are scored by their plain reconstruction error",
+                 suggest=False)
+    else:
+        link.apply("smoothing", "an_smoothing", lambda text: parse_param("smoothing", text))
+        link.apply("score", "an_score", lambda text: parse_param("score", text))
     preset = TABULAR_DETECTOR if tabular else clone(IMAGE_DETECTOR).set_params(
         image_shape=setup.image_shape)
     detector = model_controls({"Detector preset": preset}, setup.x_train,

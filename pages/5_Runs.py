@@ -108,7 +108,9 @@ if ticked:  # only rows the user ticked can be deleted, never a link's runs
 if len(selected) < 2:
     st.stop()
 if len(selected) > MAX_COMPARED:
-    st.warning(f"Select at most {MAX_COMPARED} runs to compare; you selected {len(selected)}.")
+    st.warning(f"At most {MAX_COMPARED} runs can be compared; "
+               + (f"you selected {len(selected)}." if ticked else
+                  f"the link names {len(selected)}: select up to {MAX_COMPARED} rows."))
     st.stop()
 
 st.subheader("Losses")

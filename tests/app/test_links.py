@@ -284,3 +284,19 @@ def test_a_setting_changed_after_training_is_said_above_the_runs_results(page):
     assert [i.value for i in at.info if "Changed since" in i.value] == [
         f"Changed since this run: {said}. What is shown below, and its downloads, are this "
         "run's; press **Train** to train with the new settings."]
+
+
+def test_a_table_set_up_leaves_the_image_scores_settings_out_of_its_link():
+    """The breast-cancer set-up's link kept score=error+code and smoothing=1.0 (the image
+    settings) while it trained on the plain error, so its own run read as changed."""
+    at = open_link(PAGE_FILES["anomaly"], data="digits", source="breast-cancer",
+                   score="error+code", epochs="1")
+    assert [w.value for w in at.warning] == [
+        "Some values in this page's link were ignored:\n\n- `score=error+code`: this page keeps "
+        "score at error: a table's rows are scored by their plain reconstruction error."]
+    at = next(b for b in at.button if b.label == "Train").click().run()
+    assert not at.exception and "score" not in at.query_params
+    assert ("This page's breast-cancer set-up uses its own table, not the dataset above."
+            in [c.value for c in at.sidebar.caption])
+    assert "smoothing" not in at.query_params
+    assert not [i for i in at.info if "Changed since" in i.value]

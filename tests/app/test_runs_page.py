@@ -165,6 +165,7 @@ def test_a_run_opens_on_its_page_with_its_settings_and_model(two_runs):
     assert any(i.value.startswith("Run 2 from the Runs page, as it was saved; nothing was "
                                   "retrained. Trained 2 epochs in") for i in at.info)
     assert not at.success  # not "Trained … Saved as run 2", as if it had just trained
+    assert not [i for i in at.info if "Changed since" in i.value]  # the widgets are the run's
     codes = at.session_state["dr_result"].held_out_codes
     expected = two_runs.load_estimator(2).transform(at.session_state["dr_result"].evaluation[0])
     assert (codes == expected).all()
@@ -215,10 +216,11 @@ def test_a_compare_link_opens_the_comparison_and_names_unknown_runs(two_runs):
     ids = [run.id for run in two_runs.runs()]
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
     at = at.switch_page("pages/5_Runs.py")
-    at.query_params["compare"] = f"{ids[0]},{ids[1]},999"
+    at.query_params["compare"] = f"{ids[0]},{ids[1]},999,abc,{ids[0]}"
     at = at.run()
     assert not at.exception
-    assert "999" in at.warning[0].value
+    assert [w.value for w in at.warning] == ["Not in the run store, so not compared: run 999.",
+                                             "Not run numbers, so ignored: abc."]
     scores = at.dataframe[1].value
     assert list(scores.columns) == [f"run {ids[0]}", f"run {ids[1]}"]
     assert not [b for b in at.button if b.label.startswith("Delete")]  # a link deletes nothing
@@ -238,6 +240,7 @@ def test_a_run_opens_with_its_settings_after_its_page_was_last_used_with_others(
     assert any(i.value.startswith("Run 2 from the Runs page, as it was saved; nothing was "
                                   "retrained. Trained 2 epochs in") for i in at.info)
     assert not at.success  # not "Trained … Saved as run 2", as if it had just trained
+    assert not [i for i in at.info if "Changed since" in i.value]
 
 
 def test_compare_given_twice_in_a_link_compares_the_runs_of_both(two_runs):
@@ -271,3 +274,19 @@ def test_a_score_that_does_not_apply_to_a_run_shows_a_dash_not_none(two_runs):
     assert scores.loc["5-NN accuracy", "run 1"] == format(reduction["5-NN accuracy"], ".4f")
     assert scores.loc["final KL", "run 1"] == "—"
     assert scores.loc["final KL", f"run {vae_run}"] != "—"
+
+
+def test_a_link_naming_more_runs_than_can_be_compared_says_so_as_a_link(two_runs):
+    """'Select at most 6 runs to compare; you selected 7' for runs the link chose."""
+    first = two_runs.runs()[-1]
+    estimator = two_runs.load_estimator(first.id)
+    for _ in range(5):  # seven runs in all
+        two_runs.add(estimator, first.config, first.scores, first.dataset_name)
+    ids = [run.id for run in two_runs.runs()]
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
+    at = at.switch_page("pages/5_Runs.py")
+    at.query_params["compare"] = ",".join(map(str, ids))
+    at = at.run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == [
+        "At most 6 runs can be compared; the link names 7: select up to 6 rows."]
