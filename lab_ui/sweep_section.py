@@ -182,4 +182,10 @@ def _shown(table: pd.DataFrame, param: str) -> pd.DataFrame:
     from aecore.sweep import SCORE_COLUMNS
 
     formats = {**dict.fromkeys(SCORE_COLUMNS, ".4f"), "seconds": ".1f", "run id": "d"}
+    # columns that tell nothing pushed "run id" out of view at 1280 px: no notes, or every job
+    # done (all its epochs trained, as the message above the table says)
+    if not table["note"].any():
+        table = table.drop(columns="note")
+    if table["state"].eq("done").all():
+        table = table.drop(columns=["state", "epochs trained"])
     return numbers_as_text(table, formats).rename(columns={param: PARAMS[param].label})

@@ -134,13 +134,18 @@ with below:
             st.error("Pick two different dimensions for the grid.")
         else:
             grid_view = (n, tail, dims)
+            from aecore.vae import prior_quantile_grid  # here, with a trained model: Keras
+
             grid = vae.latent_grid(n, dims, tail, 1 - tail, label)
+            axis = prior_quantile_grid(n, tail, 1 - tail)
             st.plotly_chart(plots.image_rows([grid[r * n:(r + 1) * n] for r in range(n)],
-                                             data.display_shape, [""] * n,
+                                             data.display_shape,  # each row's code dims[1]
+                                             [f"{z:+.2f}" for z in axis[::-1]],
                                              height_per_row=min(60, GRID_HEIGHT // n),
                                              ink=data.drawn_as_ink),
                             key="vae_grid", config=SMALL_IMAGES_CONFIG)
-            st.caption(f"Codes {dims[0] + 1} (→) and {dims[1] + 1} (↑) at the prior's "
+            st.caption(f"Code {dims[0] + 1} from {axis[0]:+.2f} (left) to {axis[-1]:+.2f} "
+                       f"(right), code {dims[1] + 1} as each row is labelled: the prior's "
                        f"{tail:.0%}–{1 - tail:.0%} quantiles; the other codes held at 0.")
 
     st.subheader("5 · Sample and interpolate")

@@ -33,6 +33,9 @@ def test_a_two_value_sweep_draws_the_curve_and_stores_one_run_per_value():
     assert {"Autoencoder", "PCA"} <= names
     table = at.dataframe[-1].value
     assert list(table["Code size"]) == [1, 2]
+    assert list(table.columns) == [  # all done: no state, epochs or empty notes (1280 px)
+        "Code size", "reconstruction MSE", "PCA reconstruction MSE", "5-NN accuracy",
+        "PCA 5-NN accuracy", "seconds", "run id"]
     assert table["run id"].notna().all()
     assert len(RunStore(store_dir()).runs()) == before + 2
     link = next(e.proto for e in at.get("page_link") if "Compare" in e.proto.label)

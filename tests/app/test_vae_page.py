@@ -96,7 +96,10 @@ def test_code_sizes_without_a_2d_map_show_only_what_applies_and_keep_the_page_wh
         assert chart(at, key)["data"]
     assert list(chart(at, "vae_kl")["data"][0]["x"]) == [1, 2, 3]  # as "code 1"… exports
     at = at.selectbox(key="vae_dim_y").set_value(2).run()
-    assert any(c.value.startswith("Codes 1 (→) and 3 (↑)") for c in at.caption)
+    assert ("Code 1 from -1.64 (left) to +1.64 (right), code 3 as each row is labelled: the "
+            "prior's 5%–95% quantiles; the other codes held at 0.") in [c.value for c in at.caption]
+    rows = chart(at, "vae_grid")["layout"]["yaxis"]["ticktext"]  # each row's code 3, top first
+    assert rows[0] == "+1.64" and rows[-1] == "-1.64" and len(rows) == 10
 
 
 def test_a_2d_maps_axes_are_numbered_and_a_conditional_path_names_its_class():
