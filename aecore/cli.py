@@ -331,6 +331,7 @@ def _sweep(args: argparse.Namespace) -> int:
     out = None if args.out is None else _out_folder(args.out, SWEEP_FILES, args.overwrite)
     say.line(f"Sweeping {args.param} over {', '.join(map(str, values))} on "
              f"{load_dataset(config.dataset).name}, {args.jobs} at a time ({sweep.backend}).")
+    import_tensorflow_quietly()  # here too: each finished job's model is loaded to store it
     progress = _SweepProgress(sys.stderr, args.param, quiet=args.quiet)
     with _StopOnInterrupt("Stopping: jobs not yet started are cancelled, running ones stop "
                           "after their batch, finished ones are kept (Ctrl-C again to "

@@ -56,10 +56,11 @@ def ssim_note(image_shape: tuple[int, int]) -> str:
     """A sentence on the windows of :func:`ssim` where they are not the usual 7×7, else ""."""
     window, side = ssim_window(image_shape), min(image_shape)
     if window is None:
-        return f"No SSIM: it needs images of 3 pixels a side at least, and these have {side}."
+        return (f"No SSIM: it needs images of 3 pixels a side at least, and these are {side} "
+                "pixels across on their shorter side.")
     if window < SSIM_WINDOW:
-        return (f"SSIM over {window}×{window} windows, not the usual 7×7: these images have "
-                f"{side} pixels a side.")
+        return (f"SSIM over {window}×{window} windows, not the usual 7×7: these images are "
+                f"{side} pixels across on their shorter side.")
     return ""
 
 

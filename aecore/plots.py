@@ -291,9 +291,8 @@ def latent_replay(frames: dict[int, np.ndarray], labels: np.ndarray, title: str 
     labels = np.asarray(labels)
     rows = [np.flatnonzero(labels == label) for label in np.unique(labels)]
     epochs = list(frames)
-    last = _as_drawn(frames[epochs[-1]])[0]
-    fig = latent_scatter(last, labels, title, height, class_names)
-
+    fig = latent_scatter(frames[epochs[-1]], labels, title, height, class_names)  # spreads a
+    last = _as_drawn(frames[epochs[-1]])[0]  # line's points and titles its y axis so
     def axes(xy: np.ndarray) -> dict:
         return dict(xaxis=dict(range=_padded_range(xy[:, 0], 0.05)),
                     yaxis=dict(range=_padded_range(xy[:, 1], 0.05)))

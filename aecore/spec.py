@@ -668,7 +668,7 @@ def check_network_fits(network: str, image_shape: tuple[int, int] | None) -> Non
     height, width = image_shape
     if height != width:
         raise ValueError(f"A convolutional network needs square images; these are "
-                         f"{height}×{width} pixels.")
+                         f"{width}×{height} pixels (width × height).")
     if height % 2:
         raise ValueError(_NO_HALVING.format(side=height))
 

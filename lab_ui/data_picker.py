@@ -80,7 +80,7 @@ def dataset_picker(link: PageLink) -> Dataset:
     except ValueError as err:
         st.error(plain_text(str(err)))  # once, on the page: the sidebar is folded on a phone
         st.stop()
-    shape = (f"of {data.image_shape[0]}×{data.image_shape[1]} pixels" if data.is_image
+    shape = (f"of {data.image_shape[1]}×{data.image_shape[0]} pixels" if data.is_image  # w×h
              else f"of {data.input_dim} features")
     noun = data.sample_noun
     st.sidebar.caption(f"{plain_text(data.source)}. "

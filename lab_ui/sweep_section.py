@@ -147,7 +147,8 @@ def _draw_result(sweep: Any) -> None:
     jobs = sweep.jobs
     counts = pd.Series([job.state for job in jobs]).value_counts()
     what = f"the sweep of {PARAMS[sweep.param].label.lower()}"
-    states = ", ".join(f"{n} {state}" for state, n in counts.items())
+    states = ", ".join(f"{counted(n, 'training')} {state}"  # "2 done" read as code size 2
+                       for state, n in counts.items())
     if {"stopped", "cancelled"} & set(counts.index):
         if st.session_state.get(_STOP_CLICKED):
             st.warning(f"Stopped {what}: {states}.")

@@ -24,7 +24,7 @@ from lab_ui import (
     open_page,
 )
 from lab_ui.layout import wrapping_area
-from lab_ui.text import plain_text
+from lab_ui.text import numbers_as_text, plain_text
 
 st.set_page_config(page_title="Anomaly detection · Autoencoder Lab", layout="wide")
 GALLERY = 8
@@ -178,9 +178,8 @@ with below:
                                            threshold, rules, "Test scores", SCORES[score].lower()),
                     key="an_histogram")
     table = anomaly.rules_table({**rules, "your threshold": threshold}, test_scores, y_test)
-    number = st.column_config.NumberColumn
-    st.dataframe(table, column_config={"threshold": number(format="%.5f"),
-                                       **{c: number(format="%.3f") for c in table.columns[1:]}})
+    st.dataframe(numbers_as_text(table, {"threshold": ".5f",  # an undefined precision: "—"
+                                         **dict.fromkeys(table.columns[1:], ".3f")}))
     extremes = anomaly.all_or_nothing(table)
     if extremes:
         st.warning("; ".join(f"{rule.capitalize()} flags {what} test {noun}"

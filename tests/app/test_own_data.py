@@ -291,15 +291,20 @@ def test_a_table_of_a_square_number_of_columns_is_not_offered_a_convolutional_va
 
 
 @pytest.mark.parametrize(("shape", "why", "ssim_said"), [
-    ((10, 6), "a convolutional network needs square images; these are 10×6 pixels.",
-     "SSIM over 5×5 windows, not the usual 7×7: these images have 6 pixels a side."),
+    ((10, 6), "a convolutional network needs square images; these are 6×10 pixels (width × "
+              "height).",  # as the upload's own line names them: 10 rows of 6 pixels
+     "SSIM over 5×5 windows, not the usual 7×7: these images are 6 pixels across on their "
+     "shorter side."),
     ((5, 5), "a convolutional network halves the images' side at least once; 5×5 images "
              "cannot be halved.",
-     "SSIM over 5×5 windows, not the usual 7×7: these images have 5 pixels a side.")])
+     "SSIM over 5×5 windows, not the usual 7×7: these images are 5 pixels across on their "
+     "shorter side.")])
 def test_images_a_convolution_cannot_take_are_denoised_by_a_dense_network_saying_why(
         shape, why, ssim_said):
     at = upload("pages/2_Denoising.py", "images.zip", random_images_zip(shape))
     assert not at.exception and not at.error
+    size = f"{shape[1]}×{shape[0]} pixels"  # width × height, in the sidebar as in the reader's line
+    assert all(size in c.value for c in at.sidebar.caption if "pixels" in c.value)
     assert at.radio(key="dn_arch").options == ["Dense"]
     assert f"Dense only: {why}" in [c.value for c in at.caption]
     at = button(at, "Train").click().run()

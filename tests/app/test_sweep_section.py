@@ -27,7 +27,7 @@ def test_a_two_value_sweep_draws_the_curve_and_stores_one_run_per_value():
     at.text_input(key="sweep_values_code_size").set_value("1, 2").run()
     at = click(at, "Run the sweep")
     assert not at.exception and not at.error
-    assert any("2 done" in s.value for s in at.success)
+    assert any(s.value == "The sweep of code size: 2 trainings done." for s in at.success)
     figure = chart(at, "sweep_curve")
     names = {trace["name"] for trace in figure["data"]}
     assert {"Autoencoder", "PCA"} <= names

@@ -479,7 +479,8 @@ def test_ctrl_c_during_a_sweep_cancels_the_waiting_jobs_and_keeps_the_finished_o
                    if key not in ("RAY_ADDRESS", "AECORE_RAY_ADDRESS")}
     process = subprocess.Popen(
         [sys.executable, "-m", "aecore", "sweep", "--config", str(_config_file(tmp_path)),
-         "--param", "epochs", "--values", "1,400,450,500", "--jobs", "2"],
+         "--param", "epochs", "--values", "1,400,450,500", "--jobs", "2", "--out",
+         str(tmp_path / "swept")],
         cwd=tmp_path, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True, start_new_session=True)
     try:
@@ -497,14 +498,15 @@ def test_ctrl_c_during_a_sweep_cancels_the_waiting_jobs_and_keeps_the_finished_o
     err = "".join(seen) + rest
     assert process.returncode == 130, err
     assert "Traceback" not in err and "Stopping: jobs not yet started are cancelled" in err
-    rows = [line.split() for line in out.splitlines()[1:]]
-    states = {row[0]: row[1] for row in rows}
-    assert states["1"] == "done" and states["500"] == "cancelled"
-    assert states["400"] == "stopped" and states["450"] in ("stopped", "cancelled")
-    trained = {row[0]: int(row[2]) for row in rows}  # the epochs column: the values swept
-    assert trained["1"] == 1 and 1 <= trained["400"] < 400 and trained["500"] == 0
-    stored = [row[-1] for row in rows if row[-1] != "<NA>"]
-    assert sorted(int(run_id) for run_id in stored) == sorted(
+    # the table as sweep.csv (printed, a job's note of several words ends its row)
+    table = pd.read_csv(tmp_path / "swept" / "sweep.csv", index_col="epochs")
+    assert out.splitlines()[0].split()[:2] == ["epochs", "state"]
+    states = table["state"]
+    assert states[1] == "done" and states[500] == "cancelled"
+    assert states[400] == "stopped" and states[450] in ("stopped", "cancelled")
+    trained = table["epochs trained"]
+    assert trained[1] == 1 and 1 <= trained[400] < 400 and trained[500] == 0
+    assert sorted(table["run id"].dropna().astype(int)) == sorted(
         run.id for run in RunStore(tmp_path / "runs").runs())
 
 
@@ -521,7 +523,8 @@ def test_an_out_folder_that_cannot_be_written_is_said_before_training(sweep_home
     (np.random.default_rng(0).random((60, 16)),
      "error: A convolutional network needs images; these data are a table."),
     (np.random.default_rng(0).random((60, 10, 6)),
-     "error: A convolutional network needs square images; these are 10×6 pixels."),
+     "error: A convolutional network needs square images; these are 6×10 pixels (width × "
+     "height)."),
     (np.random.default_rng(0).random((60, 5, 5)),
      "error: A convolutional network halves the images' side at least once; 5×5 images cannot "
      "be halved.")])

@@ -109,6 +109,8 @@ def test_a_map_on_a_line_is_drawn_spread_over_an_unnumbered_y_the_same_in_every_
     assert scatter.layout.xaxis.title.text == "code"
     replay = plots.latent_replay(frames, labels)
     np.testing.assert_array_equal(replay.frames[0].data[3].y, scatter.data[3].y)  # spread alike
+    np.testing.assert_array_equal(replay.data[3].y, scatter.data[3].y)
+    assert replay.layout.yaxis.title.text == "spread at random (a 1-D map)"  # it had none
     thumbs = plots.latent_thumbnails(line, labels, ["data:image/png;base64,"] * 200)
     assert len({round(image.y, 2) for image in thumbs.layout.images}) > 100  # not one row
     flat = plots.latent_scatter(np.column_stack([np.arange(5.0), np.arange(5.0)]), labels[:5])
